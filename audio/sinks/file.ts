@@ -1,0 +1,68 @@
+// File sink: appends what aired to an MP3 under a directory. Frames are written as they
+// air, so after a crash the file still holds exactly what went out.
+import { randomBytes } from "node:crypto";
+import { mkdir, open, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import type { Sink, SinkCloseInfo } from "./types.ts";
+
+export interface FileSinkConfig {
+  kind: "file";
+  dir: string;
+  fileName?: string;
+}
+
+export function defaultFileName(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[:.]/g, "-");
+  return `playout-${stamp}-${randomBytes(3).toString("hex")}.mp3`;
+}
+
+export class FileSink implements Sink {
+  readonly kind = "file" as const;
+  readonly leadMs = 0;
+  readonly path: string;
+  private fh: FileHandle | null = null;
+  private opening: Promise<void> | null = null;
+  private bytes = 0;
+  private closed = false;
+
+  constructor(config: FileSinkConfig, opts: { fileName?: string } = {}) {
+    const name = opts.fileName ?? config.fileName ?? defaultFileName();
+    if (name !== path.basename(name) || name === "." || name === "..") {
+      throw new Error(`Tên tệp đầu ra không hợp lệ / Invalid output file name: ${name}`);
+    }
+    this.path = path.join(config.dir, name);
+  }
+
+  open(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("Đầu ra đã đóng / Sink already closed"));
+    this.opening ??= (async () => {
+      await mkdir(path.dirname(this.path), { recursive: true });
+      this.fh = await open(this.path, "a");
+    })();
+    return this.opening;
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (!this.fh || this.closed) throw new Error("Đầu ra tệp chưa mở / File sink is not open");
+    // Appending: the whole buffer is written or the call rejects.
+    await this.fh.write(chunk);
+    this.bytes += chunk.length;
+  }
+
+  async close(): Promise<SinkCloseInfo> {
+    await this.release();
+    return { kind: this.kind, bytesWritten: this.bytes, path: this.path };
+  }
+
+  async abort(_reason: string): Promise<void> {
+    await this.release();
+  }
+
+  private async release(): Promise<void> {
+    this.closed = true;
+    if (this.opening) await this.opening.catch(() => undefined);
+    const fh = this.fh;
+    this.fh = null;
+    await fh?.close();
+  }
+}

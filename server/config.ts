@@ -1,0 +1,72 @@
+// The one place that reads the environment. Every value is validated by zod; an invalid
+// value stops the process with a one-line message naming the variable.
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["0", "1", "true", "false", "yes", "no"])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "not a valid IANA time zone");
+
+const envSchema = z.object({
+  PORT: int(1, 65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z.string().startsWith("file:", "only file: (SQLite) URLs are supported in this release").optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379"),
+  REDIS_AUTOSTART: bool.default(true),
+  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, _ and - only").default("loa-xa"),
+  TZ: timeZone.default("Asia/Ho_Chi_Minh"),
+  DEMO: bool.default(true),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  UPLOAD_MAX_MB: int(1, 4096).default(200),
+  ITEM_MAX_MINUTES: int(1, 600).default(90),
+  LOUDNESS_TARGET_LUFS: z.coerce.number().min(-40).max(-5).default(-16),
+  TRUE_PEAK_MAX_DBTP: z.coerce.number().min(-9).max(0).default(-1.5),
+  PLAN_HORIZON_HOURS: int(1, 24 * 14).default(48),
+  PLAN_TICK_CRON: z.string().default("*/5 * * * *"),
+  RENDER_LEAD_MINUTES: int(1, 24 * 60).default(30),
+  PLAYOUT_PREROLL_SECONDS: int(2, 600).default(20),
+  LATE_GRACE_MINUTES: int(0, 24 * 60).default(10),
+  REPORT_CRON: z.string().default("0 7 1 * *"),
+  SESSION_TTL_HOURS: int(1, 24 * 90).default(12),
+  COOKIE_SECURE: z.enum(["auto", "always", "never"]).default("auto"),
+  WORKER_CONCURRENCY: int(1, 64).default(2),
+  RELAY_ALLOW_PRIVATE: bool.default(false),
+  TTS_DEFAULT_VOICE: z.string().min(1).default("vi"),
+  FILE_SINK_SPEED: z.coerce.number().min(1).max(1000).default(1),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  databaseUrl: string;
+  databaseFile: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`Invalid ${name}=${JSON.stringify(raw[name] ?? "")}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const databaseUrl = e.DATABASE_URL ?? `file:${path.join(dataDir, "loa-xa.db")}`;
+  return { ...e, dataDir, databaseUrl, databaseFile: databaseUrl.slice("file:".length) };
+}

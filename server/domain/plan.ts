@@ -1,0 +1,128 @@
+// The pure planner: schedules + programs + campaigns + as-run log → run-downs for every
+// session in [from, to), in time order (so earlier insertions count as planned for later
+// sessions), each with a deterministic planHash, plus the shortfalls of every period the
+// horizon closes. Same input → same output, so re-planning a horizon changes nothing.
+import { createHash } from "node:crypto";
+import type { CampaignSpec } from "./campaign.ts";
+import { createFrequencyEngine, type AsRunRecord, type CalendarSession, type PendingAiring, type Shortfall } from "./frequency.ts";
+import { expandSchedules, type ScheduleSpec, type SessionInstance } from "./recurrence.ts";
+import { assembleRundown, baseRundown, type ItemInfo, type ProgramSpec, type RundownLinePlan } from "./rundown.ts";
+import { DEFAULT_TIME_ZONE, addDays, localDateOf, localToUtcMs, startOfIsoWeek, toLocalParts } from "./time.ts";
+
+export interface PlanInput {
+  /** Commune IANA zone; default Asia/Ho_Chi_Minh. */
+  timeZone?: string;
+  /** Sessions starting in [from, to) are planned. */
+  from: Date;
+  to: Date;
+  /** Kept for callers' bookkeeping and future policies; the plan depends only on the data. */
+  now?: Date;
+  schedules: readonly ScheduleSpec[];
+  programs: readonly ProgramSpec[];
+  items: readonly ItemInfo[];
+  campaigns?: readonly CampaignSpec[];
+  /** As-run rows of at least the ISO weeks the horizon touches (older rows are harmless). */
+  asRun?: readonly AsRunRecord[];
+  /** Airings not re-planned by this call, with their lines that have not aired yet. */
+  pending?: readonly PendingAiring[];
+  /** Zones an "all zones" campaign covers; default: every zone of the schedules. */
+  zoneIds?: readonly number[];
+  zoneNames?: ReadonlyMap<number, string>;
+  /** Overrides every program's gap between lines. */
+  gapMs?: number;
+}
+
+export interface PlannedSession extends SessionInstance {
+  /** Aired lines in order, then bumped lines (bumped: true, not aired). */
+  lines: RundownLinePlan[];
+  /** Length of the aired lines including gaps; ≤ maxDurationMs. */
+  totalMs: number;
+  /** Hash of everything persisted for this airing (lines and their reason texts). */
+  planHash: string;
+  /** Hash of what is heard only (aired item ids, durations, offsets): a render key. */
+  audioHash: string;
+}
+
+export interface PlanResult {
+  sessions: PlannedSession[];
+  shortfalls: Shortfall[];
+}
+
+/** Identity of a scheduled airing, as in Airing's unique (scheduleId, zoneId, scheduledStart). */
+export function sessionKey(s: { scheduleId: number | null; zoneId: number; start: Date | number }): string {
+  return `${s.scheduleId ?? "-"}|${s.zoneId}|${typeof s.start === "number" ? s.start : s.start.getTime()}`;
+}
+
+const sha = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 32);
+
+export function planHashOf(s: SessionInstance, lines: readonly RundownLinePlan[]): string {
+  return sha([
+    s.scheduleId,
+    s.zoneId,
+    s.start.getTime(),
+    s.maxDurationMs,
+    lines.map((l) => [l.position, l.itemId, l.reason, l.campaignId, l.offsetMs, l.durationMs, l.bumped, l.reasonVi, l.reasonEn]),
+  ]);
+}
+
+export function audioHashOf(lines: readonly RundownLinePlan[]): string {
+  return sha(lines.filter((l) => !l.bumped).map((l) => [l.itemId, l.offsetMs, l.durationMs]));
+}
+
+export function planSessions(input: PlanInput): PlanResult {
+  const tz = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const fromMs = input.from.getTime();
+  const toMs = input.to.getTime();
+  if (!(toMs > fromMs)) return { sessions: [], shortfalls: [] };
+
+  // Whole ISO weeks around the horizon, so period targets can be spread and closed.
+  const firstDay = startOfIsoWeek(localDateOf(fromMs, tz));
+  const lastDay = addDays(startOfIsoWeek(localDateOf(toMs - 1, tz)), 7);
+  const all = expandSchedules(
+    input.schedules,
+    { from: new Date(localToUtcMs(firstDay, 0, tz)), to: new Date(localToUtcMs(lastDay, 0, tz)) },
+    tz,
+  );
+  const pending = input.pending ?? [];
+  const frozen = new Set(pending.map((p) => sessionKey({ scheduleId: p.scheduleId, zoneId: p.zoneId, start: p.scheduledStart })));
+  const calendar: (CalendarSession & { s: SessionInstance })[] = all.map((s) => ({
+    s,
+    scheduleId: s.scheduleId,
+    zoneId: s.zoneId,
+    localDate: s.localDate,
+    startMs: s.start.getTime(),
+    minuteOfDay: toLocalParts(s.start, tz).minuteOfDay,
+    frozen: frozen.has(sessionKey(s)),
+  }));
+
+  const items = new Map(input.items.map((i) => [i.id, i]));
+  const programs = new Map(input.programs.map((p) => [p.id, p]));
+  const engine = createFrequencyEngine({
+    timeZone: tz,
+    campaigns: input.campaigns ?? [],
+    items,
+    asRun: input.asRun ?? [],
+    pending,
+    calendar,
+    ...(input.zoneNames ? { zoneNames: input.zoneNames } : {}),
+  });
+
+  const sessions: PlannedSession[] = [];
+  for (const c of calendar) {
+    if (c.frozen || c.startMs < fromMs || c.startMs >= toMs) continue;
+    const s = c.s;
+    const program = programs.get(s.programId);
+    if (!program) throw new Error(`Program ${s.programId} of schedule ${s.scheduleId} was not passed to planSessions`);
+    const base = baseRundown(program, items, s.localDate, {
+      ...(input.gapMs !== undefined ? { gapMs: input.gapMs } : {}),
+      keyCampaignOf: (itemId) => engine.keyCampaignOf(s.zoneId, s.localDate, itemId),
+    });
+    const insertions = engine.insertionsFor(c, base, s.maxDurationMs);
+    const { lines, totalMs } = assembleRundown(base, insertions, s.maxDurationMs);
+    engine.record({ zoneId: s.zoneId, localDate: s.localDate, startMs: c.startMs }, lines);
+    sessions.push({ ...s, lines, totalMs, planHash: planHashOf(s, lines), audioHash: audioHashOf(lines) });
+  }
+
+  const zoneIds = input.zoneIds ?? [...new Set(input.schedules.flatMap((s) => s.zoneIds))].sort((a, b) => a - b);
+  return { sessions, shortfalls: engine.shortfalls({ fromMs, toMs }, zoneIds) };
+}

@@ -1,0 +1,20 @@
+// zod validation for Hono handlers: failures become 422 with the list of fields.
+import type { ValidationTargets } from "hono";
+import { validator } from "hono/validator";
+import type { z } from "zod";
+import { AppError } from "../errors.ts";
+
+export function fieldErrors(error: z.ZodError) {
+  return error.issues.map((i) => ({ field: i.path.join(".") || "(root)", message: i.message }));
+}
+
+export const validationError = (error: z.ZodError) =>
+  new AppError(422, "VALIDATION_FAILED", "Dữ liệu không hợp lệ: " + fieldErrors(error).map((f) => f.field).join(", "), "Invalid input: " + fieldErrors(error).map((f) => `${f.field} (${f.message})`).join(", "), { fields: fieldErrors(error) });
+
+export function zv<T extends z.ZodType, K extends keyof ValidationTargets>(target: K, schema: T) {
+  return validator(target, (value) => {
+    const r = schema.safeParse(value);
+    if (!r.success) throw validationError(r.error);
+    return r.data as z.output<T>;
+  });
+}

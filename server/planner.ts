@@ -1,0 +1,280 @@
+// Planner: materialises the rolling horizon of airings with their run-downs from the
+// database (schedules, programs, campaigns, the as-run log) through the pure planner in
+// server/domain/plan.ts, writes only what changed, and keeps the render/playout jobs in
+// Redis in step with the database (which is the source of truth).
+import type { Airing } from "./generated/prisma/client.ts";
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { Db } from "./db/client.ts";
+import type { EventHub } from "./events.ts";
+import type { Logger } from "./logger.ts";
+import type { Queues } from "./queues.ts";
+import { AppError, notFound } from "./errors.ts";
+import { planSessions, type PlannedSession } from "./domain/plan.ts";
+import { scheduleSpecFromRow } from "./domain/recurrence.ts";
+import { campaignSpecFromRow } from "./domain/campaign.ts";
+import { buildRundown, type ItemInfo, type ProgramSpec, type RundownLinePlan } from "./domain/rundown.ts";
+import type { PendingAiring } from "./domain/frequency.ts";
+import { localDateOf, startOfIsoWeek, addDays } from "./domain/time.ts";
+import { loadRenderInput, renderHashOf } from "../worker/render.ts";
+
+export type ReplanScope = { itemId?: number; programId?: number; scheduleId?: number; zoneId?: number; localDate?: string; campaignId?: number };
+
+export interface PlanSummary {
+  planned: number;
+  changed: number;
+  cancelled: number;
+  shortfalls: number;
+}
+
+export interface Planner {
+  /** Plans [now, now + horizon): idempotent; only airings whose plan changed are rewritten. */
+  planHorizon(): Promise<PlanSummary>;
+  /** Re-plans after an edit or an airing's end. The whole horizon is re-derived (sessions
+   *  are coupled by campaign counts) but only airings that changed are touched. */
+  replan(scope?: ReplanScope): Promise<PlanSummary>;
+  /** Makes sure every future airing has its jobs and past-due ones are late-aired or missed. */
+  reconcile(): Promise<ReconcileSummary>;
+  airNow(o: { programId: number; zoneIds: number[]; source?: "manual" }): Promise<Airing[]>;
+  cancel(airingId: number): Promise<Airing>;
+  /** Enqueues render + playout for one airing (idempotent). */
+  enqueue(airing: Airing): Promise<void>;
+}
+
+export interface ReconcileSummary {
+  playoutJobsCreated: number;
+  renderJobsCreated: number;
+  missed: number;
+  lateAired: number;
+  orphansClosed: number;
+  ingestRequeued: number;
+}
+
+const OPEN = ["planned", "ready"];
+
+export function createPlanner(deps: { db: Db; queues: Queues; config: Config; clock: Clock; logger: Logger; events: EventHub }): Planner {
+  const { db, queues, config, clock, logger, events } = deps;
+  let chain: Promise<unknown> = Promise.resolve();
+  // One planning pass at a time in this process; concurrent edits queue up.
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => {});
+    return run;
+  };
+  const freezeMs = () => (config.PLAYOUT_PREROLL_SECONDS + 10) * 1000;
+
+  async function enqueue(a: Airing): Promise<void> {
+    const now = clock.now().getTime();
+    const start = a.scheduledStart.getTime();
+    const full = await loadRenderInput(db, a.id);
+    if (full && full.lines.length) {
+      const hash = renderHashOf(full.lines, full.program?.gapMs ?? 1000, full.maxDurationMs);
+      if (full.renderHash !== hash) {
+        await queues.add({ name: "render", data: { airingId: a.id, hash } }, { delay: Math.max(0, start - config.RENDER_LEAD_MINUTES * 60_000 - now) });
+      }
+    }
+    await ensurePlayoutJob(a, now);
+  }
+
+  async function ensurePlayoutJob(a: Airing, now: number): Promise<boolean> {
+    const id = `playout-${a.id}`;
+    const q = queues.byName.playout;
+    const existing = await q.getJob(id);
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== "completed" && state !== "failed" && state !== "unknown") return false;
+      // A finished job for an airing still open (e.g. it ran before a re-plan): replace it.
+      await existing.remove().catch(() => {});
+    }
+    await queues.add({ name: "playout", data: { airingId: a.id } }, { delay: Math.max(0, a.scheduledStart.getTime() - config.PLAYOUT_PREROLL_SECONDS * 1000 - now) });
+    return true;
+  }
+
+  async function loadPlanInput(from: Date, to: Date) {
+    const commune = await db.commune.findUniqueOrThrow({ where: { id: 1 } });
+    const tz = commune.timeZone;
+    const zones = await db.zone.findMany({ where: { enabled: true }, select: { id: true, name: true } });
+    const enabledZones = new Set(zones.map((z) => z.id));
+    const scheduleRows = await db.schedule.findMany({ where: { enabled: true }, include: { zones: true } });
+    const schedules = scheduleRows
+      .map((r) => ({ ...scheduleSpecFromRow(r), zoneIds: r.zones.map((z) => z.zoneId).filter((z) => enabledZones.has(z)) }))
+      .filter((s) => s.zoneIds.length > 0);
+    const programRows = await db.program.findMany({ where: { id: { in: [...new Set(schedules.map((s) => s.programId))] } }, include: { entries: { orderBy: { position: "asc" } } } });
+    const programs: ProgramSpec[] = programRows.map((p) => ({ id: p.id, name: p.name, introItemId: p.introItemId, outroItemId: p.outroItemId, gapMs: p.gapMs, entries: p.entries.map((e) => ({ itemId: e.itemId, position: e.position })) }));
+    const campaignRows = await db.campaign.findMany({ where: { enabled: true, endDate: { gte: addDays(localDateOf(from, tz), -7) } }, include: { items: true, zones: true } });
+    const campaigns = campaignRows.map(campaignSpecFromRow);
+    const itemIds = new Set<number>();
+    for (const p of programs) {
+      p.entries.forEach((e) => itemIds.add(e.itemId));
+      if (p.introItemId) itemIds.add(p.introItemId);
+      if (p.outroItemId) itemIds.add(p.outroItemId);
+    }
+    campaigns.forEach((c) => c.itemIds.forEach((i) => itemIds.add(i)));
+    const items: ItemInfo[] = (await db.item.findMany({ where: { id: { in: [...itemIds] } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true } }));
+    const weekStart = addDays(startOfIsoWeek(localDateOf(from, tz)), -1);
+    const campaignItems = [...new Set(campaigns.flatMap((c) => c.itemIds))];
+    const asRun = campaignItems.length
+      ? await db.asRun.findMany({ where: { localDate: { gte: weekStart }, itemId: { in: campaignItems } }, select: { zoneId: true, itemId: true, localDate: true, actualStart: true, status: true } })
+      : [];
+    // Airings this pass must not rewrite: started, about to start, manual or emergency.
+    const frozenRows = await db.airing.findMany({
+      where: {
+        localDate: { gte: weekStart },
+        OR: [{ status: "airing" }, { status: { in: OPEN }, scheduledStart: { lt: from } }, { status: { in: OPEN }, source: { not: "schedule" } }],
+      },
+      include: { lines: { where: { bumped: false } }, asRuns: { select: { rundownLineId: true } } },
+    });
+    const pending: PendingAiring[] = frozenRows.map((a) => {
+      const aired = new Set(a.asRuns.map((r) => r.rundownLineId));
+      return { scheduleId: a.scheduleId, zoneId: a.zoneId, scheduledStart: a.scheduledStart, localDate: a.localDate, lines: a.lines.filter((l) => !aired.has(l.id)).map((l) => ({ itemId: l.itemId, offsetMs: l.offsetMs })) };
+    });
+    return { tz, schedules, programs, campaigns, items, asRun, pending, zoneIds: zones.map((z) => z.id), zoneNames: new Map(zones.map((z) => [z.id, z.name])) };
+  }
+
+  async function writeSession(s: PlannedSession): Promise<{ airing: Airing; changed: boolean } | null> {
+    const existing = await db.airing.findUnique({ where: { scheduleId_zoneId_scheduledStart: { scheduleId: s.scheduleId, zoneId: s.zoneId, scheduledStart: s.start } } });
+    if (existing && !OPEN.includes(existing.status) && existing.status !== "cancelled") return null;
+    if (existing && existing.planHash === s.planHash && existing.status !== "cancelled") return { airing: existing, changed: false };
+    const airing = await db.$transaction(async (tx) => {
+      const a = existing
+        ? await tx.airing.update({ where: { id: existing.id }, data: { programId: s.programId, maxDurationMs: s.maxDurationMs, localDate: s.localDate, planHash: s.planHash, status: "planned", statusReason: "" } })
+        : await tx.airing.create({ data: { scheduleId: s.scheduleId, zoneId: s.zoneId, programId: s.programId, source: "schedule", localDate: s.localDate, scheduledStart: s.start, maxDurationMs: s.maxDurationMs, planHash: s.planHash } });
+      await tx.rundownLine.deleteMany({ where: { airingId: a.id } });
+      await tx.rundownLine.createMany({ data: s.lines.map((l) => lineRow(a.id, l)) });
+      return a;
+    });
+    return { airing, changed: true };
+  }
+
+  async function planHorizonNow(): Promise<PlanSummary> {
+    const now = clock.now();
+    const from = new Date(now.getTime() + freezeMs());
+    const to = new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000);
+    const input = await loadPlanInput(from, to);
+    const plan = planSessions({ timeZone: input.tz, from, to, now, schedules: input.schedules, programs: input.programs, items: input.items, campaigns: input.campaigns, asRun: input.asRun, pending: input.pending, zoneIds: input.zoneIds, zoneNames: input.zoneNames });
+    let changed = 0;
+    const keep = new Set<number>();
+    for (const s of plan.sessions) {
+      const w = await writeSession(s);
+      if (!w) continue;
+      keep.add(w.airing.id);
+      if (w.changed) changed++;
+      try {
+        await enqueue(w.airing);
+      } catch (err) {
+        logger.warn(`jobs for airing ${w.airing.id} not queued yet: ${(err as Error).message}`);
+      }
+    }
+    // Scheduled airings in the horizon that the plan no longer contains (schedule edited,
+    // disabled or moved) are cancelled, with their jobs.
+    const stale = await db.airing.findMany({ where: { source: "schedule", status: { in: OPEN }, scheduledStart: { gte: from, lt: to }, id: { notIn: [...keep] } } });
+    for (const a of stale) {
+      await db.airing.update({ where: { id: a.id }, data: { status: "cancelled", statusReason: "Lịch phát đã thay đổi / The schedule changed" } });
+      await queues.remove("playout", `playout-${a.id}`).catch(() => {});
+    }
+    for (const sf of plan.shortfalls) {
+      const key = { campaignId: sf.campaignId, zoneId: sf.zoneId, periodKind: sf.periodKind, periodStart: sf.periodStart };
+      const data = { target: sf.target, aired: sf.aired, reasonVi: sf.reasonVi, reasonEn: sf.reasonEn };
+      await db.shortfall.upsert({ where: { campaignId_zoneId_periodKind_periodStart: key }, update: data, create: { ...key, ...data } });
+    }
+    if (changed || stale.length) events.publish("plan.updated", { changed, cancelled: stale.length });
+    return { planned: plan.sessions.length, changed, cancelled: stale.length, shortfalls: plan.shortfalls.length };
+  }
+
+  async function reconcileNow(): Promise<ReconcileSummary> {
+    const { closeOrphanedAirings } = await import("../worker/playout.ts");
+    const now = clock.now();
+    const s: ReconcileSummary = { playoutJobsCreated: 0, renderJobsCreated: 0, missed: 0, lateAired: 0, orphansClosed: 0, ingestRequeued: 0 };
+    s.orphansClosed = await closeOrphanedAirings(db, async (airingId) => {
+      const job = await queues.byName.playout.getJob(`playout-${airingId}`);
+      return !!job && (await job.getState()) === "active";
+    });
+    const graceStart = new Date(now.getTime() - config.LATE_GRACE_MINUTES * 60_000);
+    // Past their grace window while the system was down: missed, never aired late.
+    const missed = await db.airing.updateMany({ where: { status: { in: OPEN }, scheduledStart: { lt: graceStart } }, data: { status: "missed", statusReason: `Hệ thống không hoạt động lúc đến giờ phát / The system was down at air time` } });
+    s.missed = missed.count;
+    const open = await db.airing.findMany({ where: { status: { in: OPEN }, scheduledStart: { gte: graceStart, lt: new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000) } } });
+    for (const a of open) {
+      if (await ensurePlayoutJob(a, now.getTime())) {
+        s.playoutJobsCreated++;
+        if (a.scheduledStart < now) s.lateAired++;
+      }
+      const full = await loadRenderInput(db, a.id);
+      if (full && full.lines.length && a.scheduledStart.getTime() - now.getTime() > 60_000) {
+        const hash = renderHashOf(full.lines, full.program?.gapMs ?? 1000, full.maxDurationMs);
+        if (full.renderHash !== hash && !(await queues.byName.render.getJob(`render-${a.id}-${hash}`))) {
+          await queues.add({ name: "render", data: { airingId: a.id, hash } }, { delay: Math.max(0, a.scheduledStart.getTime() - config.RENDER_LEAD_MINUTES * 60_000 - now.getTime()) });
+          s.renderJobsCreated++;
+        }
+      }
+    }
+    // Items whose ingest job was lost (Redis wiped, enqueue failed) are queued again.
+    const { ingestRevision } = await import("../worker/ingest.ts");
+    const waiting = await db.item.findMany({ where: { status: { in: ["queued", "processing"] }, archived: false, kind: { not: "relay" } }, include: { originalAsset: { select: { sha256: true } } } });
+    for (const it of waiting) {
+      const id = `ingest-${it.id}-${ingestRevision(it, it.originalAsset?.sha256 ?? null, config)}`;
+      const job = await queues.byName.ingest.getJob(id);
+      if (job && !["completed", "failed"].includes(await job.getState())) continue;
+      if (job) await job.remove().catch(() => {});
+      await queues.add({ name: "ingest", data: { itemId: it.id, revision: ingestRevision(it, it.originalAsset?.sha256 ?? null, config) } });
+      s.ingestRequeued++;
+    }
+    if (s.missed || s.orphansClosed) events.publish("plan.updated", { missed: s.missed, orphansClosed: s.orphansClosed });
+    return s;
+  }
+
+  return {
+    planHorizon: () => serial(planHorizonNow),
+    replan: () => serial(planHorizonNow),
+    reconcile: () => serial(reconcileNow),
+    enqueue,
+    airNow: (o) =>
+      serial(async () => {
+        const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
+        const p = await db.program.findUnique({ where: { id: o.programId }, include: { entries: { orderBy: { position: "asc" } } } });
+        if (!p) throw notFound("program");
+        const ids = [...p.entries.map((e) => e.itemId), p.introItemId, p.outroItemId].filter((x): x is number => !!x);
+        const items = new Map((await db.item.findMany({ where: { id: { in: ids } } })).map((i) => [i.id, i as ItemInfo]));
+        // A few seconds' lead lets the worker render and open the output before the start.
+        const start = new Date(clock.now().getTime() + 3000);
+        const localDate = localDateOf(start, tz);
+        const maxDurationMs = 4 * 3600_000;
+        const { lines } = buildRundown({ id: p.id, introItemId: p.introItemId, outroItemId: p.outroItemId, gapMs: p.gapMs, entries: p.entries }, items, localDate, maxDurationMs);
+        if (!lines.some((l) => !l.bumped)) throw new AppError(422, "NOTHING_TO_AIR", "Chương trình chưa có tin bài sẵn sàng để phát.", "The program has no ready items to air.");
+        const out: Airing[] = [];
+        for (const zoneId of o.zoneIds) {
+          const a = await db.airing.create({ data: { zoneId, programId: p.id, source: "manual", localDate, scheduledStart: start, maxDurationMs, lines: { create: lines.map(lineFields) } } });
+          await queues.add({ name: "playout", data: { airingId: a.id } });
+          out.push(a);
+        }
+        events.publish("plan.updated", { manual: out.map((a) => a.id) });
+        return out;
+      }),
+    cancel: (airingId) =>
+      serial(async () => {
+        const a = await db.airing.findUnique({ where: { id: airingId } });
+        if (!a) throw notFound("airing");
+        if (!OPEN.includes(a.status)) throw new AppError(409, "AIRING_NOT_OPEN", "Chỉ hủy được buổi phát chưa bắt đầu.", "Only airings that have not started can be cancelled.");
+        await queues.remove("playout", `playout-${a.id}`).catch(() => {});
+        return db.airing.update({ where: { id: a.id }, data: { status: "cancelled", statusReason: "Hủy bởi người vận hành / Cancelled by an operator" } });
+      }),
+  };
+}
+
+function lineFields(l: RundownLinePlan) {
+  return {
+    position: l.position,
+    itemId: l.itemId,
+    reason: l.reason,
+    reasonVi: l.reasonVi,
+    reasonEn: l.reasonEn,
+    campaignId: l.campaignId,
+    bumped: l.bumped,
+    offsetMs: l.offsetMs,
+    durationMs: l.durationMs,
+  };
+}
+
+function lineRow(airingId: number, l: RundownLinePlan) {
+  return { airingId, ...lineFields(l) };
+}

@@ -1,0 +1,101 @@
+// Redis connections. Producers (the API) fail fast so a request gets 503 instead of
+// hanging; workers wait forever for Redis to come back (BullMQ requirement).
+// When nothing answers on a local REDIS_URL and redis-server is installed, a private
+// Redis is started under DATA_DIR/redis with persistence and noeviction.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { Redis, type RedisOptions } from "ioredis";
+import type { Logger } from "./logger.ts";
+
+export function producerConnection(url: string): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+}
+
+export function workerConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 5000) });
+}
+
+export async function pingRedis(url: string, timeoutMs = 1500): Promise<boolean> {
+  const opts: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: timeoutMs, retryStrategy: () => null };
+  const r = new Redis(url, opts);
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    return (await r.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+export interface RedisHandle {
+  url: string;
+  /** Set when this process started its own redis-server. */
+  privateServer?: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export class RedisUnavailableError extends Error {}
+
+export function findOnPath(bin: string, envPath = process.env.PATH ?? ""): string | undefined {
+  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, bin);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+/** Makes sure Redis answers at `url`, starting a private redis-server if allowed. */
+export async function ensureRedis(opts: { url: string; dataDir: string; autostart: boolean; logger: Logger; redisServerBin?: string }): Promise<RedisHandle> {
+  const { url, logger } = opts;
+  if (await pingRedis(url)) return { url, stop: async () => {} };
+  const u = new URL(url);
+  const local = ["127.0.0.1", "localhost", "::1", "[::1]"].includes(u.hostname);
+  const bin = opts.redisServerBin ?? findOnPath("redis-server");
+  if (!opts.autostart || !local || !bin) {
+    throw new RedisUnavailableError(
+      `Redis is not answering at ${url}. Install it (Debian/Ubuntu: sudo apt-get install redis-server) or set REDIS_URL to a reachable Redis.`,
+    );
+  }
+  const dir = path.join(opts.dataDir, "redis");
+  fs.mkdirSync(dir, { recursive: true });
+  const port = u.port || "6379";
+  logger.info(`starting private redis-server on 127.0.0.1:${port} (data in ${dir})`);
+  const child = spawn(
+    bin,
+    ["--port", port, "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--save", "", "--daemonize", "no"],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  for (let i = 0; i < 50 && !exited; i++) {
+    if (await pingRedis(url, 300)) {
+      return {
+        url,
+        privateServer: child,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            if (exited) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+            setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+          }),
+      };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new RedisUnavailableError(`Started ${bin} but it did not answer at ${url}; see ${dir}.`);
+}

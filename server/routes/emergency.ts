@@ -1,0 +1,39 @@
+// Emergency broadcasts: start on chosen zones now, optionally repeating; cancel.
+import type { Hono } from "hono";
+import { z } from "zod";
+import { currentUser, requireRole, type AppEnv } from "../app.ts";
+import { zv } from "../http/validate.ts";
+import { CAN } from "../auth/roles.ts";
+import { idParam } from "./common.ts";
+import { createEmergencies } from "../emergencies.ts";
+import type { ResourceDeps } from "./index.ts";
+
+const startBody = z.object({
+  itemId: z.number().int().positive(),
+  zoneIds: z.array(z.number().int().positive()).min(1).max(200),
+  repeatEveryMin: z.number().int().min(5).max(24 * 60).nullable().optional(),
+  until: z.iso.datetime({ offset: true }).nullable().optional(),
+});
+
+export function emergencyRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
+  const emergencies = createEmergencies({ ...deps, planner: deps.planner, channels: deps.channels });
+  const operator = requireRole(...CAN.schedule);
+
+  api.get("/emergencies", async (c) =>
+    c.json({ emergencies: await deps.db.emergency.findMany({ orderBy: { id: "desc" }, take: 100, include: { item: { select: { title: true } } } }) }),
+  );
+
+  api.post("/emergencies", operator, zv("json", startBody), async (c) => {
+    const b = c.req.valid("json");
+    const r = await emergencies.start({ itemId: b.itemId, zoneIds: b.zoneIds, repeatEveryMin: b.repeatEveryMin ?? null, until: b.until ? new Date(b.until) : null, userId: currentUser(c).id });
+    c.set("audit", { action: "emergency.start", entity: "emergency", entityId: r.emergency.id, detail: b });
+    return c.json(r, 201);
+  });
+
+  api.post("/emergencies/:id/cancel", operator, zv("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const emergency = await emergencies.cancel(id, currentUser(c).id);
+    c.set("audit", { action: "emergency.cancel", entity: "emergency", entityId: id });
+    return c.json({ emergency });
+  });
+}

@@ -1,0 +1,62 @@
+// GET /api/health: 200 when DB, Redis, ffmpeg/ffprobe and queues answer; 503 naming what failed.
+import { execFile } from "node:child_process";
+import type { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../app.ts";
+import { ffmpegPath, ffprobePath } from "../../audio/ffmpeg.ts";
+
+type Check = { ok: boolean; detail?: string; [k: string]: unknown };
+
+const binaryCache = new Map<string, { at: number; check: Check }>();
+
+function checkBinary(bin: string): Promise<Check> {
+  const hit = binaryCache.get(bin);
+  if (hit && Date.now() - hit.at < 60_000) return Promise.resolve(hit.check);
+  return new Promise((resolve) => {
+    execFile(bin, ["-version"], { timeout: 5000 }, (err, stdout) => {
+      const check: Check = err ? { ok: false, detail: err.message } : { ok: true, version: stdout.split("\n")[0] };
+      binaryCache.set(bin, { at: Date.now(), check });
+      resolve(check);
+    });
+  });
+}
+
+async function timed<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`no answer within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+export async function healthReport(deps: AppDeps): Promise<{ ok: boolean; checks: Record<string, Check> }> {
+  const checks: Record<string, Check> = {};
+  await Promise.all([
+    timed(deps.db.$queryRawUnsafe("SELECT 1"), 3000).then(
+      () => (checks.database = { ok: true }),
+      (e: Error) => (checks.database = { ok: false, detail: e.message }),
+    ),
+    timed(deps.redis.ping(), 2000).then(
+      () => (checks.redis = { ok: true }),
+      (e: Error) => (checks.redis = { ok: false, detail: e.message }),
+    ),
+    checkBinary(ffmpegPath()).then((c) => (checks.ffmpeg = c)),
+    checkBinary(ffprobePath()).then((c) => (checks.ffprobe = c)),
+    timed(
+      Promise.all(Object.entries(deps.queues.byName).map(async ([n, q]) => [n, await q.getJobCounts("active", "waiting", "delayed", "failed")] as const)),
+      2000,
+    ).then(
+      (counts) => (checks.queues = { ok: true, counts: Object.fromEntries(counts) }),
+      (e: Error) => (checks.queues = { ok: false, detail: e.message }),
+    ),
+  ]);
+  return { ok: Object.values(checks).every((c) => c.ok), checks };
+}
+
+export function healthRoutes(api: Hono<AppEnv>, deps: AppDeps) {
+  api.get("/health", async (c) => {
+    const report = await healthReport(deps);
+    const failed = Object.entries(report.checks).filter(([, v]) => !v.ok).map(([k]) => k);
+    return c.json({ status: report.ok ? "ok" : "degraded", failed, checks: report.checks, time: deps.clock.now().toISOString() }, report.ok ? 200 : 503);
+  });
+}

@@ -1,0 +1,50 @@
+// Mounts the resource routers under /api.
+import type { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../app.ts";
+import { createStorage, type Storage } from "../storage.ts";
+import type { PlayoutChannels } from "../../worker/channels.ts";
+import { itemsRoutes } from "./items.ts";
+import { programsRoutes } from "./programs.ts";
+import { schedulesRoutes } from "./schedules.ts";
+import { airingsRoutes } from "./airings.ts";
+import { asRunRoutes } from "./asrun.ts";
+import { campaignsRoutes } from "./campaigns.ts";
+import { emergencyRoutes } from "./emergency.ts";
+import { statusRoutes } from "./status.ts";
+import { reportsRoutes } from "./reports.ts";
+import { createPlanner, type Planner, type ReplanScope } from "../planner.ts";
+
+export interface ResourceDeps extends AppDeps {
+  storage: Storage;
+  planner: Planner;
+  channels?: PlayoutChannels;
+  /** Re-plans airings that have not started and are affected by an edit. */
+  replan?: (scope: ReplanScope) => Promise<void>;
+}
+
+export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { channels?: PlayoutChannels }) {
+  const storage = createStorage(base.config.dataDir);
+  const planner = createPlanner({ db: base.db, queues: base.queues, config: base.config, clock: base.clock, logger: base.logger.child("planner"), events: base.events });
+  const deps: ResourceDeps = {
+    ...base,
+    storage,
+    planner,
+    replan: async (scope) => {
+      try {
+        await planner.replan(scope);
+      } catch (err) {
+        // The edit is saved; the next planning tick will pick it up.
+        base.logger.warn(`re-planning after an edit failed: ${(err as Error).message}`);
+      }
+    },
+  };
+  itemsRoutes(api, deps);
+  programsRoutes(api, deps);
+  schedulesRoutes(api, deps);
+  airingsRoutes(api, deps);
+  asRunRoutes(api, deps);
+  campaignsRoutes(api, deps);
+  emergencyRoutes(api, deps);
+  statusRoutes(api, deps);
+  reportsRoutes(api, deps);
+}

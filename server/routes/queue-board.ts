@@ -1,0 +1,24 @@
+// Bull Board for admins at /admin/queues.
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { HonoAdapter } from "@bull-board/hono";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { loadSession, SESSION_COOKIE } from "../auth/sessions.ts";
+import type { AppDeps, AppEnv } from "../app.ts";
+import { AppError } from "../errors.ts";
+
+export function mountQueueBoard(app: Hono<AppEnv>, deps: AppDeps) {
+  const adapter = new HonoAdapter(serveStatic);
+  createBullBoard({ queues: Object.values(deps.queues.byName).map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
+  adapter.setBasePath("/admin/queues");
+  app.use("/admin/queues/*", async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    const s = token ? await loadSession(deps.db, token, deps.clock.now()) : null;
+    if (!s) throw new AppError(401, "UNAUTHENTICATED", "Bạn cần đăng nhập.", "You need to sign in.");
+    if (s.user.role !== "admin" || s.user.mustChangePassword) throw new AppError(403, "FORBIDDEN", "Chỉ quản trị viên được xem hàng đợi.", "Only administrators may view the queues.");
+    await next();
+  });
+  app.route("/admin/queues", adapter.registerPlugin());
+}

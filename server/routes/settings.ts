@@ -1,0 +1,99 @@
+// Commune settings, zones (speaker clusters) and categories (topics).
+import type { Hono } from "hono";
+import { z } from "zod";
+import { requireRole, type AppDeps, type AppEnv } from "../app.ts";
+import { AppError, conflict, notFound } from "../errors.ts";
+import { zv } from "../http/validate.ts";
+import { CAN } from "../auth/roles.ts";
+import { validateZoneOutput } from "../zones.ts";
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "unknown time zone");
+
+const communeBody = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  unitName: z.string().trim().max(200).optional(),
+  place: z.string().trim().max(120).optional(),
+  timeZone: timeZone.optional(),
+});
+
+const zoneBody = z.object({
+  code: z.string().trim().min(1).max(40).regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, _ and - only"),
+  name: z.string().trim().min(1).max(120),
+  village: z.string().trim().max(120).default(""),
+  outputKind: z.enum(["file", "icecast", "alsa"]),
+  outputConfig: z.record(z.string(), z.unknown()).default({}),
+  enabled: z.boolean().default(true),
+});
+
+const categoryBody = z.object({
+  code: z.string().trim().min(1).max(40).regex(/^[a-z0-9_-]+$/, "lowercase letters, digits, _ and - only"),
+  nameVi: z.string().trim().min(1).max(120),
+  nameEn: z.string().trim().min(1).max(120),
+  sortOrder: z.number().int().default(100),
+});
+
+export function settingsRoutes(api: Hono<AppEnv>, { db, config }: AppDeps) {
+  const admin = requireRole(...CAN.administer);
+
+  api.get("/commune", async (c) => c.json({ commune: await db.commune.findUnique({ where: { id: 1 } }) }));
+  api.put("/commune", admin, zv("json", communeBody), async (c) => {
+    const body = c.req.valid("json");
+    const commune = await db.commune.upsert({ where: { id: 1 }, update: body, create: { id: 1, name: body.name ?? "", ...body } });
+    c.set("audit", { action: "commune.update", entity: "commune", entityId: 1, detail: body });
+    return c.json({ commune });
+  });
+
+  api.get("/zones", async (c) => {
+    const zones = await db.zone.findMany({ orderBy: [{ village: "asc" }, { name: "asc" }] });
+    return c.json({ zones: zones.map((z) => ({ ...z, outputConfig: JSON.parse(z.outputConfig) })) });
+  });
+
+  api.post("/zones", admin, zv("json", zoneBody), async (c) => {
+    const body = c.req.valid("json");
+    const output = validateZoneOutput(body.outputKind, body.outputConfig, config.dataDir);
+    if (await db.zone.findUnique({ where: { code: body.code } })) throw conflict("ZONE_CODE_TAKEN", "Mã cụm loa đã tồn tại.", "That zone code is already used.");
+    const zone = await db.zone.create({ data: { ...body, outputConfig: JSON.stringify(output) } });
+    c.set("audit", { action: "zone.create", entity: "zone", entityId: zone.id, detail: body });
+    return c.json({ zone: { ...zone, outputConfig: output } }, 201);
+  });
+
+  api.put("/zones/:id", admin, zv("param", idParam), zv("json", zoneBody), async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    if (!(await db.zone.findUnique({ where: { id } }))) throw notFound("zone");
+    const output = validateZoneOutput(body.outputKind, body.outputConfig, config.dataDir);
+    const clash = await db.zone.findFirst({ where: { code: body.code, NOT: { id } } });
+    if (clash) throw conflict("ZONE_CODE_TAKEN", "Mã cụm loa đã tồn tại.", "That zone code is already used.");
+    const zone = await db.zone.update({ where: { id }, data: { ...body, outputConfig: JSON.stringify(output) } });
+    c.set("audit", { action: "zone.update", entity: "zone", entityId: id, detail: body });
+    return c.json({ zone: { ...zone, outputConfig: output } });
+  });
+
+  api.get("/categories", async (c) => c.json({ categories: await db.category.findMany({ orderBy: [{ sortOrder: "asc" }, { id: "asc" }] }) }));
+
+  api.post("/categories", requireRole(...CAN.editContent), zv("json", categoryBody), async (c) => {
+    const body = c.req.valid("json");
+    if (await db.category.findUnique({ where: { code: body.code } })) throw conflict("CATEGORY_CODE_TAKEN", "Mã chủ đề đã tồn tại.", "That category code is already used.");
+    const category = await db.category.create({ data: body });
+    c.set("audit", { action: "category.create", entity: "category", entityId: category.id, detail: body });
+    return c.json({ category }, 201);
+  });
+
+  api.delete("/categories/:id", admin, zv("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const cat = await db.category.findUnique({ where: { id } });
+    if (!cat) throw notFound("category");
+    if (cat.builtin) throw new AppError(422, "CATEGORY_BUILTIN", "Không thể xóa chủ đề mặc định theo Nghị định 49/2024.", "Built-in Decree 49/2024 categories cannot be deleted.");
+    await db.category.delete({ where: { id } });
+    c.set("audit", { action: "category.delete", entity: "category", entityId: id });
+    return c.json({ ok: true });
+  });
+}

@@ -1,0 +1,82 @@
+// Live status: now playing / next up per zone and queue health, as JSON and as SSE.
+import type { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import type { AppEnv } from "../app.ts";
+import type { LiveEvent } from "../events.ts";
+import type { ResourceDeps } from "./index.ts";
+
+export async function liveStatus(deps: ResourceDeps) {
+  const { db, clock, queues } = deps;
+  const now = clock.now();
+  const zones = await db.zone.findMany({ where: { enabled: true }, orderBy: { name: "asc" } });
+  const airing = await db.airing.findMany({
+    where: { status: "airing" },
+    include: { lines: { where: { bumped: false }, orderBy: { position: "asc" }, include: { item: { select: { title: true } } } }, program: { select: { name: true } } },
+  });
+  const next = await db.airing.findMany({
+    where: { status: { in: ["planned", "ready"] }, scheduledStart: { gte: now } },
+    orderBy: { scheduledStart: "asc" },
+    include: { program: { select: { name: true } } },
+    take: 500,
+  });
+  let queue: Record<string, unknown> = {};
+  let queueOk = true;
+  try {
+    queue = Object.fromEntries(
+      await Promise.all(Object.entries(queues.byName).map(async ([n, q]) => [n, await q.getJobCounts("active", "waiting", "delayed", "failed")] as const)),
+    );
+  } catch {
+    queueOk = false;
+  }
+  return {
+    time: now.toISOString(),
+    queue: { ok: queueOk, counts: queue },
+    zones: zones.map((z) => {
+      const cur = airing.find((a) => a.zoneId === z.id);
+      let nowPlaying = null;
+      if (cur?.actualStart) {
+        const elapsed = now.getTime() - cur.actualStart.getTime();
+        const line = [...cur.lines].reverse().find((l) => l.offsetMs <= elapsed) ?? cur.lines[0];
+        nowPlaying = { airingId: cur.id, program: cur.program?.name ?? null, source: cur.source, startedAt: cur.actualStart, item: line?.item.title ?? null, lineId: line?.id ?? null };
+      }
+      const n = next.find((a) => a.zoneId === z.id);
+      return { id: z.id, code: z.code, name: z.name, village: z.village, nowPlaying, nextUp: n ? { airingId: n.id, program: n.program?.name ?? null, scheduledStart: n.scheduledStart, status: n.status } : null };
+    }),
+  };
+}
+
+export function statusRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
+  api.get("/status", async (c) => c.json(await liveStatus(deps)));
+
+  api.get("/status/stream", (c) =>
+    streamSSE(c, async (stream) => {
+      const queue: LiveEvent[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = deps.events.subscribe((e) => {
+        queue.push(e);
+        wake?.();
+      });
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+        unsubscribe();
+        wake?.();
+      });
+      await stream.writeSSE({ event: "status", data: JSON.stringify(await liveStatus(deps)) });
+      while (!closed) {
+        if (queue.length === 0) {
+          // Wait for an event, or send a heartbeat with a fresh snapshot every 15 s.
+          await new Promise<void>((r) => {
+            wake = r;
+            setTimeout(r, 15_000).unref();
+          });
+          wake = null;
+        }
+        if (closed) break;
+        const batch = queue.splice(0);
+        for (const e of batch) await stream.writeSSE({ event: e.type, data: JSON.stringify(e) });
+        await stream.writeSSE({ event: "status", data: JSON.stringify(await liveStatus(deps)) });
+      }
+    }),
+  );
+}

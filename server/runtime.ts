@@ -1,0 +1,123 @@
+// Composition root: builds every dependency once and starts the requested roles.
+import fs from "node:fs";
+import os from "node:os";
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import type { Config } from "./config.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { createDb, type Db } from "./db/client.ts";
+import { applyMigrations } from "./db/migrate.ts";
+import type { Logger } from "./logger.ts";
+import { ensureRedis, producerConnection, workerConnection } from "./redis.ts";
+import { createQueues, type Queues } from "./queues.ts";
+import { createEventHub, type EventHub } from "./events.ts";
+import { createApp } from "./app.ts";
+import { ensureAdmin, ensureBaseData } from "./bootstrap.ts";
+import { registerResourceRoutes } from "./routes/index.ts";
+import { startScheduler, type Scheduler } from "./scheduler.ts";
+import { startWorkers, type Workers } from "../worker/index.ts";
+import { createHandlers } from "../worker/handlers.ts";
+import { createPlayoutChannels } from "../worker/channels.ts";
+import { seedDemo } from "../prisma/seed.ts";
+
+export const ROLE_NAMES = ["api", "scheduler", "worker"] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+export interface Runtime {
+  config: Config;
+  db: Db;
+  queues: Queues;
+  events: EventHub;
+  scheduler?: Scheduler;
+  workers?: Workers;
+  server?: Server;
+  port?: number;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(opts: {
+  config: Config;
+  roles: readonly RoleName[];
+  logger: Logger;
+  clock?: Clock;
+  printAdminPassword?: (pw: string) => void;
+}): Promise<Runtime> {
+  const { config, roles, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  fs.mkdirSync(config.dataDir, { recursive: true });
+
+  const migrated = applyMigrations(config.databaseFile);
+  if (migrated.applied.length) logger.info(`applied migrations: ${migrated.applied.join(", ")}`);
+
+  const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis") });
+  const db = await createDb(config.databaseUrl);
+  await ensureBaseData(db, { timeZone: config.TZ });
+  const adminPassword = await ensureAdmin(db, config.dataDir, logger);
+  if (adminPassword) opts.printAdminPassword?.(adminPassword);
+
+  const producer = producerConnection(config.REDIS_URL);
+  producer.on("error", (e) => logger.debug(`redis producer: ${e.message}`));
+  const subscriber = workerConnection(config.REDIS_URL);
+  subscriber.on("error", (e) => logger.debug(`redis subscriber: ${e.message}`));
+  const queues = createQueues(producer, config.QUEUE_PREFIX, logger.child("queue"));
+  const events = createEventHub({ publisher: producer, subscriber, channel: `${config.QUEUE_PREFIX}-events`, logger, now: () => clock.now() });
+
+  if (config.DEMO && (await db.zone.count()) === 0) {
+    await seedDemo({ db, config, queues, logger: logger.child("demo"), clock });
+  }
+
+  const workerId = `${os.hostname()}-${process.pid}`;
+  let workers: Workers | undefined;
+  let workerConn: ReturnType<typeof workerConnection> | undefined;
+  const channels = createPlayoutChannels({ db, config, events, logger: logger.child("playout"), workerId, clock, subscriber: roles.includes("worker") ? workerConnection(config.REDIS_URL) : undefined, publisher: producer, channel: `${config.QUEUE_PREFIX}-control` });
+  if (roles.includes("worker")) {
+    workerConn = workerConnection(config.REDIS_URL);
+    workerConn.on("error", (e) => logger.debug(`redis worker: ${e.message}`));
+    const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels });
+    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId });
+  }
+
+  let scheduler: Scheduler | undefined;
+  if (roles.includes("scheduler")) {
+    scheduler = await startScheduler({ db, config, queues, events, logger: logger.child("scheduler"), clock, channels });
+  }
+
+  let server: Server | undefined;
+  let port: number | undefined;
+  if (roles.includes("api")) {
+    const app = createApp({ db, queues, redis: producer, clock, config, logger: logger.child("http"), events, extraRoutes: (api, deps) => registerResourceRoutes(api, { ...deps, channels }) });
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+        port = info.port;
+        logger.info(`Loa Xã is listening on http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${info.port}`);
+        resolve();
+      }) as Server;
+    });
+  }
+
+  return {
+    config,
+    db,
+    queues,
+    events,
+    scheduler,
+    workers,
+    server,
+    port,
+    async stop() {
+      if (server) {
+        server.closeAllConnections?.();
+        await new Promise<void>((r) => server!.close(() => r()));
+      }
+      await scheduler?.stop();
+      await workers?.close(5000);
+      await channels.close();
+      await events.close();
+      await queues.close();
+      producer.disconnect();
+      workerConn?.disconnect();
+      await db.$disconnect();
+      await redisHandle.stop();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// The scheduler role: node-cron ticks plan the rolling horizon, reconcile Redis with the
+// database, repeat active emergencies and queue the monthly report. Exactly one process
+// should run this role; deterministic job ids make an accidental second one harmless.
+import cron, { type ScheduledTask } from "node-cron";
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { Db } from "./db/client.ts";
+import type { EventHub } from "./events.ts";
+import type { Logger } from "./logger.ts";
+import type { Queues } from "./queues.ts";
+import { createPlanner, type Planner } from "./planner.ts";
+import { createEmergencies } from "./emergencies.ts";
+import type { PlayoutChannels } from "../worker/channels.ts";
+import { addDays, localDateOf } from "./domain/time.ts";
+
+export interface Scheduler {
+  planner: Planner;
+  /** One planning + reconciliation pass (what each tick does). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startScheduler(deps: { db: Db; config: Config; queues: Queues; events: EventHub; logger: Logger; clock: Clock; channels?: PlayoutChannels; cron?: boolean }): Promise<Scheduler> {
+  const { db, config, logger, clock } = deps;
+  const planner = createPlanner(deps);
+  const emergencies = createEmergencies({ ...deps, planner });
+  const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
+
+  let running: Promise<void> | null = null;
+  const tick = async () => {
+    if (running) return running;
+    running = (async () => {
+      try {
+        const plan = await planner.planHorizon();
+        await emergencies.extendRepeats();
+        const rec = await planner.reconcile();
+        if (plan.changed || plan.cancelled || rec.playoutJobsCreated || rec.missed || rec.orphansClosed) {
+          logger.info(`plan: ${plan.planned} sessions (${plan.changed} changed, ${plan.cancelled} cancelled); reconcile: ${JSON.stringify(rec)}`);
+        }
+      } catch (err) {
+        logger.error("planning tick failed", err);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+
+  // Last month in the commune's calendar: the day before the 1st of this month.
+  const reportMonth = () => addDays(`${localDateOf(clock.now(), tz).slice(0, 7)}-01`, -1).slice(0, 7);
+  const queueReport = async () => {
+    try {
+      await deps.queues.add({ name: "report", data: { month: reportMonth() } });
+    } catch (err) {
+      logger.warn(`monthly report not queued: ${(err as Error).message}`);
+    }
+  };
+
+  // At start-up: recover from a crash or downtime before anything else airs.
+  await tick();
+  const tasks: ScheduledTask[] = [];
+  if (deps.cron !== false) {
+    tasks.push(cron.schedule(config.PLAN_TICK_CRON, () => void tick(), { timezone: tz }));
+    tasks.push(cron.schedule(config.REPORT_CRON, () => void queueReport(), { timezone: tz }));
+  }
+  return {
+    planner,
+    tick,
+    async stop() {
+      for (const t of tasks) await t.stop();
+      await running;
+    },
+  };
+}

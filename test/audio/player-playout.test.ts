@@ -1,0 +1,148 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CANONICAL_FRAME_MS } from "../../audio/mp3frames.ts";
+import { preparePlayout, type SegmentRecord } from "../../audio/player.ts";
+import { createSink, type Sink } from "../../audio/sinks/index.ts";
+import { decodedMs, meanVolumeDb, probeMs, tmpDir, tone } from "./player-fixtures.ts";
+
+const dir = tmpDir("loaxa-playout-");
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const a = tone(dir, "a.mp3", 1.0, 440);
+const b = tone(dir, "b.mp3", 1.5, 660);
+const c = tone(dir, "c.mp3", 0.8, 880);
+const long = tone(dir, "long.mp3", 4, 550);
+
+function fileSink(name: string): Sink {
+  return createSink({ kind: "file", dir: path.join(dir, "out") }, { fileName: name });
+}
+
+function expectOrdered(records: SegmentRecord[]): void {
+  let prevEnd = -Infinity;
+  for (const r of records) {
+    expect(r.actualStartMs).not.toBeNull();
+    expect(r.actualStartMs!).toBeGreaterThanOrEqual(prevEnd - 1);
+    expect(r.actualEndMs!).toBeGreaterThan(r.actualStartMs!);
+    prevEnd = r.actualEndMs!;
+  }
+}
+
+describe("preparePlayout + startAt (file sink)", () => {
+  it("airs 3 segments in order; the aired file decodes to the planned length", async () => {
+    const starts: number[] = [];
+    const ends: string[] = [];
+    const playout = await preparePlayout({
+      segments: [
+        { kind: "file", path: a, tag: "item-a" },
+        { kind: "file", path: b, startMs: 200, endMs: 1200, tag: "item-b" },
+        { kind: "file", path: c, tag: "item-c" },
+      ],
+      sink: fileSink("three.mp3"),
+      speed: 20,
+      onSegmentStart: (e) => void starts.push(e.index),
+      onSegmentEnd: (r) => void ends.push(`${r.tag}:${r.status}`),
+    });
+    expect(playout.plannedMs).toBeGreaterThan(2700);
+    const target = Date.now() + 150;
+    const res = await playout.startAt(target);
+
+    expect(res.outcome).toBe("completed");
+    expect(res.actualStartMs!).toBeGreaterThanOrEqual(target);
+    expect(res.latenessMs!).toBeGreaterThanOrEqual(0);
+    expect(res.segments.map((s) => [s.tag, s.status, s.source])).toEqual([
+      ["item-a", "completed", "file"],
+      ["item-b", "completed", "file"],
+      ["item-c", "completed", "file"],
+    ]);
+    expect(starts).toEqual([0, 1, 2]);
+    expect(ends).toEqual(["item-a:completed", "item-b:completed", "item-c:completed"]);
+    expectOrdered(res.segments);
+    // The cut segment is 1000 ms to the nearest frame.
+    expect(Math.abs(res.segments[1]!.playedMs - 1000)).toBeLessThanOrEqual(CANONICAL_FRAME_MS / 2 + 0.01);
+    expect(res.playedMs).toBeCloseTo(playout.plannedMs, 6);
+
+    const out = res.sink!.path!;
+    expect(out).toBe(path.join(dir, "out", "three.mp3"));
+    expect(Math.abs(decodedMs(out) - res.playedMs)).toBeLessThanOrEqual(60);
+    expect(Math.abs(probeMs(out) - res.playedMs)).toBeLessThanOrEqual(60);
+    expect(meanVolumeDb(out)).toBeGreaterThan(-30);
+  });
+
+  it("interrupt mid-segment: that segment is interrupted, the rest not played", async () => {
+    let playout: Awaited<ReturnType<typeof preparePlayout<string>>> | null = null;
+    playout = await preparePlayout<string>({
+      segments: [
+        { kind: "file", path: a, tag: "a" },
+        { kind: "file", path: long, tag: "b" },
+        { kind: "file", path: c, tag: "c" },
+      ],
+      sink: fileSink("interrupted.mp3"),
+      speed: 10,
+      // Pre-emption arrives while segment b is on air (b lasts 400 ms at speed 10).
+      onSegmentStart: (e) => {
+        if (e.index === 1) setTimeout(() => playout!.interrupt("khẩn cấp / emergency"), 60);
+      },
+    });
+    const res = await playout.startAt(Date.now() + 50);
+
+    expect(res.outcome).toBe("interrupted");
+    expect(res.reason).toBe("khẩn cấp / emergency");
+    expect(res.segments.map((s) => s.status)).toEqual(["completed", "interrupted", "not_played"]);
+    const mid = res.segments[1]!;
+    expect(mid.reason).toBe("khẩn cấp / emergency");
+    expect(mid.playedMs).toBeGreaterThan(0);
+    expect(mid.playedMs).toBeLessThan(mid.plannedMs);
+    expect(res.segments[2]!.actualStartMs).toBeNull();
+    expect(res.segments[2]!.playedMs).toBe(0);
+    // What the file holds is exactly what the records say aired.
+    expect(Math.abs(decodedMs(res.sink!.path!) - res.playedMs)).toBeLessThanOrEqual(60);
+  });
+
+  it("interrupt before the start instant: nothing airs", async () => {
+    const playout = await preparePlayout({ segments: [{ kind: "file", path: a, tag: 1 }], sink: fileSink("never.mp3"), speed: 20 });
+    setTimeout(() => playout.interrupt("huỷ / cancelled"), 20);
+    const res = await playout.startAt(Date.now() + 5000);
+    expect(res.outcome).toBe("interrupted");
+    expect(res.actualStartMs).toBeNull();
+    expect(res.segments[0]!.status).toBe("not_played");
+    expect(res.sink!.bytesWritten).toBe(0);
+  });
+
+  it("a sink write error fails the current segment and ends the airing", async () => {
+    const inner = fileSink("broken.mp3");
+    let writes = 0;
+    const flaky: Sink = {
+      kind: "file",
+      leadMs: 0,
+      open: () => inner.open(),
+      write: async (chunk) => {
+        if (++writes > 20) throw new Error("ổ đĩa đầy / disk full");
+        await inner.write(chunk);
+      },
+      close: () => inner.close(),
+      abort: (r) => inner.abort(r),
+    };
+    const playout = await preparePlayout({
+      segments: [
+        { kind: "file", path: a, tag: "a" },
+        { kind: "file", path: b, tag: "b" },
+      ],
+      sink: flaky,
+      speed: 20,
+    });
+    const res = await playout.startAt(Date.now() + 20);
+    expect(res.outcome).toBe("failed");
+    expect(res.reason).toMatch(/disk full/);
+    const failed = res.segments.find((s) => s.status === "failed")!;
+    expect(failed.reason).toMatch(/disk full/);
+    expect(res.segments.filter((s) => s.index > failed.index).every((s) => s.status === "not_played")).toBe(true);
+  });
+
+  it("rejects a non-canonical file at prepare time with a bilingual error", async () => {
+    const stereo = tone(dir, "stereo48.mp3", 0.5, 440, ["-ac", "2", "-ar", "48000", "-write_xing", "0", "-id3v2_version", "0"]);
+    await expect(
+      preparePlayout({ segments: [{ kind: "file", path: stereo, tag: null }], sink: fileSink("bad.mp3") }),
+    ).rejects.toThrow(/định dạng phát sóng chuẩn.*broadcast format/);
+  });
+});

@@ -1,0 +1,67 @@
+// The one typed job catalogue shared by producers (API, scheduler) and workers.
+// Payloads carry ids only; handlers reload rows and re-check them before saving.
+import type { JobsOptions } from "bullmq";
+
+export interface JobCatalogue {
+  ingest: { itemId: number; revision: string };
+  render: { airingId: number; hash: string };
+  playout: { airingId: number };
+  report: { month: string };
+}
+
+export type JobName = keyof JobCatalogue;
+export type JobOf<N extends JobName> = { name: N; data: JobCatalogue[N] };
+export type AnyJob = { [N in JobName]: JobOf<N> }[JobName];
+
+/** Each job kind lives on its own queue so a long render never delays a playout. */
+export const QUEUE_OF: Record<JobName, string> = {
+  ingest: "ingest",
+  render: "render",
+  playout: "playout",
+  report: "report",
+};
+
+export interface JobPolicy {
+  attempts: number;
+  backoffMs: number;
+  /** Hard limit for one attempt; the handler's AbortSignal fires and children are killed. */
+  timeoutMs: number;
+  concurrency: number;
+  keepCompleted: number;
+  keepFailed: number;
+}
+
+export const POLICY: Record<JobName, JobPolicy> = {
+  ingest: { attempts: 3, backoffMs: 5_000, timeoutMs: 20 * 60_000, concurrency: 2, keepCompleted: 500, keepFailed: 1000 },
+  render: { attempts: 4, backoffMs: 10_000, timeoutMs: 10 * 60_000, concurrency: 1, keepCompleted: 500, keepFailed: 1000 },
+  // A playout is never retried by BullMQ: a second attempt could air a session twice.
+  // Recovery (late airing within the grace window) is decided by reconciliation instead.
+  playout: { attempts: 1, backoffMs: 0, timeoutMs: 6 * 3600_000, concurrency: 64, keepCompleted: 2000, keepFailed: 2000 },
+  report: { attempts: 3, backoffMs: 60_000, timeoutMs: 30 * 60_000, concurrency: 1, keepCompleted: 100, keepFailed: 100 },
+};
+
+/** Deterministic job ids: no ':' and never all digits (BullMQ rules). */
+export function jobId(job: AnyJob): string {
+  switch (job.name) {
+    case "ingest":
+      return `ingest-${job.data.itemId}-${job.data.revision}`;
+    case "render":
+      return `render-${job.data.airingId}-${job.data.hash}`;
+    case "playout":
+      return `playout-${job.data.airingId}`;
+    case "report":
+      return `report-${job.data.month}`;
+  }
+}
+
+export function jobOptions(job: AnyJob, extra: JobsOptions = {}): JobsOptions {
+  const p = POLICY[job.name];
+  return {
+    jobId: jobId(job),
+    attempts: p.attempts,
+    backoff: p.backoffMs > 0 ? { type: "exponential", delay: p.backoffMs } : undefined,
+    removeOnComplete: { count: p.keepCompleted },
+    removeOnFail: { count: p.keepFailed },
+    ...extra,
+  };
+}

@@ -1,0 +1,97 @@
+// One output channel per zone: airings on a zone run one at a time (zones run in
+// parallel), and an emergency can interrupt whatever a zone is airing. Interrupts travel
+// over Redis pub/sub so they reach the worker process that owns the zone's playout.
+import type { Redis } from "ioredis";
+import type { Clock } from "../server/clock.ts";
+import type { Config } from "../server/config.ts";
+import type { Db } from "../server/db/client.ts";
+import type { EventHub } from "../server/events.ts";
+import type { Logger } from "../server/logger.ts";
+
+export interface Playing {
+  airingId: number;
+  source: string;
+  interrupt(reason: string): void;
+}
+
+export interface PlayoutChannels {
+  /** Waits until the zone is free, then holds it until release() is called. */
+  acquire(zoneId: number, signal?: AbortSignal): Promise<() => void>;
+  setPlaying(zoneId: number, p: Playing | null): void;
+  playing(zoneId: number): Playing | null;
+  /** Interrupts the zone's current airing in whichever process runs it. */
+  interruptZone(zoneId: number, reason: string, opts?: { exceptSource?: string }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createPlayoutChannels(opts: {
+  db: Db;
+  config: Config;
+  events: EventHub;
+  logger: Logger;
+  workerId: string;
+  clock: Clock;
+  subscriber?: Redis;
+  publisher?: Redis;
+  channel: string;
+}): PlayoutChannels {
+  const tails = new Map<number, Promise<void>>();
+  const current = new Map<number, Playing>();
+  const { logger } = opts;
+
+  const interruptLocal = (zoneId: number, reason: string, exceptSource?: string) => {
+    const p = current.get(zoneId);
+    if (p && p.source !== exceptSource) {
+      logger.info(`interrupting airing ${p.airingId} on zone ${zoneId}: ${reason}`);
+      p.interrupt(reason);
+    }
+  };
+
+  if (opts.subscriber) {
+    opts.subscriber.on("error", (e) => logger.debug(`control channel: ${e.message}`));
+    opts.subscriber.on("message", (ch: string, msg: string) => {
+      if (ch !== opts.channel) return;
+      try {
+        const m = JSON.parse(msg) as { type: string; zoneId: number; reason: string; exceptSource?: string };
+        if (m.type === "interrupt") interruptLocal(m.zoneId, m.reason, m.exceptSource);
+      } catch {
+        /* not ours */
+      }
+    });
+    opts.subscriber.subscribe(opts.channel).catch((e: Error) => logger.warn(`control subscribe failed: ${e.message}`));
+  }
+
+  return {
+    async acquire(zoneId, signal) {
+      const prev = tails.get(zoneId) ?? Promise.resolve();
+      let release!: () => void;
+      const mine = new Promise<void>((r) => (release = r));
+      tails.set(zoneId, prev.then(() => mine));
+      if (signal) {
+        await Promise.race([prev, new Promise<void>((_, rej) => signal.addEventListener("abort", () => rej(signal.reason), { once: true }))]).catch((e) => {
+          release();
+          throw e;
+        });
+      } else await prev;
+      return () => {
+        current.delete(zoneId);
+        release();
+      };
+    },
+    setPlaying(zoneId, p) {
+      if (p) current.set(zoneId, p);
+      else current.delete(zoneId);
+    },
+    playing: (zoneId) => current.get(zoneId) ?? null,
+    async interruptZone(zoneId, reason, o = {}) {
+      interruptLocal(zoneId, reason, o.exceptSource);
+      if (opts.publisher) {
+        await opts.publisher.publish(opts.channel, JSON.stringify({ type: "interrupt", zoneId, reason, exceptSource: o.exceptSource })).catch(() => {});
+      }
+    },
+    async close() {
+      for (const p of current.values()) p.interrupt("shutdown");
+      if (opts.subscriber) await opts.subscriber.quit().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// The handler map for every job in the catalogue.
+import type { Clock } from "../server/clock.ts";
+import type { Config } from "../server/config.ts";
+import type { Db } from "../server/db/client.ts";
+import type { EventHub } from "../server/events.ts";
+import type { Logger } from "../server/logger.ts";
+import type { Queues } from "../server/queues.ts";
+import { createStorage } from "../server/storage.ts";
+import { createPlanner } from "../server/planner.ts";
+import { generateMonthlyReport } from "../server/reports/monthly.ts";
+import { createTtsRegistry } from "../audio/tts.ts";
+import { createEspeakNgProvider } from "../audio/tts-espeak.ts";
+import type { Handlers } from "./index.ts";
+import type { PlayoutChannels } from "./channels.ts";
+import { createIngestHandler } from "./ingest.ts";
+import { createRenderHandler } from "./render.ts";
+import { createPlayoutHandler } from "./playout.ts";
+
+export interface HandlerDeps {
+  db: Db;
+  config: Config;
+  queues: Queues;
+  events: EventHub;
+  logger: Logger;
+  clock: Clock;
+  channels: PlayoutChannels;
+  workerId?: string;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const storage = createStorage(deps.config.dataDir);
+  const planner = createPlanner({ db: deps.db, queues: deps.queues, config: deps.config, clock: deps.clock, logger: deps.logger.child("planner"), events: deps.events });
+  const tts = createTtsRegistry([createEspeakNgProvider()]);
+  const base = { db: deps.db, storage, config: deps.config, events: deps.events, logger: deps.logger };
+  return {
+    ingest: createIngestHandler({ ...base, tts, onReady: async (itemId) => void (await planner.replan({ itemId })) }),
+    render: createRenderHandler(base),
+    playout: createPlayoutHandler({
+      ...base,
+      clock: deps.clock,
+      channels: deps.channels,
+      workerId: deps.workerId ?? "worker",
+      onAiringEnded: async (a) => void (await planner.replan({ zoneId: a.zoneId, localDate: a.localDate })),
+    }),
+    report: async (data) => {
+      const r = await generateMonthlyReport({ db: deps.db, dataDir: deps.config.dataDir, clock: deps.clock, month: data.month });
+      deps.events.publish("report.ready", { month: data.month });
+      return r;
+    },
+  };
+}
