@@ -122,9 +122,9 @@ function isFluentCommand(x: unknown): x is FfmpegCommand {
   return typeof (x as { _getArguments?: unknown })?._getArguments === "function";
 }
 
-/** argv of a fluent-ffmpeg command or a plain array. */
+/** argv of a fluent-ffmpeg command (which may hold numbers) or a plain array. */
 export function toArgs(cmd: readonly string[] | FfmpegCommand): string[] {
-  return isFluentCommand(cmd) ? cmd._getArguments() : [...cmd];
+  return isFluentCommand(cmd) ? cmd._getArguments().map(String) : [...cmd];
 }
 
 interface SpawnResult {

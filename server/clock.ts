@@ -22,3 +22,18 @@ export class ManualClock implements Clock {
     this.#ms += ms;
   }
 }
+
+/** Real time shifted by a fixed offset: the system runs at real speed "at" another moment. */
+export class OffsetClock implements Clock {
+  offsetMs: number;
+  constructor(at: Date | string | number) {
+    this.offsetMs = new Date(at).getTime() - Date.now();
+  }
+  /** Re-anchors so that now() reads `at` (tests jump to just before an event). */
+  jumpTo(at: Date | string | number): void {
+    this.offsetMs = new Date(at).getTime() - Date.now();
+  }
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}

@@ -61,7 +61,8 @@ export function createPlanner(deps: { db: Db; queues: Queues; config: Config; cl
     chain = run.catch(() => {});
     return run;
   };
-  const freezeMs = () => (config.PLAYOUT_PREROLL_SECONDS + 10) * 1000;
+  // Airings this close to air belong to their playout job (it may be preparing the output).
+  const freezeMs = () => (config.PLAYOUT_PREROLL_SECONDS + 1) * 1000;
 
   async function enqueue(a: Airing): Promise<void> {
     const now = clock.now().getTime();

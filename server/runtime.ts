@@ -46,10 +46,9 @@ export async function startRuntime(opts: {
   const clock = opts.clock ?? systemClock;
   fs.mkdirSync(config.dataDir, { recursive: true });
 
+  const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis") });
   const migrated = applyMigrations(config.databaseFile);
   if (migrated.applied.length) logger.info(`applied migrations: ${migrated.applied.join(", ")}`);
-
-  const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis") });
   const db = await createDb(config.databaseUrl);
   await ensureBaseData(db, { timeZone: config.TZ });
   const adminPassword = await ensureAdmin(db, config.dataDir, logger);

@@ -91,6 +91,7 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         segments,
         sink,
         speed: initial.zone.outputKind === "file" ? config.FILE_SINK_SPEED : 1,
+        clock: { now: () => clock.now().getTime() },
         logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warn(m) },
         onSegmentStart: async (e) => {
           if (firstStart === null) {

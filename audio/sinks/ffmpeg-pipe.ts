@@ -198,7 +198,10 @@ export class FfmpegPipeSink implements Sink {
 
   private error(message: string, cause: Error): Error {
     const lines = this.mask(this.stderr).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-    const detail = lines.slice(-3).join(" | ");
+    // ffmpeg's own words for the cause ("cannot open audio device", "401 Unauthorized").
+    const generic = /^(Conversion failed|Error initializing output stream|Could not write header)/;
+    const telling = lines.filter((l) => !generic.test(l) && /error|cannot|could not|fail|invalid|refused|denied|unauthori|not found|timed out/i.test(l));
+    const detail = (telling.length ? telling : lines).slice(-3).join(" | ");
     return new Error(`${message}: ${this.mask(cause.message)}${detail ? ` — ${detail}` : ""}`, { cause });
   }
 }

@@ -41,13 +41,14 @@ function periodWord(kind: PeriodKind): Bilingual {
   return kind === "day" ? { vi: "hôm nay", en: "today" } : { vi: "tuần này", en: "this week" };
 }
 
-export const introText = (): Bilingual => ({ vi: "Nhạc hiệu mở đầu", en: "Opening jingle" });
-export const outroText = (): Bilingual => ({ vi: "Nhạc hiệu kết thúc", en: "Closing jingle" });
-export const programText = (): Bilingual => ({ vi: "Theo chương trình", en: "Program entry" });
-export const priorityText = (): Bilingual => ({
-  vi: "Tin ưu tiên: phát đầu chương trình",
-  en: "Priority bulletin: played first in the program",
-});
+const INTRO: Bilingual = Object.freeze({ vi: "Nhạc hiệu mở đầu", en: "Opening jingle" });
+const OUTRO: Bilingual = Object.freeze({ vi: "Nhạc hiệu kết thúc", en: "Closing jingle" });
+const PROGRAM: Bilingual = Object.freeze({ vi: "Theo chương trình", en: "Program entry" });
+const PRIORITY: Bilingual = Object.freeze({ vi: "Tin ưu tiên: phát đầu chương trình", en: "Priority bulletin: played first in the program" });
+export const introText = (): Bilingual => INTRO;
+export const outroText = (): Bilingual => OUTRO;
+export const programText = (): Bilingual => PROGRAM;
+export const priorityText = (): Bilingual => PRIORITY;
 
 /** A program entry that is also a campaign item: it counts toward the campaign and is never bumped. */
 export function keyProgramText(campaignName: string, priority: boolean): Bilingual {

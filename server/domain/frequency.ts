@@ -227,24 +227,23 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     if (!s) blockers.set(k, (s = new Set()));
     s.add(c);
   };
-  const timesOf = (z: number, item: number) => {
-    const k = ik(z, item);
-    let t = times.get(k);
-    if (!t) times.set(k, (t = []));
-    return t;
-  };
-
   function count(z: number, item: number, d: string, ms: number, kind: "completed" | "failed" | "planned", sorted: boolean) {
-    const t = timesOf(z, item);
+    const zi = ik(z, item);
+    let t = times.get(zi);
+    if (!t) times.set(zi, (t = []));
     if (sorted) insertSorted(t, ms);
     else t.push(ms);
+    const pDay = pk("day", d), pWeek = pk("week", d);
     if (kind !== "failed") {
-      inc(itemCount, ipk(z, item, pk("day", d)));
-      inc(itemCount, ipk(z, item, pk("week", d)));
+      inc(itemCount, zi * PERIOD_CAP + pDay);
+      inc(itemCount, zi * PERIOD_CAP + pWeek);
     }
-    for (const c of byItem.get(item) ?? []) {
+    const cs = byItem.get(item);
+    if (!cs) return;
+    const m = kind === "planned" ? planned : kind === "completed" ? aired : failed;
+    for (const c of cs) {
       if (!active(c, z, d)) continue;
-      for (const kd of c.kinds) inc(kind === "planned" ? planned : kind === "completed" ? aired : failed, ck(c.ci, z, pk(kd, d)));
+      for (const kd of c.kinds) inc(m, ck(c.ci, z, kd === "day" ? pDay : pWeek));
     }
   }
 

@@ -53,20 +53,23 @@ export function sessionKey(s: { scheduleId: number | null; zoneId: number; start
   return `${s.scheduleId ?? "-"}|${s.zoneId}|${typeof s.start === "number" ? s.start : s.start.getTime()}`;
 }
 
-const sha = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 32);
+// Unit/record separators keep the hashed text unambiguous without JSON's cost.
+const US = "\u001f", RS = "\u001e";
+const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
 
 export function planHashOf(s: SessionInstance, lines: readonly RundownLinePlan[]): string {
-  return sha([
-    s.scheduleId,
-    s.zoneId,
-    s.start.getTime(),
-    s.maxDurationMs,
-    lines.map((l) => [l.position, l.itemId, l.reason, l.campaignId, l.offsetMs, l.durationMs, l.bumped, l.reasonVi, l.reasonEn]),
-  ]);
+  let text = [s.scheduleId, s.zoneId, s.start.getTime(), s.maxDurationMs].join(US);
+  for (const l of lines) {
+    text += RS + l.position + US + l.itemId + US + l.reason + US + (l.campaignId ?? "") + US + l.offsetMs + US + l.durationMs + US +
+      (l.bumped ? 1 : 0) + US + l.reasonVi + US + l.reasonEn;
+  }
+  return sha(text);
 }
 
 export function audioHashOf(lines: readonly RundownLinePlan[]): string {
-  return sha(lines.filter((l) => !l.bumped).map((l) => [l.itemId, l.offsetMs, l.durationMs]));
+  let text = "audio";
+  for (const l of lines) if (!l.bumped) text += RS + l.itemId + US + l.offsetMs + US + l.durationMs;
+  return sha(text);
 }
 
 export function planSessions(input: PlanInput): PlanResult {

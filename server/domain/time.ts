@@ -30,7 +30,10 @@ export interface LocalParts {
 function dayMs(date: string): number {
   const m = DATE_RE.exec(date);
   if (!m) throw badDate(date, "date");
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const back = new Date(ms);
+  if (back.getUTCDate() !== Number(m[3]) || back.getUTCMonth() !== Number(m[2]) - 1) throw badDate(date, "date"); // e.g. 02-30, 13-01
+  return ms;
 }
 
 const pad2 = (n: number) => (n < 10 ? "0" : "") + n;

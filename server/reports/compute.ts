@@ -6,7 +6,7 @@ import type { Db } from "../db/client.ts";
 import { dayNumber, eachDate, formatDateVi } from "./period.ts";
 import { PRIORITY_LABELS, UNCATEGORISED, DELETED_ITEM } from "./labels.ts";
 import {
-  airingDistinctsSql, airingsByZoneDaySql, asRunByZoneSql, asRunFacetsSql, campaignAiredSql, emergenciesSql,
+  airingDistinctsSql, airingsByZoneDaySql, asRunFacetsSql, asRunZoneCampaignSql, emergenciesSql,
   problemAiringsSql, shortfallsSql, type DateRange,
 } from "./queries.ts";
 import type {
@@ -41,12 +41,13 @@ export async function computeReport(db: Db, range: ReportRange, opts: ComputeOpt
 
   // Aggregates (SQL) first, then the small dimension tables.
   const facets = await db.$queryRaw<FacetRow[]>(asRunFacetsSql(r));
-  const zoneRuns = await db.$queryRaw<{ zoneId: N; status: string; n: N; ms: N }[]>(asRunByZoneSql(r));
+  const zoneCampaign = await db.$queryRaw<{ facet: "zone" | "campaign"; zoneId: N; status: string | null; campaignId: N; source: string | null; n: N; ms: N }[]>(asRunZoneCampaignSql(r));
+  const zoneRuns = zoneCampaign.filter((z) => z.facet === "zone");
+  const campaignAired = zoneCampaign.filter((z) => z.facet === "campaign");
   const airingGroups = await db.$queryRaw<{ zoneId: N; date: string; source: string; status: string; n: N }[]>(airingsByZoneDaySql(r));
   const [distincts] = await db.$queryRaw<{ programs: N; programDays: N; slots: N }[]>(airingDistinctsSql(r));
   const emergencies = await db.$queryRaw<{ date: string; emergencyId: N; itemId: N; title: string | null; sessions: N; zones: N }[]>(emergenciesSql(r));
   const problems = await db.$queryRaw<(Omit<ProblemAiring, "airingId"> & { airingId: N; programName: string | null })[]>(problemAiringsSql(r, problemLimit + 1));
-  const campaignAired = await db.$queryRaw<{ campaignId: N; zoneId: N; source: string; n: N }[]>(campaignAiredSql(r));
   const shortfalls = await db.$queryRaw<{ campaignId: N; n: N; missing: N }[]>(shortfallsSql(r));
 
   const communeRow = await db.commune.findUnique({ where: { id: 1 } });
@@ -138,7 +139,7 @@ export async function computeReport(db: Db, range: ReportRange, opts: ComputeOpt
     const e = zoneRuns2.get(num(z.zoneId)) ?? { airings: 0, ms: 0 };
     zoneRuns2.set(num(z.zoneId), e);
     if (z.status === "completed") e.airings += num(z.n);
-    if (ON_AIR.has(z.status)) e.ms += num(z.ms);
+    if (ON_AIR.has(z.status ?? "")) e.ms += num(z.ms);
   }
   const byZone: ZoneRow[] = zones
     .filter((z) => z.enabled || zoneSessions.has(z.id) || zoneRuns2.has(z.id))
@@ -209,7 +210,7 @@ export async function computeReport(db: Db, range: ReportRange, opts: ComputeOpt
 
 async function campaignRows(
   db: Db, r: DateRange,
-  aired: { campaignId: N; zoneId: N; source: string; n: N }[],
+  aired: { campaignId: N; zoneId: N; source: string | null; n: N }[],
   shortfalls: { campaignId: N; n: N; missing: N }[],
   zones: { id: number; enabled: boolean }[],
 ): Promise<CampaignRow[]> {

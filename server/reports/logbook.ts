@@ -54,7 +54,7 @@ export async function* logbookRows(db: Db, range: DateRange, opts: LogbookOption
   let cursorId = 0;
   const zone = opts.zoneId === undefined ? Prisma.empty : Prisma.sql`AND a."zoneId" = ${opts.zoneId}`;
   for (;;) {
-    const page = await db.$queryRaw<Raw[]>(Prisma.sql`
+    const page: Raw[] = await db.$queryRaw<Raw[]>(Prisma.sql`
       SELECT a."id" AS "id", a."localDate" AS "date", CAST(a."actualStart" AS TEXT) AS "k", ai."scheduledStart" AS "sessionStart",
              p."name" AS "programName", z."name" AS "zoneName", i."title" AS "title", a."scheduledStart" AS "scheduledStart",
              a."actualStart" AS "actualStart", a."actualEnd" AS "actualEnd", a."durationMs" AS "durationMs",
@@ -76,7 +76,7 @@ export async function* logbookRows(db: Db, range: DateRange, opts: LogbookOption
       };
     }
     if (page.length < pageSize) return;
-    const last = page[page.length - 1]!;
+    const last: Raw = page[page.length - 1]!;
     cursorK = last.k;
     cursorId = Number(last.id);
   }
@@ -114,7 +114,7 @@ export interface LogbookPdfOptions extends LogbookOptions {
 export async function writeLogbookPdf(db: Db, range: LogbookRange, output: string | NodeJS.WritableStream, opts: LogbookPdfOptions): Promise<{ rows: number }> {
   const tz = opts.timeZone;
   const doc = createPdf({ title: PDF_TEXT.logbookTitle, fontDir: opts.fontDir, layout: "landscape" });
-  const out = typeof output === "string" ? fs.createWriteStream(output) : output;
+  const out: NodeJS.WritableStream = typeof output === "string" ? fs.createWriteStream(output) : output;
   const closed = new Promise<void>((resolve, reject) => {
     out.on("finish", () => resolve());
     out.on("error", reject);

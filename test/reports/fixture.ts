@@ -7,10 +7,12 @@ import path from "node:path";
 import { applyMigrations } from "../../server/db/migrate.ts";
 import { createDb, type Db } from "../../server/db/client.ts";
 
+type IdName = "policy" | "security" | "disaster" | "models" | "z1" | "z2" | "z3" | "i1" | "i2" | "i3" | "i4" | "i5" | "p1" | "p2" | "e1" | "c1" | "c2" | "A4" | "A6" | "A7";
+
 export interface Fixture {
   db: Db;
   dir: string;
-  ids: Record<string, number>;
+  ids: Record<IdName, number>;
   cleanup(): Promise<void>;
 }
 

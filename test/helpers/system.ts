@@ -1,0 +1,40 @@
+// Starts real workers (BullMQ on the test's Redis prefix) and a planner for a TestEnv.
+import os from "node:os";
+import { workerConnection } from "../../server/redis.ts";
+import { silentLogger } from "../../server/logger.ts";
+import { createPlanner } from "../../server/planner.ts";
+import { createPlayoutChannels } from "../../worker/channels.ts";
+import { createHandlers } from "../../worker/handlers.ts";
+import { startWorkers } from "../../worker/index.ts";
+import type { JobName } from "../../worker/catalogue.ts";
+import type { TestEnv } from "./env.ts";
+
+export async function startSystem(env: TestEnv, opts: { only?: JobName[] } = {}) {
+  const conn = workerConnection(env.config.REDIS_URL);
+  const sub = workerConnection(env.config.REDIS_URL);
+  const workerId = `${os.hostname()}-${process.pid}-test`;
+  const channels = createPlayoutChannels({ db: env.db, config: env.config, events: env.events, logger: silentLogger, workerId, clock: env.clock, subscriber: sub, publisher: env.redis, channel: `${env.config.QUEUE_PREFIX}-control` });
+  const handlers = createHandlers({ db: env.db, config: env.config, queues: env.queues, events: env.events, logger: silentLogger, clock: env.clock, channels, workerId });
+  const workers = startWorkers({ connection: conn, prefix: env.config.QUEUE_PREFIX, handlers, logger: silentLogger, workerId, only: opts.only });
+  const planner = createPlanner({ db: env.db, queues: env.queues, config: env.config, clock: env.clock, logger: silentLogger, events: env.events });
+  return {
+    channels,
+    planner,
+    workers,
+    async stop() {
+      await workers.close(3000);
+      await channels.close();
+      conn.disconnect();
+    },
+  };
+}
+
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, stepMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

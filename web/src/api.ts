@@ -1,0 +1,120 @@
+// The HTTP client of the SPA: JSON in/out, the CSRF header on every mutation, bilingual
+// API errors surfaced as ApiError, and an XHR upload that reports progress.
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messageVi: string,
+    readonly messageEn: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(messageEn);
+    this.name = "ApiError";
+  }
+}
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface Api {
+  get<T>(path: string): Promise<T>;
+  send<T>(method: Exclude<Method, "GET">, path: string, body?: unknown): Promise<T>;
+  upload<T>(path: string, form: FormData, onProgress: (pct: number) => void): Promise<T>;
+  setCsrf(token: string): void;
+}
+
+function readCookie(name: string): string {
+  const hit = document.cookie.split("; ").find((c) => c.startsWith(name + "="));
+  return hit ? decodeURIComponent(hit.slice(name.length + 1)) : "";
+}
+
+function errorFrom(status: number, body: unknown): ApiError {
+  const e = (body as { error?: { code?: string; messageVi?: string; messageEn?: string; message?: string; details?: { fields?: FieldError[] } } } | null)?.error;
+  if (e) return new ApiError(status, e.code ?? "HTTP_" + status, e.messageVi ?? e.message ?? "", e.messageEn ?? e.message ?? "", e.details?.fields ?? []);
+  return new ApiError(status, "HTTP_" + status, `Máy chủ trả lời lỗi ${status}.`, `The server answered ${status}.`);
+}
+
+const networkError = () => new ApiError(0, "NETWORK", "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.", "Cannot reach the server. Check the network and try again.");
+
+/** onAuthLost runs when the server says the session is gone (401), so the app shows sign-in. */
+export function createApi(onAuthLost: () => void): Api {
+  let csrf = "";
+  const token = () => readCookie("lx_csrf") || csrf;
+
+  const handle = async <T>(res: Response, path: string): Promise<T> => {
+    const text = await res.text();
+    let body: unknown = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = null;
+    }
+    if (!res.ok) {
+      if (res.status === 401 && !path.startsWith("/api/auth/")) onAuthLost();
+      throw errorFrom(res.status, body);
+    }
+    return body as T;
+  };
+
+  return {
+    setCsrf(t) {
+      csrf = t;
+    },
+    async get<T>(path: string) {
+      const res = await fetch(path, { credentials: "same-origin", headers: { accept: "application/json" } }).catch(() => {
+        throw networkError();
+      });
+      return handle<T>(res, path);
+    },
+    async send<T>(method: Exclude<Method, "GET">, path: string, body?: unknown) {
+      const headers: Record<string, string> = { accept: "application/json", "x-csrf-token": token() };
+      if (body !== undefined) headers["content-type"] = "application/json";
+      const res = await fetch(path, { method, credentials: "same-origin", headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch(() => {
+        throw networkError();
+      });
+      return handle<T>(res, path);
+    },
+    upload<T>(path: string, form: FormData, onProgress: (pct: number) => void) {
+      // fetch() cannot report upload progress; XMLHttpRequest can.
+      return new Promise<T>((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open("POST", path);
+        xhr.setRequestHeader("x-csrf-token", token());
+        xhr.setRequestHeader("accept", "application/json");
+        xhr.upload.onprogress = (e) => {
+          if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
+        };
+        xhr.onerror = () => reject(networkError());
+        xhr.onload = () => {
+          let body: unknown = null;
+          try {
+            body = JSON.parse(xhr.responseText);
+          } catch {
+            body = null;
+          }
+          if (xhr.status >= 200 && xhr.status < 300) {
+            onProgress(100);
+            resolve(body as T);
+          } else {
+            if (xhr.status === 401) onAuthLost();
+            reject(errorFrom(xhr.status, body));
+          }
+        };
+        xhr.send(form);
+      });
+    },
+  };
+}
+
+/** Builds a query string from the defined, non-empty values. */
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
+  const s = p.toString();
+  return s ? "?" + s : "";
+}

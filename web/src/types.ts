@@ -1,0 +1,254 @@
+// Shapes of the JSON the API returns (only the fields the UI reads).
+export type Role = "admin" | "editor" | "operator" | "viewer";
+export type Priority = "normal" | "priority" | "emergency";
+export type ItemStatus = "queued" | "processing" | "ready" | "failed";
+export type ItemKind = "audio" | "tts" | "relay";
+export type AiringStatus = "planned" | "ready" | "airing" | "aired" | "interrupted" | "failed" | "missed" | "cancelled";
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  mustChangePassword: boolean;
+  disabled?: boolean;
+  createdAt?: string;
+}
+
+export interface Commune {
+  id: number;
+  name: string;
+  unitName: string;
+  place: string;
+  timeZone: string;
+}
+
+export interface Zone {
+  id: number;
+  code: string;
+  name: string;
+  village: string;
+  outputKind: "file" | "icecast" | "alsa";
+  outputConfig: Record<string, unknown>;
+  enabled: boolean;
+}
+
+export interface Category {
+  id: number;
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  builtin: boolean;
+  sortOrder: number;
+}
+
+export interface Item {
+  id: number;
+  title: string;
+  kind: ItemKind;
+  priority: Priority;
+  categoryId: number | null;
+  category?: Category | null;
+  sourceRef: string;
+  validFrom: string | null;
+  validTo: string | null;
+  status: ItemStatus;
+  statusReason: string;
+  progress: number;
+  ttsText: string | null;
+  ttsVoice: string | null;
+  ttsRate: number | null;
+  relayUrl: string | null;
+  durationMs: number;
+  originalAssetId: number | null;
+  canonicalAssetId: number | null;
+  archived: boolean;
+  createdAt: string;
+  canonicalAsset?: { loudnessI: number | null; truePeak: number | null } | null;
+}
+
+export interface ProgramEntry {
+  id: number;
+  position: number;
+  itemId: number;
+  item: { id: number; title: string; kind: ItemKind; priority: Priority; status: ItemStatus; durationMs: number; archived: boolean };
+}
+
+export interface Program {
+  id: number;
+  name: string;
+  description: string;
+  introItemId: number | null;
+  outroItemId: number | null;
+  gapMs: number;
+  entries: ProgramEntry[];
+  durationMs: number;
+}
+
+export interface Schedule {
+  id: number;
+  name: string;
+  programId: number;
+  program?: { name: string };
+  kind: "recurring" | "once";
+  daysOfWeek: number[];
+  startTime: string;
+  date: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  maxDurationSec: number;
+  zoneIds: number[];
+  enabled: boolean;
+}
+
+export interface Airing {
+  id: number;
+  scheduleId: number | null;
+  zoneId: number;
+  programId: number | null;
+  emergencyId: number | null;
+  source: string;
+  localDate: string;
+  scheduledStart: string;
+  maxDurationMs: number;
+  status: AiringStatus;
+  statusReason: string;
+  actualStart: string | null;
+  actualEnd: string | null;
+  zone?: { name: string; code: string };
+  program?: { name: string } | null;
+  schedule?: { name: string } | null;
+}
+
+export interface RundownLine {
+  id: number;
+  position: number;
+  itemId: number;
+  reason: string;
+  reasonVi: string;
+  reasonEn: string;
+  bumped: boolean;
+  offsetMs: number;
+  durationMs: number;
+  item: { title: string; kind: ItemKind; priority: Priority };
+}
+
+export interface AsRunRow {
+  id: number;
+  airingId: number | null;
+  zoneId: number;
+  itemId: number | null;
+  localDate: string;
+  scheduledStart: string;
+  actualStart: string;
+  actualEnd: string | null;
+  durationMs: number;
+  status: "completed" | "interrupted" | "failed" | "skipped";
+  source: string;
+  note: string;
+  zone?: { name: string };
+  item?: { title: string } | null;
+}
+
+export interface AiringDetail extends Airing {
+  lines: RundownLine[];
+  asRuns: AsRunRow[];
+}
+
+export interface LiveZone {
+  id: number;
+  code: string;
+  name: string;
+  village: string;
+  nowPlaying: { airingId: number; program: string | null; item: string | null; startedAt: string; source: string } | null;
+  nextUp: { airingId: number; program: string | null; scheduledStart: string; status: AiringStatus } | null;
+}
+
+export interface LiveStatus {
+  time: string;
+  queue: { ok: boolean; counts: Record<string, { active: number; waiting: number; delayed: number; failed: number }> };
+  zones: LiveZone[];
+}
+
+export interface Campaign {
+  id: number;
+  name: string;
+  startDate: string;
+  endDate: string;
+  perDay: number | null;
+  perWeek: number | null;
+  minGapMin: number;
+  maxPerSession: number;
+  windows: string[];
+  itemIds: number[];
+  zoneIds: number[] | null;
+  enabled: boolean;
+}
+
+export interface PeriodStatus {
+  periodStart: string;
+  target: number | null;
+  aired: number;
+  failed: number;
+  planned: number;
+  deficit: number | null;
+}
+
+export interface CampaignStatus {
+  campaign: { id: number; name: string; perDay: number | null; perWeek: number | null; activeToday: boolean };
+  today: string;
+  zones: { zoneId: number; zoneName: string; today: PeriodStatus; week: PeriodStatus | null; history: PeriodStatus[] }[];
+  shortfalls: { id: number; zoneId: number; periodKind: string; periodStart: string; target: number; aired: number; reasonVi: string; reasonEn: string }[];
+}
+
+export interface Emergency {
+  id: number;
+  itemId: number;
+  item?: { title: string };
+  zoneIds: string;
+  repeatEveryMin: number | null;
+  until: string | null;
+  status: "active" | "ended" | "cancelled";
+  startedAt: string;
+  endedAt: string | null;
+}
+
+export interface ReportRowBase {
+  airings: number;
+  airtimeMinutes: number;
+}
+
+export interface BroadcastReport {
+  period: { from: string; to: string; days: number; key: string; labelVi: string; labelEn: string };
+  commune: { name: string; unitName: string };
+  generatedAt: string;
+  totals: {
+    sessionsAired: number;
+    sessionSlots: number;
+    programsAired: number;
+    programDays: number;
+    itemsDistinct: number;
+    itemAirings: number;
+    airtimeMinutes: number;
+    ownMinutes: number;
+    relayMinutes: number;
+    emergencySessions: number;
+    makeGoodAirings: number;
+    sessionStatus: { aired: number; interrupted: number; failed: number; missed: number; cancelled: number };
+  };
+  byCategory: (ReportRowBase & { categoryId: number | null; code: string; nameVi: string; nameEn: string; itemsDistinct: number })[];
+  byZone: (ReportRowBase & { zoneId: number; name: string; sessionsAired: number })[];
+  byDay: (ReportRowBase & { date: string; sessionsAired: number; sessionProblems: number })[];
+  byItem: (ReportRowBase & { itemId: number | null; title: string; categoryNameVi: string; priority: string })[];
+  campaigns: { campaignId: number; name: string; target: number; aired: number; compliancePct: number; zonesBelowTarget: number }[];
+}
+
+export interface ArchivedReport {
+  id: number;
+  kind: string;
+  periodKey: string;
+  periodStart: string;
+  periodEnd: string;
+  files: string;
+  createdAt: string;
+}
