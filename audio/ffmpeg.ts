@@ -12,6 +12,7 @@
 // pure (string[] in, string[] out) so it is unit-tested without ffmpeg.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { resolve as resolvePath } from "node:path";
 import type { FfmpegCommand } from "fluent-ffmpeg";
 
 export interface Logger {
@@ -259,6 +260,15 @@ function runProcess(bin: string, args: string[], opts: RunOptions, parseProgress
 function lastMeaningfulLine(stderr: string): string {
   const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   return lines.at(-1) ?? "(no stderr)";
+}
+
+/**
+ * A local path as an ffmpeg URL. `file:` stops a name like `concat:…`, `http:…`
+ * or `-foo` from being read as a protocol or an option; relative paths resolve
+ * against the process cwd.
+ */
+export function fileUrl(path: string): string {
+  return path.startsWith("file:") ? path : `file:${resolvePath(path)}`;
 }
 
 /** Timeout for a job over `durationMs` of audio: 1 min + a quarter of realtime. */

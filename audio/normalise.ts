@@ -11,12 +11,12 @@
 //     with a corrected gain/limit (at most `maxCorrections` times; rare).
 // The temp file is renamed over `output` only on success.
 import { randomBytes } from "node:crypto";
-import { rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { CANONICAL, canonicalEncoderArgs, ENCODER_LEVEL_LOSS_DB, inspectCanonical } from "./canonical.ts";
 import { AudioInputError } from "./errors.ts";
-import { defaultTimeoutFor, FfmpegError, runFfmpeg, type AudioOpOptions, type RunOptions } from "./ffmpeg.ts";
-import { EBUR128_FILTER, measureLoudness, parseEbur128Summary, type Loudness } from "./loudness.ts";
+import { defaultTimeoutFor, FfmpegError, fileUrl, runFfmpeg, type AudioOpOptions, type RunOptions } from "./ffmpeg.ts";
+import { EBUR128_FILTER, measureLoudness, parseEbur128Summary, parseIntegratedLufs, type Loudness } from "./loudness.ts";
 import { probeAudio, type ProbeResult } from "./probe.ts";
 
 export interface NormaliseOptions extends AudioOpOptions {
@@ -67,14 +67,14 @@ const DEFAULTS = {
 /** MP3 encoding overshoots sample peaks; keep this much headroom before limiting. */
 export const ENCODER_OVERSHOOT_DB = 1.0;
 /** Limiter ceiling below the true-peak ceiling (sample-peak limiter + MP3 overshoot). */
-export const LIMITER_MARGIN_DB = 0.5;
+export const LIMITER_MARGIN_DB = 1.5;
 
 /** Decode prep shared by analysis and encode so the gain applies to what was measured. */
 export const PREP_FILTER = `aresample=${CANONICAL.sampleRate},aformat=channel_layouts=mono,asetpts=N/SR/TB`;
 
 export function buildAnalysisArgs(input: string, o: { silenceThresholdDb: number; silenceMinMs: number }): string[] {
   const filter = `${PREP_FILTER},silencedetect=n=${o.silenceThresholdDb}dB:d=${o.silenceMinMs / 1000},${EBUR128_FILTER}`;
-  return ["-nostdin", "-hide_banner", "-v", "info", "-nostats", "-i", input, "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", filter, "-f", "null", "-"];
+  return ["-nostdin", "-hide_banner", "-v", "info", "-nostats", "-i", fileUrl(input), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", filter, "-f", "null", "-"];
 }
 
 export interface EncodePlan {
@@ -85,13 +85,23 @@ export interface EncodePlan {
   limiterDb: number | null;
 }
 
-export function buildNormaliseArgs(input: string, output: string, plan: EncodePlan): string[] {
+/** Gain/limiter chain applied after the shared prep. Pure. */
+export function encodeFilter(plan: EncodePlan): string {
   const parts = [PREP_FILTER, `atrim=start_sample=${plan.startSample}:end_sample=${plan.endSample}`, "asetpts=N/SR/TB", `volume=${plan.gainDb.toFixed(2)}dB`];
   if (plan.limiterDb !== null) {
     const limit = Math.min(1, Math.max(0.0625, 10 ** (plan.limiterDb / 20)));
     parts.push(`alimiter=limit=${limit.toFixed(4)}:level=0:attack=5:release=50`);
   }
-  return ["-nostdin", "-hide_banner", "-v", "error", "-y", "-i", input, "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", parts.join(","), ...canonicalEncoderArgs(), output];
+  return parts.join(",");
+}
+
+export function buildNormaliseArgs(input: string, output: string, plan: EncodePlan): string[] {
+  return ["-nostdin", "-hide_banner", "-v", "error", "-y", "-i", fileUrl(input), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", encodeFilter(plan), ...canonicalEncoderArgs(), fileUrl(output)];
+}
+
+/** Measure what the limiter leaves of the loudness, without encoding (~5× cheaper). */
+export function buildLimiterCheckArgs(input: string, plan: EncodePlan): string[] {
+  return ["-nostdin", "-hide_banner", "-v", "info", "-nostats", "-i", fileUrl(input), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", `${encodeFilter(plan)},ebur128=framelog=verbose`, "-f", "null", "-"];
 }
 
 export interface Silence {
@@ -195,7 +205,8 @@ export async function normaliseToCanonical(input: string, output: string, option
   });
 
   const a = await analyse(input, o, stage(0, 15, info.durationMs));
-  if (info.durationMs > 0 && a.decodedMs < info.durationMs * 0.9 && info.durationMs - a.decodedMs > 500) {
+  // A declared length (Xing header, WAV header, container) far beyond what decodes: cut-off upload.
+  if (!info.durationEstimated && info.durationMs > 0 && a.decodedMs < info.durationMs * 0.9 && info.durationMs - a.decodedMs > 500) {
     throw new AudioInputError("TRUNCATED", { decoded: seconds(a.decodedMs), declared: seconds(info.durationMs) });
   }
   const trim = o.trimSilence === false ? { startMs: 0, endMs: a.decodedMs } : computeTrim(a.silences, a.decodedMs, o);
@@ -212,6 +223,8 @@ export async function normaliseToCanonical(input: string, output: string, option
     endSample: Math.round((trim.endMs * sr) / 1000),
     ...planGain(a.loudness, o.targetLufs, o.truePeakCeilingDbtp),
   };
+  if (plan.limiterDb !== null) plan = await tuneLimitedGain(input, plan, o.targetLufs, { ...baseRun, timeoutMs }, options);
+  await mkdir(dirname(output), { recursive: true });
   const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.${randomBytes(4).toString("hex")}.part`);
   try {
     let out: Loudness | undefined;
@@ -224,8 +237,12 @@ export async function normaliseToCanonical(input: string, output: string, option
       out = await measureLoudness(tmp, { ...baseRun, timeoutMs });
       // Heavy limiting turns extra gain into almost no loudness: stop instead of looping.
       const futile = prev && Math.abs(out.integratedLufs - prev.out.integratedLufs) < 0.3 * Math.abs(plan.gainDb - prev.gainDb);
+      const peakOver = out.truePeakDbtp > o.truePeakCeilingDbtp;
       const next = correctPlan(plan, out, a.loudness, o);
-      if (!next || futile || passes > o.maxCorrections) break;
+      if (!next || passes > o.maxCorrections || (futile && !peakOver)) {
+        if (peakOver) options.logger?.warn(`normalise ${input}: true peak ${out.truePeakDbtp} dBTP above ${o.truePeakCeilingDbtp} after ${passes} passes`);
+        break;
+      }
       prev = { gainDb: plan.gainDb, out };
       plan = next;
     }
@@ -247,6 +264,27 @@ export async function normaliseToCanonical(input: string, output: string, option
   } finally {
     await rm(tmp, { force: true });
   }
+}
+
+/**
+ * Limiting lowers loudness by an amount only a measurement can tell. Measure the
+ * limited signal (no encode) and nudge the gain, at most twice, so the one
+ * encode that follows lands on target.
+ */
+async function tuneLimitedGain(input: string, plan: EncodePlan, targetLufs: number, run: RunOptions, options: NormaliseOptions): Promise<EncodePlan> {
+  const want = targetLufs + ENCODER_LEVEL_LOSS_DB; // pre-encode level
+  let prev: { gainDb: number; lufs: number } | undefined;
+  for (let i = 0; i < 2; i++) {
+    const { stderr } = await runFfmpeg(buildLimiterCheckArgs(input, plan), run);
+    const lufs = parseIntegratedLufs(stderr);
+    const miss = want - lufs;
+    options.logger?.debug(`normalise ${input}: limited gain ${plan.gainDb.toFixed(2)} dB gives ${lufs} LUFS`);
+    if (Math.abs(miss) <= 0.2) break;
+    if (prev && Math.abs(lufs - prev.lufs) < 0.3 * Math.abs(plan.gainDb - prev.gainDb)) break; // limiter eats the gain
+    prev = { gainDb: plan.gainDb, lufs };
+    plan = { ...plan, gainDb: plan.gainDb + miss };
+  }
+  return plan;
 }
 
 /** A corrected plan when the output misses the target, else null. Pure. */

@@ -91,6 +91,11 @@ interface Prepared<T> {
   fallback?: Mp3FrameIndex;
 }
 
+/** Where a segment's frames come from: a file reader or a live relay. */
+interface FrameSource {
+  read(maxMs: number, signal?: AbortSignal): Promise<AudioChunk | null>;
+}
+
 const MAX_LAG_MS = 250;
 const RELAY_TOLERANCE_MS = 1000;
 
@@ -225,6 +230,9 @@ class PlayoutRun<T> implements Playout<T> {
       }
       // A real-time sink is still sounding the lead: the airing ends when the audio does.
       if (!signal.aborted && !failure) await this.sleepUntilAudio(this.audioPos);
+    } catch (e) {
+      await this.opts.sink.abort(message(e)).catch(() => undefined);
+      throw e;
     } finally {
       await this.firstReader?.close().catch(() => undefined);
       this.firstReader = null;
@@ -241,6 +249,7 @@ class PlayoutRun<T> implements Playout<T> {
       }
     }
     const aired = records.filter((r) => r.actualStartMs !== null);
+    const cut = records.some((r) => r.status === "interrupted" || r.status === "not_played");
     const actualStartMs = aired[0]?.actualStartMs ?? null;
     return {
       scheduledStartMs: epochMs,
@@ -248,8 +257,8 @@ class PlayoutRun<T> implements Playout<T> {
       actualEndMs: aired.at(-1)?.actualEndMs ?? null,
       latenessMs: actualStartMs === null ? null : actualStartMs - epochMs,
       playedMs: records.reduce((n, r) => n + r.playedMs, 0),
-      outcome: failure ? "failed" : this.interruptReason !== null ? "interrupted" : "completed",
-      reason: failure ?? this.interruptReason,
+      outcome: failure ? "failed" : cut ? "interrupted" : "completed",
+      reason: failure ?? (cut ? this.interruptReason : null),
       segments: records,
       sink,
     };
@@ -259,7 +268,7 @@ class PlayoutRun<T> implements Playout<T> {
   private async playSegment(i: number, rec: SegmentRecord<T>): Promise<string | null> {
     const p = this.prepared[i]!;
     this.segStartPos = this.audioPos;
-    let source: { read(maxMs: number): Promise<AudioChunk | null> } | null = null;
+    let source: FrameSource | null = null;
     let reader: Mp3FileReader | null = null;
     let limitMs = Infinity;
     let relay: RelayStream | null = null;
@@ -333,7 +342,7 @@ class PlayoutRun<T> implements Playout<T> {
   }
 
   /** Paces `source` into the sink. Returns a message when the sink failed. */
-  private async pump(source: { read(maxMs: number): Promise<AudioChunk | null> }, rec: SegmentRecord<T>, limitMs: number): Promise<string | null> {
+  private async pump(source: FrameSource, rec: SegmentRecord<T>, limitMs: number): Promise<string | null> {
     const signal = this.ctl.signal;
     while (!signal.aborted && limitMs - rec.playedMs > CANONICAL_FRAME_MS / 2) {
       this.launchDueRelays(rec.index);
@@ -344,8 +353,8 @@ class PlayoutRun<T> implements Playout<T> {
         continue;
       }
       const want = Math.min(horizon - this.audioPos, limitMs - rec.playedMs);
-      // A relay read may wait for the network; an interrupt must not.
-      const chunk = await Promise.race([source.read(want), this.interrupted.then(() => null)]);
+      // A relay read may wait for the network; an interrupt ends that wait.
+      const chunk = await source.read(want, signal);
       if (!chunk) break;
       now = this.clock.now();
       // After a stall (e.g. waiting for a relay) the timeline slips rather than bursting.

@@ -34,7 +34,8 @@ const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Resolves at `epochMs` (within about 1 ms) and returns the clock reading at that moment.
- * A target in the past returns at once. The final sub-millisecond wait is a short busy
+ * A target in the past returns at once. The clock must advance with real time (an offset
+ * or simulated "now" is fine; a frozen clock never reaches the target). The final sub-millisecond wait is a short busy
  * loop; before that the event loop stays free (setImmediate between clock reads).
  */
 export async function waitUntil(epochMs: number, opts: WaitUntilOptions = {}): Promise<number> {
@@ -48,8 +49,11 @@ export async function waitUntil(epochMs: number, opts: WaitUntilOptions = {}): P
     await sleep(Math.min(left - spinMs, 60_000), signal);
   }
   while (!signal?.aborted && epochMs - clock.now() > 1) await immediate();
-  while (!signal?.aborted && clock.now() < epochMs) {
-    // busy wait for the last millisecond at most
+  // Busy wait for the last millisecond; bounded in real time so that a clock that stops
+  // or steps back can never freeze the event loop.
+  const spinUntil = performance.now() + 2;
+  while (!signal?.aborted && clock.now() < epochMs && performance.now() < spinUntil) {
+    // spin
   }
   return clock.now();
 }

@@ -3,7 +3,7 @@
 // UNSUPPORTED_CODEC) so callers can tell it from a failed run.
 import { stat } from "node:fs/promises";
 import { AudioInputError } from "./errors.ts";
-import { FfmpegError, runFfprobe, type RunOptions } from "./ffmpeg.ts";
+import { FfmpegError, fileUrl, runFfprobe, type RunOptions } from "./ffmpeg.ts";
 
 export interface ProbeResult {
   /** Container duration (declared by headers, or estimated from bitrate). */
@@ -15,6 +15,8 @@ export interface ProbeResult {
   bitRate: number;
   formatName: string;
   hasAudio: boolean;
+  /** True when ffprobe only estimated the duration from the bitrate (e.g. MP3 without Xing). */
+  durationEstimated: boolean;
   /** Container codec tag, e.g. "0x1234" (helps explain an unknown codec). */
   codecTag?: string;
 }
@@ -22,7 +24,7 @@ export interface ProbeResult {
 export type ProbeOptions = Pick<RunOptions, "timeoutMs" | "logger" | "signal" | "binaryPath">;
 
 export function buildProbeArgs(path: string): string[] {
-  return ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path];
+  return ["-v", "warning", "-print_format", "json", "-show_format", "-show_streams", fileUrl(path)];
 }
 
 interface FfprobeJson {
@@ -43,8 +45,8 @@ function num(s: string | number | undefined): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-/** Turn ffprobe JSON into a ProbeResult. Pure. */
-export function parseProbeJson(json: string): ProbeResult {
+/** Turn ffprobe JSON (and its stderr warnings) into a ProbeResult. Pure. */
+export function parseProbeJson(json: string, stderr = ""): ProbeResult {
   const data = JSON.parse(json) as FfprobeJson;
   const audio = data.streams?.find((s) => s.codec_type === "audio");
   const formatName = data.format?.format_name ?? "unknown";
@@ -57,6 +59,7 @@ export function parseProbeJson(json: string): ProbeResult {
     bitRate: num(audio?.bit_rate) || num(data.format?.bit_rate),
     formatName,
     hasAudio: audio !== undefined,
+    durationEstimated: /Estimating duration from bitrate/i.test(stderr),
     ...(audio?.codec_tag ? { codecTag: audio.codec_tag } : {}),
   };
 }
@@ -68,16 +71,16 @@ export function parseProbeJson(json: string): ProbeResult {
 export async function probe(path: string, opts: ProbeOptions = {}): Promise<ProbeResult> {
   const st = await stat(path);
   if (st.size === 0) throw new AudioInputError("EMPTY_FILE");
-  let stdout: string;
+  let stdout: string, stderr: string;
   try {
-    ({ stdout } = await runFfprobe(buildProbeArgs(path), { timeoutMs: 30_000, ...opts }));
+    ({ stdout, stderr } = await runFfprobe(buildProbeArgs(path), { timeoutMs: 30_000, ...opts }));
   } catch (e) {
     if (e instanceof FfmpegError && !e.timedOut && !e.aborted && e.exitCode !== null) {
       throw new AudioInputError("NOT_AUDIO", {}, { cause: e });
     }
     throw e;
   }
-  return parseProbeJson(stdout);
+  return parseProbeJson(stdout, stderr);
 }
 
 /** Probe and insist on a decodable audio stream. */

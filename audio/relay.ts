@@ -103,6 +103,7 @@ export class RelayStream {
       this.ended = true;
       if (this.failure && !this.queue.length) markFailed(this.failure);
       else if (this.queue.length) markStarted();
+      else if (this.stopping) markFailed(new Error("stopped"));
       else {
         this.fail(new Error("luồng kết thúc mà không có âm thanh / stream ended without audio"));
         markFailed(this.failure!);
@@ -122,12 +123,20 @@ export class RelayStream {
 
   /**
    * Up to `maxMs` of queued audio (at least one frame), waiting for the stream when
-   * the queue is empty. Null once the stream has ended and the queue is drained.
+   * the queue is empty. Null once the stream has ended and the queue is drained, or
+   * when `signal` aborts the wait.
    */
-  async read(maxMs: number): Promise<AudioChunk | null> {
+  async read(maxMs: number, signal?: AbortSignal): Promise<AudioChunk | null> {
     while (!this.queue.length) {
-      if (this.ended) return null;
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.ended || signal?.aborted) return null;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          signal?.removeEventListener("abort", done);
+          resolve();
+        };
+        this.wake = done;
+        signal?.addEventListener("abort", done, { once: true });
+      });
     }
     const parts: Buffer[] = [];
     let ms = 0;

@@ -16,7 +16,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { CANONICAL, canonicalCopyArgs, canonicalEncoderArgs, ENCODER_DELAY_SAMPLES, ENCODER_LEVEL_LOSS_DB, framesToMs, inspectCanonical, msToFrames, sliceFrames, type CanonicalFileInfo } from "./canonical.ts";
-import { defaultTimeoutFor, runFfmpeg, type AudioOpOptions, type RunOptions } from "./ffmpeg.ts";
+import { defaultTimeoutFor, fileUrl, runFfmpeg, type AudioOpOptions, type RunOptions } from "./ffmpeg.ts";
 import { ensureSilenceFrames } from "./silence.ts";
 
 export interface RenderSpec {
@@ -262,11 +262,11 @@ function seg(p: PlanPart, offsetFrames: number, frames: number): Segment {
 /** Concat demuxer list (ffconcat) for absolute paths. Pure. */
 export function buildConcatList(paths: readonly string[]): string {
   const esc = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`;
-  return ["ffconcat version 1.0", ...paths.map((p) => `file ${esc(p)}`), ""].join("\n");
+  return ["ffconcat version 1.0", ...paths.map((p) => `file ${esc(fileUrl(p))}`), ""].join("\n");
 }
 
 export function buildConcatArgs(listPath: string, output: string): string[] {
-  return ["-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", listPath, "-map", "0:a:0", ...canonicalCopyArgs(), output];
+  return ["-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", fileUrl(listPath), "-map", "0:a:0", ...canonicalCopyArgs(), fileUrl(output)];
 }
 
 /** Decode a list, keep a sample range, fade it out, encode without bit reservoir (level-compensated). */
@@ -279,8 +279,8 @@ export function buildTailArgs(listPath: string, tail: TailPlan, output: string):
     `afade=t=out:ss=${tail.fadeStartSample}:ns=${tail.fadeSamples}`,
   ].join(",");
   return [
-    "-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", listPath, "-map", "0:a:0",
-    "-af", filter, ...canonicalEncoderArgs({ reservoir: false }), "-frames:a", String(tail.dropFrames + tail.keepFrames), output,
+    "-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", fileUrl(listPath), "-map", "0:a:0",
+    "-af", filter, ...canonicalEncoderArgs({ reservoir: false }), "-frames:a", String(tail.dropFrames + tail.keepFrames), fileUrl(output),
   ];
 }
 
@@ -314,6 +314,7 @@ export async function renderSession(spec: RenderSpec, output: string, opts: Rend
 
   const work = join(opts.tmpDir ?? tmpdir(), `loaxa-render-${process.pid}-${randomBytes(4).toString("hex")}`);
   await mkdir(work, { recursive: true });
+  await mkdir(dirname(output), { recursive: true });
   const tmpOut = join(dirname(output), `.${basename(output)}.${process.pid}.${randomBytes(4).toString("hex")}.part`);
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutFor(framesToMs(plan.totalFrames));
   try {

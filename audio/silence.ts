@@ -12,7 +12,7 @@ import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { CANONICAL, canonicalEncoderArgs, framesToMs, inspectCanonical, msToFrames } from "./canonical.ts";
-import { runFfmpeg, type AudioOpOptions } from "./ffmpeg.ts";
+import { fileUrl, runFfmpeg, type AudioOpOptions } from "./ffmpeg.ts";
 
 export const SILENCE_BLOCK_FRAMES = 256; // 6.7 s
 
@@ -37,7 +37,7 @@ export function buildSilenceArgs(frames: number, output: string): string[] {
     "-t", seconds.toFixed(6),
     ...canonicalEncoderArgs(),
     "-frames:a", String(frames),
-    output,
+    fileUrl(output),
   ];
 }
 

@@ -68,12 +68,12 @@ for (let d = -14; d < 0; d++) {
   }
 }
 
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const result = planSessions({
   timeZone: TZ,
   from: localToUtc(FIRST, "00:00", TZ),
   to: localToUtc(addDays(FIRST, DAYS), "00:00", TZ),
-  now: localToUtc(FIRST, "00:00", TZ),
   schedules,
   programs,
   items,
@@ -81,11 +81,12 @@ const result = planSessions({
   asRun,
 });
 const ms = Math.round(performance.now() - t0);
+const cpu = process.cpuUsage(cpu0);
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
 const lines = result.sessions.reduce((a, s) => a + s.lines.length, 0);
 const inserted = result.sessions.reduce((a, s) => a + s.lines.filter((l) => l.reason === "campaign" || l.reason === "make_good").length, 0);
 const bumped = result.sessions.reduce((a, s) => a + s.lines.filter((l) => l.bumped).length, 0);
-console.log(JSON.stringify({ sessions: result.sessions.length, lines, inserted, bumped, shortfalls: result.shortfalls.length, asRunRows: asRun.length }));
+console.log(JSON.stringify({ sessions: result.sessions.length, lines, inserted, bumped, shortfalls: result.shortfalls.length, asRunRows: asRun.length, cpu_ms: Math.round((cpu.user + cpu.system) / 1000) }));
 console.log(JSON.stringify({ airings: result.sessions.length, ms, peak_rss_mb: Math.round(peakRss / 1048576) }));

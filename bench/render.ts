@@ -5,7 +5,7 @@
 //      loudnorm + MP3 encode), as a system without an ingest step would do.
 // Also reports ingest throughput (× realtime per core). The LAST line printed is
 // the JSON result. Sources are generated once with ffmpeg and cached in
-// <tmp>/loaxa-bench-sources-v1 (delete it to regenerate).
+// <tmp>/loaxa-bench-sources-v2 (delete it to regenerate).
 //
 // Run: npx tsx bench/render.ts   (npm script suggestion: "bench:render")
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
@@ -46,7 +46,7 @@ const KINDS: SourceKind[] = [
 ];
 
 function sourcesDir(): string {
-  const dir = join(tmpdir(), "loaxa-bench-sources-v1");
+  const dir = join(tmpdir(), "loaxa-bench-sources-v2");
   mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -71,7 +71,7 @@ async function makeSources(cores: number): Promise<string[]> {
     const kind = KINDS[i % KINDS.length]!;
     const path = join(dir, `item-${String(i).padStart(2, "0")}.${kind.ext}`);
     if (existsSync(path)) return path;
-    const gainDb = -22 + ((i * 7) % 23); // spread from very quiet to very loud
+    const gainDb = -6 + ((i * 7) % 25); // spread from about −34 to −8 LUFS
     const tmp = `${path}.part.${kind.ext}`;
     await runFfmpeg(["-nostdin", "-v", "error", "-y", "-filter_complex", kind.graph(ITEM_SECONDS, gainDb, i + 1), ...kind.args, tmp], { timeoutMs: 300_000 });
     renameSync(tmp, path);

@@ -52,7 +52,16 @@ export interface ReconcileSummary {
 
 const OPEN = ["planned", "ready"];
 
-export function createPlanner(deps: { db: Db; queues: Queues; config: Config; clock: Clock; logger: Logger; events: EventHub }): Planner {
+export function createPlanner(deps: {
+  db: Db;
+  queues: Queues;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  events: EventHub;
+  /** Liveness of an airing's playout (worker heartbeat); without it nothing is treated as orphaned. */
+  isAiringAlive?: (airingId: number) => Promise<boolean>;
+}): Planner {
   const { db, queues, config, clock, logger, events } = deps;
   let chain: Promise<unknown> = Promise.resolve();
   // One planning pass at a time in this process; concurrent edits queue up.
@@ -186,10 +195,7 @@ export function createPlanner(deps: { db: Db; queues: Queues; config: Config; cl
     const { closeOrphanedAirings } = await import("../worker/playout.ts");
     const now = clock.now();
     const s: ReconcileSummary = { playoutJobsCreated: 0, renderJobsCreated: 0, missed: 0, lateAired: 0, orphansClosed: 0, ingestRequeued: 0 };
-    s.orphansClosed = await closeOrphanedAirings(db, async (airingId) => {
-      const job = await queues.byName.playout.getJob(`playout-${airingId}`);
-      return !!job && (await job.getState()) === "active";
-    });
+    s.orphansClosed = await closeOrphanedAirings(db, (airingId) => deps.isAiringAlive?.(airingId) ?? Promise.resolve(true));
     const graceStart = new Date(now.getTime() - config.LATE_GRACE_MINUTES * 60_000);
     // Past their grace window while the system was down: missed, never aired late.
     const missed = await db.airing.updateMany({ where: { status: { in: OPEN }, scheduledStart: { lt: graceStart } }, data: { status: "missed", statusReason: `Hệ thống không hoạt động lúc đến giờ phát / The system was down at air time` } });

@@ -22,7 +22,7 @@ export interface Scheduler {
 
 export async function startScheduler(deps: { db: Db; config: Config; queues: Queues; events: EventHub; logger: Logger; clock: Clock; channels?: PlayoutChannels; cron?: boolean }): Promise<Scheduler> {
   const { db, config, logger, clock } = deps;
-  const planner = createPlanner(deps);
+  const planner = createPlanner({ ...deps, isAiringAlive: deps.channels ? (id) => deps.channels!.alive(id) : undefined });
   const emergencies = createEmergencies({ ...deps, planner });
   const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
 

@@ -21,8 +21,15 @@ export interface PlayoutChannels {
   playing(zoneId: number): Playing | null;
   /** Interrupts the zone's current airing in whichever process runs it. */
   interruptZone(zoneId: number, reason: string, opts?: { exceptSource?: string }): Promise<void>;
+  /** Keeps an airing's liveness key fresh while it plays (a dead worker stops beating). */
+  heartbeat(airingId: number): () => void;
+  /** True while some worker is still airing this airing. */
+  alive(airingId: number): Promise<boolean>;
   close(): Promise<void>;
 }
+
+const BEAT_MS = 2000;
+const BEAT_TTL_MS = 8000;
 
 export function createPlayoutChannels(opts: {
   db: Db;
@@ -88,6 +95,20 @@ export function createPlayoutChannels(opts: {
       if (opts.publisher) {
         await opts.publisher.publish(opts.channel, JSON.stringify({ type: "interrupt", zoneId, reason, exceptSource: o.exceptSource })).catch(() => {});
       }
+    },
+    heartbeat(airingId) {
+      const key = `${opts.channel}:alive:${airingId}`;
+      const beat = () => void opts.publisher?.set(key, opts.workerId, "PX", BEAT_TTL_MS).catch(() => {});
+      beat();
+      const t = setInterval(beat, BEAT_MS);
+      return () => {
+        clearInterval(t);
+        void opts.publisher?.del(key).catch(() => {});
+      };
+    },
+    async alive(airingId) {
+      if (!opts.publisher) return false;
+      return (await opts.publisher.exists(`${opts.channel}:alive:${airingId}`)) === 1;
     },
     async close() {
       for (const p of current.values()) p.interrupt("shutdown");

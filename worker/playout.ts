@@ -38,10 +38,12 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
 
     if (initial.source === "emergency") await channels.interruptZone(initial.zoneId, "emergency", { exceptSource: "emergency" });
     const release = await channels.acquire(initial.zoneId, ctx.signal);
+    let stopBeat = () => {};
     try {
       // Claim: only one worker ever moves an airing from planned/ready to airing.
       const claimed = await db.airing.updateMany({ where: { id: initial.id, status: { in: ["planned", "ready"] } }, data: { status: "airing", workerId: ctx.workerId } });
       if (claimed.count !== 1) return { skipped: "claimed elsewhere" };
+      stopBeat = channels.heartbeat(initial.id);
       const scheduledMs = initial.scheduledStart.getTime();
       if (clock.now().getTime() > scheduledMs + config.LATE_GRACE_MINUTES * 60_000) {
         await db.airing.update({ where: { id: initial.id }, data: { status: "missed", statusReason: `Quá ${config.LATE_GRACE_MINUTES} phút so với giờ phát / More than ${config.LATE_GRACE_MINUTES} min late` } });
@@ -162,6 +164,7 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
       events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: "failed" });
       throw err;
     } finally {
+      stopBeat();
       release();
     }
   };

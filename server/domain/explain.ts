@@ -116,26 +116,26 @@ export function causeText(cause: ShortfallCause, f: CauseFacts): Bilingual {
     case "min_gap":
       return {
         vi: `quy định cách nhau tối thiểu ${f.minGapMin} phút giữa hai lần phát cùng một tin`,
-        en: `the minimum gap of ${f.minGapMin} min between two plays of the same item`,
+        en: `the minimum gap of ${f.minGapMin} min between two plays of the same item leaves no room`,
       };
     case "per_session_cap":
       return {
         vi: `giới hạn tối đa ${f.maxPerSession} lần mỗi buổi phát`,
-        en: `the limit of ${f.maxPerSession} per session`,
+        en: `at most ${f.maxPerSession} per session are allowed`,
       };
     case "no_eligible_items":
       return { vi: "không có tin bài nào sẵn sàng để phát", en: "no campaign item is ready to air" };
     case "no_session_in_window":
       return {
         vi: `không có buổi phát nào trong khung giờ ${f.windows.join(", ")}`,
-        en: `no session within the time windows ${f.windows.join(", ")}`,
+        en: `no session starts within the time windows ${f.windows.join(", ")}`,
       };
     case "no_session":
       return { vi: "không có buổi phát nào được lên lịch", en: "no session is scheduled" };
     case "failed_airings":
       return {
         vi: "có lần phát bị lỗi hoặc gián đoạn và không còn buổi phát nào sau đó để bù",
-        en: "airings failed or were interrupted and no later session was left to make good",
+        en: "airings failed or were interrupted and no later session was left to make them good",
       };
     case "no_session_left":
       return { vi: "không còn buổi phát nào trong kỳ để bù", en: "no session was left in the period to make good" };
@@ -166,7 +166,7 @@ export function shortfallText(f: ShortfallFacts): Bilingual {
       `thiếu ${missing} lần, không thể bù vì ${c.vi}.`,
     en:
       `Campaign ${f.campaignName}, zone ${f.zoneName}, ${when.en}: aired ${f.aired}/${f.target}${planned.en}; ` +
-      `missed ${missing}, no make-good because of ${c.en}.`,
+      `missed ${missing}, no make-good: ${c.en}.`,
   };
 }
 

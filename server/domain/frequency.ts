@@ -13,21 +13,33 @@
 // allots target over the period's N eligible sessions (ceil, capped by maxPerSession);
 // expected(k) is what sessions 0..k−1 should have delivered; behind = expected(k) − have.
 // The first min(want, behind) insertions of a session are make-goods, the rest "campaign".
+// So a failed/interrupted airing (not "completed") leaves its deficit open and the next
+// eligible session of the period makes it good.
 //
 // Placement (see rundown.ts): after intro and priority-level entries, before normal
 // entries: key content is important but a Circular 39 priority bulletin still leads.
 // Rules, never broken — a blocked insertion becomes a reported shortfall instead:
 // - session length: the insertion must fit with intro, outro, key entries and the other
 //   insertions; normal/priority non-key entries are bumped to make room;
-// - min gap: no airing of the same item in the zone (as-run rows of any status except
-//   "skipped", pending and planned lines) within minGapMin of the line's start. While a
+// - min gap (the strictest of the item's campaigns): no airing of the same item in the
+//   zone — as-run rows of any status but "skipped" (listeners heard part of a failed
+//   play), pending and planned lines — within minGapMin of the line's start. While a
 //   session is planned, a line's exact start is not final (non-key priority entries may
-//   still be bumped), so the check uses the interval [earliest, latest] start;
+//   still be bumped), so the check uses the interval [earliest, latest] start. An item
+//   already in the session's program is not inserted again when a gap applies;
 // - at most maxPerSession insertions per campaign per session; only window sessions.
 // Item choice within a campaign: fewest airings in the period (completed + planned) in
 // the zone, then least recently aired, then campaign order — deterministic round-robin.
+// Campaigns needing make-goods pick first, then by id, one insertion per pass.
 // An item in two campaigns counts for both. A week target for a week the campaign only
-// partly covers is prorated: ceil(perWeek × activeDays / 7).
+// partly covers is prorated: ceil(perWeek × activeDays / 7). Counting is by the session's
+// local date (planned) and the as-run row's local date (aired).
+//
+// Shortfall ("missed, no make-good"): reported for a campaign × zone × period the
+// horizon touches once no eligible session of that period starts at or after the
+// horizon's end, and aired + planned < target. Its cause is the strongest blocker seen
+// (session_full > min_gap > per_session_cap > no_eligible_items), else why no session
+// could help (no_session_in_window / no_session / failed_airings / no_session_left).
 import { campaignLineText, shortfallText, type PeriodKind, type ShortfallCause } from "./explain.ts";
 import { fixedLoad, isItemPlayable, rundownLengthMs, type BaseRundown, type Insertion, type ItemInfo, type KeyCampaignRef, type RundownLinePlan } from "./rundown.ts";
 import { dateRange, dayNumber, localDateOf, MINUTE_MS, startOfIsoWeek } from "./time.ts";
@@ -101,6 +113,7 @@ export interface FrequencyEngine {
 interface Camp {
   ci: number; // dense index, part of numeric map keys
   spec: CampaignSpec;
+  ref: KeyCampaignRef;
   windows: TimeWindow[];
   zones: Set<number> | null;
   kinds: PeriodKind[];
@@ -109,7 +122,8 @@ interface Camp {
 
 interface PeriodFacts {
   kind: PeriodKind;
-  key: number;
+  row: number; // campaign × zone
+  p: number; // period key
   target: number;
   aired: number;
   planned: number;
@@ -127,11 +141,31 @@ interface Demand {
   blocked: ShortfallCause | null;
 }
 
-// Numeric map keys (dense indices packed into one safe integer) keep the hot loop free of
-// template strings: zone index < 4096, item index < 2^21, period key < 2^18.
-const ZONE_CAP = 4096;
-const ITEM_CAP = 2_097_152;
+// Dense small-integer keys keep the hot loop free of template strings and inside V8's
+// fast small-integer (Smi, < 2^30) map path: zone index < 2^11, item index < 2^18,
+// campaign index < 2^18, period key < 2^18. Two-level tables avoid packing past 2^30.
+const ZONE_CAP = 2048;
+const ITEM_CAP = 262_144;
 const PERIOD_CAP = 262_144;
+
+/** A two-level map: (row, col) → V, both small integers. */
+class Table<V> {
+  readonly rows = new Map<number, Map<number, V>>();
+  get(row: number, col: number): V | undefined {
+    return this.rows.get(row)?.get(col);
+  }
+  set(row: number, col: number, v: V): void {
+    let r = this.rows.get(row);
+    if (!r) this.rows.set(row, (r = new Map()));
+    r.set(col, v);
+  }
+  inc(this: Table<number>, row: number, col: number): void {
+    this.set(row, col, (this.get(row, col) ?? 0) + 1);
+  }
+  *values(): IterableIterator<V> {
+    for (const r of this.rows.values()) yield* r.values();
+  }
+}
 
 const CAUSE_ORDER: ShortfallCause[] = ["session_full", "min_gap", "per_session_cap", "no_eligible_items"];
 
@@ -170,6 +204,7 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     .map((c) => ({
       ci: 0,
       spec: c,
+      ref: { id: c.id, name: c.name },
       windows: c.windows.map(parseWindow),
       zones: c.zoneIds === "all" ? null : new Set(c.zoneIds),
       kinds: [...(c.perDay ? (["day"] as const) : []), ...(c.perWeek ? (["week"] as const) : [])],
@@ -179,6 +214,9 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     .map((c, ci) => ({ ...c, ci }));
   const byItem = new Map<number, Camp[]>();
   for (const c of camps) for (const i of new Set(c.spec.itemIds)) byItem.set(i, [...(byItem.get(i) ?? []), c]);
+
+  const itemGap = new Map<number, number>();
+  for (const [i, cs] of byItem) itemGap.set(i, Math.max(...cs.map((c) => c.gapMs)));
 
   const weekMemo = new Map<string, string>();
   const weekOf = (d: string) => {
@@ -210,21 +248,19 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     return kind === "day" ? n * 2 : (n - ((n + 3) % 7)) * 2 + 1;
   };
   const zk = (z: number) => dense(zoneIdx, z, ZONE_CAP);
-  const ck = (ci: number, z: number, p: number) => (ci * ZONE_CAP + zk(z)) * PERIOD_CAP + p;
+  const ck = (ci: number, z: number) => ci * ZONE_CAP + zk(z);
   const ik = (z: number, item: number) => zk(z) * ITEM_CAP + dense(itemIdx, item, ITEM_CAP);
-  const ipk = (z: number, item: number, p: number) => ik(z, item) * PERIOD_CAP + p;
   const active = (c: Camp, z: number, d: string) => campaignActiveOn(c.spec, z, d, c.zones);
 
-  const aired = new Map<number, number>(); // ck → completed as-run rows
-  const failed = new Map<number, number>();
-  const planned = new Map<number, number>();
-  const itemCount = new Map<number, number>(); // ipk → completed + planned
+  const aired = new Table<number>(); // (ck, period) → completed as-run rows
+  const failed = new Table<number>();
+  const planned = new Table<number>();
+  const itemCount = new Table<number>(); // (ik, period) → completed + planned
   const times = new Map<number, number[]>(); // ik → instants of every non-skipped airing
-  const blockers = new Map<number, Set<ShortfallCause>>();
-  const inc = (m: Map<number, number>, k: number) => m.set(k, (m.get(k) ?? 0) + 1);
-  const block = (k: number, c: ShortfallCause) => {
-    let s = blockers.get(k);
-    if (!s) blockers.set(k, (s = new Set()));
+  const blockers = new Table<Set<ShortfallCause>>();
+  const block = (row: number, p: number, c: ShortfallCause) => {
+    let s = blockers.get(row, p);
+    if (!s) blockers.set(row, p, (s = new Set()));
     s.add(c);
   };
   function count(z: number, item: number, d: string, ms: number, kind: "completed" | "failed" | "planned", sorted: boolean) {
@@ -235,15 +271,15 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     else t.push(ms);
     const pDay = pk("day", d), pWeek = pk("week", d);
     if (kind !== "failed") {
-      inc(itemCount, zi * PERIOD_CAP + pDay);
-      inc(itemCount, zi * PERIOD_CAP + pWeek);
+      itemCount.inc(zi, pDay);
+      itemCount.inc(zi, pWeek);
     }
     const cs = byItem.get(item);
     if (!cs) return;
     const m = kind === "planned" ? planned : kind === "completed" ? aired : failed;
     for (const c of cs) {
       if (!active(c, z, d)) continue;
-      for (const kd of c.kinds) inc(m, ck(c.ci, z, kd === "day" ? pDay : pWeek));
+      for (const kd of c.kinds) m.inc(ck(c.ci, z), kd === "day" ? pDay : pWeek);
     }
   }
 
@@ -257,7 +293,7 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
   for (const t of times.values()) t.sort((a, b) => a - b);
 
   // Eligible sessions per campaign × zone × period, with how many are still to plan.
-  const cal = new Map<number, { starts: number[]; frozen: boolean[]; open: number[] }>();
+  const cal = new Table<{ starts: number[]; frozen: boolean[]; open: number[] }>();
   const zonePeriods = new Set<number>(); // zone index · PERIOD_CAP + period: zone had any session
   const sessions = [...input.calendar].sort((a, b) => a.startMs - b.startMs);
   for (const s of sessions) {
@@ -266,9 +302,9 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     for (const c of camps) {
       if (!active(c, s.zoneId, s.localDate) || !windowsAllow(c.windows, s.minuteOfDay)) continue;
       for (const kd of c.kinds) {
-        const k = ck(c.ci, s.zoneId, pk(kd, s.localDate));
-        let e = cal.get(k);
-        if (!e) cal.set(k, (e = { starts: [], frozen: [], open: [] }));
+        const row = ck(c.ci, s.zoneId), p = pk(kd, s.localDate);
+        let e = cal.get(row, p);
+        if (!e) cal.set(row, p, (e = { starts: [], frozen: [], open: [] }));
         e.starts.push(s.startMs);
         e.frozen.push(s.frozen);
       }
@@ -285,24 +321,24 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     if (!v) spreadMemo.set(k, (v = spreadCumulative(t, n, cap)));
     return v;
   };
-  const targetMemo = new Map<number, number>();
+  const targetMemo = new Table<number>();
   const target = (c: Camp, kind: PeriodKind, d: string) => {
-    const k = c.ci * PERIOD_CAP + pk(kind, d);
-    let v = targetMemo.get(k);
-    if (v === undefined) targetMemo.set(k, (v = periodTarget(c.spec, kind, periodStart(kind, d))));
+    const p = pk(kind, d);
+    let v = targetMemo.get(c.ci, p);
+    if (v === undefined) targetMemo.set(c.ci, p, (v = periodTarget(c.spec, kind, periodStart(kind, d))));
     return v;
   };
-  const playableMemo = new Map<number, number[]>();
+  const playableMemo = new Table<number[]>();
   const playableItems = (c: Camp, d: string) => {
-    const k = c.ci * PERIOD_CAP + dn(d);
-    let v = playableMemo.get(k);
-    if (!v) playableMemo.set(k, (v = [...new Set(c.spec.itemIds)].filter((i) => isItemPlayable(input.items.get(i), d))));
+    let v = playableMemo.get(c.ci, dn(d));
+    if (!v) playableMemo.set(c.ci, dn(d), (v = [...new Set(c.spec.itemIds)].filter((i) => isItemPlayable(input.items.get(i), d))));
     return v;
   };
 
   function keyCampaignOf(zoneId: number, localDate: string, itemId: number): KeyCampaignRef | undefined {
-    const c = byItem.get(itemId)?.find((x) => active(x, zoneId, localDate));
-    return c ? { id: c.spec.id, name: c.spec.name } : undefined;
+    const cs = byItem.get(itemId);
+    if (cs) for (const c of cs) if (active(c, zoneId, localDate)) return c.ref;
+    return undefined;
   }
 
   function insertionsFor(session: CalendarSession, base: BaseRundown, maxDurationMs: number): Insertion[] {
@@ -312,7 +348,11 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     let prioBlock = 0;
     for (const e of base.priority) prioBlock += e.durationMs + gap;
     const inSession = new Map<number, number>();
-    for (const e of [base.intro, base.outro, ...base.priority, ...base.normal]) if (e) inSession.set(e.itemId, (inSession.get(e.itemId) ?? 0) + 1);
+    const note = (itemId: number) => inSession.set(itemId, (inSession.get(itemId) ?? 0) + 1);
+    if (base.intro) note(base.intro.itemId);
+    if (base.outro) note(base.outro.itemId);
+    for (const e of base.priority) note(e.itemId);
+    for (const e of base.normal) note(e.itemId);
 
     const demands: Demand[] = [];
     for (const c of camps) {
@@ -322,24 +362,28 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
       for (const i of c.spec.itemIds) inProgram += inSession.get(i) ?? 0;
       const facts: PeriodFacts[] = [];
       for (const kind of c.kinds) {
-        const key = ck(c.ci, z, pk(kind, d));
+        const row = ck(c.ci, z), p = pk(kind, d);
         const tgt = target(c, kind, d);
-        const e = cal.get(key);
+        const e = cal.get(row, p);
         if (tgt <= 0 || !e) continue;
-        const a = aired.get(key) ?? 0;
-        const pl = planned.get(key) ?? 0;
+        const a = aired.get(row, p) ?? 0;
+        const pl = planned.get(row, p) ?? 0;
         const have = a + pl + inProgram;
         const idx = upperBound(e.starts, start - 1);
         const open = Math.max(1, e.open[idx] ?? 1);
         const need = Math.max(0, tgt - have);
-        if (need > cap * open) block(key, "per_session_cap");
+        if (need > cap * open) block(row, p, "per_session_cap");
         const want = need === 0 ? 0 : Math.min(cap, Math.ceil(need / open));
         const behind = Math.max(0, (spread(tgt, e.starts.length, cap)[idx] ?? tgt) - have);
-        facts.push({ kind, key, target: tgt, aired: a, planned: pl, want, behind });
+        facts.push({ kind, row, p, target: tgt, aired: a, planned: pl, want, behind });
       }
-      const drive = facts.reduce<PeriodFacts | null>((m, f) => (!m || f.want > m.want ? f : m), null);
+      let drive: PeriodFacts | null = null;
+      let behind = 0;
+      for (const f of facts) {
+        if (!drive || f.want > drive.want) drive = f;
+        behind = Math.max(behind, f.behind);
+      }
       if (!drive || drive.want === 0) continue;
-      const behind = Math.max(...facts.map((f) => f.behind));
       demands.push({ camp: c, want: drive.want, makeGood: Math.min(drive.want, behind), drive, facts, picks: [], blocked: null });
     }
     demands.sort((a, b) => b.makeGood - a.makeGood || a.camp.spec.id - b.camp.spec.id);
@@ -354,25 +398,34 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
         return false;
       }
       const rankPeriod = pk(c.kinds[0] ?? "day", d);
-      const ranked = cands
-        .map((itemId, order) => {
-          const t = times.get(ik(z, itemId)) ?? [];
-          const last = picked.has(itemId) ? Infinity : (t[upperBound(t, start - 1) - 1] ?? -Infinity);
-          return { itemId, order, n: (itemCount.get(ipk(z, itemId, rankPeriod)) ?? 0) + (picked.get(itemId) ?? 0), last };
-        })
-        .sort((a, b) => a.n - b.n || a.last - b.last || a.order - b.order);
+      // Rank: fewest airings in the period, then least recently aired, then campaign order.
+      const n = cands.map((itemId) => (itemCount.get(ik(z, itemId), rankPeriod) ?? 0) + (picked.get(itemId) ?? 0));
+      const last = cands.map((itemId) => {
+        if (picked.has(itemId)) return Infinity;
+        const t = times.get(ik(z, itemId));
+        return t ? (t[upperBound(t, start - 1) - 1] ?? -Infinity) : -Infinity;
+      });
+      const tried = new Array<boolean>(cands.length).fill(false);
       let sawFull = false;
-      for (const { itemId } of ranked) {
-        if (c.gapMs > 0) {
+      for (let round = 0; round < cands.length; round++) {
+        let best = -1;
+        for (let k = 0; k < cands.length; k++) {
+          if (tried[k]) continue;
+          if (best < 0 || n[k]! < n[best]! || (n[k] === n[best] && last[k]! < last[best]!)) best = k;
+        }
+        tried[best] = true;
+        const itemId = cands[best]!;
+        // An item in several campaigns keeps the strictest of their gaps.
+        const gapMs = itemGap.get(itemId) ?? c.gapMs;
+        if (gapMs > 0) {
           if (inSession.has(itemId)) continue;
           const lo = start + insOff, hi = lo + prioBlock;
           const t = times.get(ik(z, itemId));
           if (t) {
-            const i = upperBound(t, lo - c.gapMs);
-            if (i < t.length && t[i]! < hi + c.gapMs) continue;
+            const i = upperBound(t, lo - gapMs);
+            if (i < t.length && t[i]! < hi + gapMs) continue;
           }
-          if (dm.picks.some((p) => p.itemId === itemId && Math.abs(p.offLo - insOff) < c.gapMs)) continue;
-          if (demands.some((o) => o !== dm && o.picks.some((p) => p.itemId === itemId && Math.abs(p.offLo - insOff) < c.gapMs))) continue;
+          if (demands.some((o) => o.picks.some((p) => p.itemId === itemId && Math.abs(p.offLo - insOff) < gapMs))) continue;
         }
         const dur = input.items.get(itemId)!.durationMs;
         if (rundownLengthMs(fixed.ms + insMs + dur, fixed.lines + insCount + 1, gap) > maxDurationMs) {
@@ -405,7 +458,7 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     const out: Insertion[] = [];
     const emitted = new Map<Demand, number>();
     for (const dm of demands) {
-      if (dm.blocked) for (const f of dm.facts) if (f.want > 0) block(f.key, dm.blocked);
+      if (dm.blocked) for (const f of dm.facts) if (f.want > 0) block(f.row, f.p, dm.blocked);
     }
     for (const dm of order) {
       const n = emitted.get(dm) ?? 0;
@@ -430,7 +483,7 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     if (!(range.toMs > range.fromMs)) return [];
     const dates = dateRange(localDateOf(range.fromMs, input.timeZone), localDateOf(range.toMs - 1, input.timeZone));
     const out: Shortfall[] = [];
-    const seen = new Set<number>();
+    const seen = new Set<string>();
     for (const c of camps) {
       const zones = c.zones ? [...c.zones].sort((a, b) => a - b) : zoneIds;
       for (const z of zones) {
@@ -438,20 +491,21 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
           if (!active(c, z, d)) continue;
           for (const kind of c.kinds) {
             const p = pk(kind, d);
-            const key = ck(c.ci, z, p);
-            if (seen.has(key)) continue;
-            seen.add(key);
+            const row = ck(c.ci, z);
+            const seenKey = `${row}|${p}`;
+            if (seen.has(seenKey)) continue;
+            seen.add(seenKey);
             const tgt = target(c, kind, d);
-            const e = cal.get(key);
+            const e = cal.get(row, p);
             const last = e?.starts[e.starts.length - 1];
             if (tgt <= 0 || (last !== undefined && last >= range.toMs)) continue; // still open
-            const a = aired.get(key) ?? 0, pl = planned.get(key) ?? 0;
+            const a = aired.get(row, p) ?? 0, pl = planned.get(row, p) ?? 0;
             if (a + pl >= tgt) continue;
-            const bs = blockers.get(key);
+            const bs = blockers.get(row, p);
             const cause: ShortfallCause =
               CAUSE_ORDER.find((x) => bs?.has(x)) ??
               (!e ? (zonePeriods.has(zk(z) * PERIOD_CAP + p) && c.windows.length > 0 ? "no_session_in_window" : "no_session")
-                : (failed.get(key) ?? 0) > 0 ? "failed_airings" : "no_session_left");
+                : (failed.get(row, p) ?? 0) > 0 ? "failed_airings" : "no_session_left");
             const facts = { minGapMin: c.spec.minGapMin, maxPerSession: c.spec.maxPerSession, windows: c.spec.windows };
             const t = shortfallText({
               ...facts,

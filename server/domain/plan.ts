@@ -15,7 +15,10 @@ export interface PlanInput {
   /** Sessions starting in [from, to) are planned. */
   from: Date;
   to: Date;
-  /** Kept for callers' bookkeeping and future policies; the plan depends only on the data. */
+  /**
+   * Accepted for callers' logs; deliberately unused: the plan is a pure function of the
+   * data (as-run, pending, specs), so re-planning at another moment changes nothing.
+   */
   now?: Date;
   schedules: readonly ScheduleSpec[];
   programs: readonly ProgramSpec[];

@@ -27,21 +27,38 @@ type N = number | bigint | null;
 const num = (v: N | undefined): number => (v == null ? 0 : Number(v));
 /** Minutes with one decimal. */
 export const minutes = (ms: number): number => Math.round(ms / 6_000) / 10;
+
 const ON_AIR = new Set(["completed", "interrupted"]);
 
-interface FacetRow { facet: "item" | "day"; date: string | null; itemId: N; categoryId: N; priority: string | null; itemKind: string | null; source: string; status: string; n: N; ms: N }
+interface FacetRow {
+  facet: "item" | "day"; date: string | null; itemId: N; categoryId: N; priority: string | null; itemKind: string | null;
+  status: string; n: N; ms: N; emergency: N; makeGood: N;
+}
+interface ZoneCampaignRow { facet: "zone" | "campaign"; zoneId: N; campaignId: N; status: string; n: N; ms: N; makeGood: N }
 interface Acc { airings: number; ms: number; items: Set<number> }
 const acc = (): Acc => ({ airings: 0, ms: 0, items: new Set() });
 
+/** What the report reads with: the client or a transaction on it. */
+type Reader = Pick<Db, "$queryRaw" | "commune" | "category" | "zone" | "item" | "campaign">;
+
+/**
+ * The report for [range.from, range.to] (commune dates, inclusive). All statements run in
+ * one transaction, so the breakdowns agree with each other even while the playout worker
+ * is appending to the as-run log (SQLite WAL: one read snapshot).
+ */
 export async function computeReport(db: Db, range: ReportRange, opts: ComputeOptions = {}): Promise<BroadcastReport> {
   const days = dayNumber(range.to) - dayNumber(range.from) + 1;
   if (days < 1) throw new Error(`computeReport: range ${range.from}..${range.to} ends before it starts`);
+  return db.$transaction((tx) => compute(tx, range, days, opts), { maxWait: 30_000, timeout: 120_000 });
+}
+
+async function compute(db: Reader, range: ReportRange, days: number, opts: ComputeOptions): Promise<BroadcastReport> {
   const r: DateRange = { from: range.from, to: range.to };
   const problemLimit = opts.problemLimit ?? 100;
 
   // Aggregates (SQL) first, then the small dimension tables.
   const facets = await db.$queryRaw<FacetRow[]>(asRunFacetsSql(r));
-  const zoneCampaign = await db.$queryRaw<{ facet: "zone" | "campaign"; zoneId: N; status: string | null; campaignId: N; source: string | null; n: N; ms: N }[]>(asRunZoneCampaignSql(r));
+  const zoneCampaign = await db.$queryRaw<ZoneCampaignRow[]>(asRunZoneCampaignSql(r));
   const zoneRuns = zoneCampaign.filter((z) => z.facet === "zone");
   const campaignAired = zoneCampaign.filter((z) => z.facet === "campaign");
   const airingGroups = await db.$queryRaw<{ zoneId: N; date: string; source: string; status: string; n: N }[]>(airingsByZoneDaySql(r));
@@ -78,12 +95,13 @@ export async function computeReport(db: Db, range: ReportRange, opts: ComputeOpt
   const bump = <K>(m: Map<K, number>, k: K, by: number) => m.set(k, (m.get(k) ?? 0) + by);
 
   for (const f of facets) {
-    const n = num(f.n), ms = ON_AIR.has(f.status) ? num(f.ms) : 0, done = f.status === "completed" ? n : 0;
+    const n = num(f.n), completed = f.status === "completed";
+    const done = completed ? n : 0, ms = ON_AIR.has(f.status) ? num(f.ms) : 0;
     if (f.facet === "day") {
       const d = dayRows.get(f.date ?? "");
       if (!d) continue;
       d.airings += done;
-      if (f.source === "emergency") d.emergencyAirings += done;
+      if (completed) d.emergencyAirings += num(f.emergency);
       bump(dayMs, d.date, ms);
       continue;
     }
@@ -91,8 +109,7 @@ export async function computeReport(db: Db, range: ReportRange, opts: ComputeOpt
     const categoryId = f.categoryId == null ? null : num(f.categoryId);
     const priority = f.priority ?? "normal";
     if (f.status in totals.itemStatus) totals.itemStatus[f.status as keyof ReportTotals["itemStatus"]] += n;
-    if (f.source === "emergency") totals.emergencyItemAirings += done;
-    if (f.source === "make_good") totals.makeGoodAirings += done;
+    if (completed) { totals.emergencyItemAirings += num(f.emergency); totals.makeGoodAirings += num(f.makeGood); }
     if (f.itemKind === "relay") relayMs += ms; else ownMs += ms;
     let it = byItem.get(itemId);
     if (!it) byItem.set(itemId, (it = { airings: 0, ms: 0, interrupted: 0, failed: 0, skipped: 0, cat: new Map(), prio: new Map(), kind: new Map() }));
@@ -100,6 +117,7 @@ export async function computeReport(db: Db, range: ReportRange, opts: ComputeOpt
     if (f.status === "interrupted") it.interrupted += n;
     if (f.status === "failed") it.failed += n;
     if (f.status === "skipped") it.skipped += n;
+    // An item re-filed under another topic mid-period shows under the one it aired most with.
     bump(it.cat, categoryId, n); bump(it.prio, priority, n); bump(it.kind, f.itemKind ?? "", n);
     const c = byCat.get(categoryId) ?? acc(); byCat.set(categoryId, c);
     const p = byPrio.get(priority) ?? acc(); byPrio.set(priority, p);
@@ -139,7 +157,7 @@ export async function computeReport(db: Db, range: ReportRange, opts: ComputeOpt
     const e = zoneRuns2.get(num(z.zoneId)) ?? { airings: 0, ms: 0 };
     zoneRuns2.set(num(z.zoneId), e);
     if (z.status === "completed") e.airings += num(z.n);
-    if (ON_AIR.has(z.status ?? "")) e.ms += num(z.ms);
+    if (ON_AIR.has(z.status)) e.ms += num(z.ms);
   }
   const byZone: ZoneRow[] = zones
     .filter((z) => z.enabled || zoneSessions.has(z.id) || zoneRuns2.has(z.id))
@@ -209,8 +227,8 @@ export async function computeReport(db: Db, range: ReportRange, opts: ComputeOpt
 }
 
 async function campaignRows(
-  db: Db, r: DateRange,
-  aired: { campaignId: N; zoneId: N; source: string | null; n: N }[],
+  db: Reader, r: DateRange,
+  aired: ZoneCampaignRow[],
   shortfalls: { campaignId: N; n: N; missing: N }[],
   zones: { id: number; enabled: boolean }[],
 ): Promise<CampaignRow[]> {
@@ -227,9 +245,9 @@ async function campaignRows(
     let total = 0, makeGoods = 0;
     for (const a of aired) {
       if (num(a.campaignId) !== c.id) continue;
-      const n = num(a.n);
+      const n = num(a.n); // the statement keeps completed rows only
       total += n;
-      if (a.source === "make_good") makeGoods += n;
+      makeGoods += num(a.makeGood);
       perZone.set(num(a.zoneId), (perZone.get(num(a.zoneId)) ?? 0) + n);
     }
     if (!c.enabled && total === 0) continue;

@@ -95,7 +95,7 @@ export function formatDuration(ms: number): string {
 
 const c = (header: string, width: number, type: Column["type"] = "text"): Column => ({ header, headerEn: header, type, width });
 const PDF_COLUMNS: Column[] = [
-  c("STT", 5, "int"), c("Buổi phát", 15), c("Cụm loa", 14), c("Tin bài", 27), c("Giờ dự kiến", 8), c("Bắt đầu", 8),
+  c("STT", 5, "int"), c("Buổi phát", 18), c("Cụm loa", 14), c("Tin bài", 25), c("Giờ dự kiến", 8), c("Bắt đầu", 8),
   c("Kết thúc", 8), c("Thời lượng", 8), c("Trạng thái", 10), c("Ghi chú", 12),
 ];
 

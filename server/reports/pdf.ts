@@ -20,6 +20,7 @@ export interface PdfReportOptions {
   maxProblems?: number;
 }
 
+export const BAR_COLOR = "#2F6DB5";
 const n0 = (n: number) => formatNumberVi(n);
 const n1 = (n: number) => formatNumberVi(n, 1);
 
@@ -86,7 +87,7 @@ export function barChart(doc: Pdf, title: string, bars: { label: string; value: 
     doc.font(REGULAR).fontSize(8.5).fillColor("black")
       .text(vi(b.label), left, y + 3, { width: labelW, align: "right", height: rowH, ellipsis: true, lineBreak: false });
     const w = b.value * scale;
-    if (w > 0) doc.save().rect(barX, y + 3, w, rowH - 6).fill("#2F6DB5").restore();
+    if (w > 0) doc.save().rect(barX, y + 3, w, rowH - 6).fill(BAR_COLOR).restore();
     doc.fillColor("black").text(n0(b.value), barX + w + 4, y + 3, { lineBreak: false });
     y += rowH;
   }

@@ -198,7 +198,7 @@ export class PdfTable {
     if (isHeader) doc.save().rect(x, y, contentWidth(doc), h).fill("#E4EAF2").restore();
     texts.forEach((t, i) => {
       const w = this.#widths[i]!;
-      const numeric = !isHeader && (this.#cols[i]!.type === "int" || this.#cols[i]!.type === "decimal");
+      const numeric = !isHeader && ["int", "decimal", "number"].includes(this.#cols[i]!.type);
       doc.save().lineWidth(0.4).rect(x, y, w, h).stroke("#7A7A7A").restore();
       doc.fillColor("black").text(vi(t), x + this.#pad, y + this.#pad, { width: w - 2 * this.#pad, align: isHeader ? "center" : numeric ? "right" : "left" });
       x += w;

@@ -4,8 +4,12 @@ import { formatDateVi, localDateOf, localTimeOf } from "./period.ts";
 import { KIND_VI, PRIORITY_LABELS, STATUS_VI } from "./labels.ts";
 import type { BroadcastReport } from "./types.ts";
 
-/** int/decimal → number cells; date → a local date "YYYY-MM-DD"; datetime → an instant shown in the commune zone. */
-export type CellType = "text" | "int" | "decimal" | "date" | "datetime";
+/**
+ * int/decimal/number → number cells (number: counts and minutes mixed in one column, shown
+ * as they are); date → a local date "YYYY-MM-DD"; datetime → an instant shown in the
+ * commune zone.
+ */
+export type CellType = "text" | "int" | "decimal" | "number" | "date" | "datetime";
 export type Cell = string | number | Date | null;
 
 export interface Column {
@@ -48,7 +52,7 @@ export function reportTables(rep: BroadcastReport): ReportTable[] {
   const tables: ReportTable[] = [
     {
       key: "summary", titleVi: "Tổng hợp", titleEn: "Summary",
-      columns: [col("Chỉ tiêu", "Measure", "text", 42), col("Giá trị", "Value", "decimal", 14), col("Đơn vị", "Unit", "text", 14)],
+      columns: [col("Chỉ tiêu", "Measure", "text", 42), col("Giá trị", "Value", "number", 14), col("Đơn vị", "Unit", "text", 14)],
       rows: summary.map(([vi, , v, unit]) => [vi, v, unit]),
     },
     {
@@ -117,8 +121,8 @@ export function formatCell(v: Cell, type: CellType, tz: string, style: "iso" | "
   }
   if (type === "date" && typeof v === "string" && style === "vi") return formatDateVi(v);
   if (typeof v === "number" && style === "vi") {
-    const digits = type === "decimal" ? 1 : 0;
-    return v.toLocaleString("vi-VN", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    const [min, max] = type === "decimal" ? [1, 1] : type === "number" ? [0, 1] : [0, 0];
+    return v.toLocaleString("vi-VN", { minimumFractionDigits: min, maximumFractionDigits: max });
   }
   return String(v);
 }

@@ -11,6 +11,7 @@ export const NUM_FMT: Record<CellType, string | undefined> = {
   text: undefined,
   int: "#,##0",
   decimal: "#,##0.0",
+  number: undefined, // Excel's default "General": 7 and 30.3 both show as they are
   date: "dd/mm/yyyy",
   datetime: "dd/mm/yyyy hh:mm",
 };
@@ -29,6 +30,7 @@ export function excelCell(v: Cell, type: CellType, timeZone: string): ExcelJS.Ce
   if (v === null) return null;
   if (type === "date" && typeof v === "string") return excelDate(v);
   if (type === "datetime" && v instanceof Date) return excelLocalDateTime(v, timeZone);
+  if (typeof v === "string") return v.replace(/\r\n?/g, "\n"); // Excel's in-cell line break is LF (XML would fold CRLF anyway)
   return v;
 }
 

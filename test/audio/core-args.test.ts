@@ -3,9 +3,9 @@ import ffmpeg from "fluent-ffmpeg";
 import { describe, expect, it } from "vitest";
 import { canonicalEncoderArgs, canonicalProblem, FRAME_MS, framesToMs, msToFrames, scanMp3Frames } from "../../audio/canonical.ts";
 import { AudioInputError } from "../../audio/errors.ts";
-import { formatCommand, parseProgressLine, toArgs } from "../../audio/ffmpeg.ts";
-import { buildLoudnessArgs, parseEbur128Summary } from "../../audio/loudness.ts";
-import { buildAnalysisArgs, buildNormaliseArgs, computeTrim, correctPlan, parseSilencedetect, planGain } from "../../audio/normalise.ts";
+import { fileUrl, formatCommand, parseProgressLine, toArgs } from "../../audio/ffmpeg.ts";
+import { buildLoudnessArgs, parseEbur128Summary, parseIntegratedLufs } from "../../audio/loudness.ts";
+import { buildAnalysisArgs, buildLimiterCheckArgs, buildNormaliseArgs, computeTrim, correctPlan, LIMITER_MARGIN_DB, parseSilencedetect, planGain } from "../../audio/normalise.ts";
 import { parseProbeJson } from "../../audio/probe.ts";
 import { buildConcatArgs, buildConcatList, buildTailArgs, buildTimeline, planRender, PREROLL_FRAMES } from "../../audio/render.ts";
 import { buildSilenceArgs } from "../../audio/silence.ts";
@@ -72,6 +72,12 @@ describe("ffmpeg runner helpers", () => {
     expect(parseProgressLine("progress=continue")).toBeUndefined();
   });
 
+  it("passes local paths as file: URLs so names cannot act as protocols or options", () => {
+    expect(fileUrl("/data/concat:evil.mp3")).toBe("file:/data/concat:evil.mp3");
+    expect(fileUrl("-y.mp3")).toBe(`file:${process.cwd()}/-y.mp3`);
+    expect(fileUrl("file:/x.mp3")).toBe("file:/x.mp3");
+  });
+
   it("quotes commands for logs", () => {
     expect(formatCommand("/bin/ffmpeg", ["-i", "a b's.mp3", "-af", "volume=1dB"])).toBe(`/bin/ffmpeg -i 'a b'\\''s.mp3' -af volume=1dB`);
   });
@@ -108,6 +114,10 @@ describe("loudness", () => {
     expect(parseEbur128Summary(silent)).toMatchObject({ integratedLufs: -70, truePeakDbtp: -Infinity });
   });
 
+  it("reads integrated loudness from a run without peak=true", () => {
+    expect(parseIntegratedLufs(summary.slice(0, summary.indexOf("True peak")))).toBe(-23.4);
+  });
+
   it("fails loudly when the summary is missing", () => {
     expect(() => parseEbur128Summary("nothing here")).toThrow(/summary not found/);
   });
@@ -142,7 +152,7 @@ describe("normalise planning", () => {
     expect(quiet.gainDb).toBeGreaterThan(14);
     expect(quiet.limiterDb).toBeNull();
     const peaky = planGain({ integratedLufs: -20, truePeakDbtp: -2, lraLu: 3 }, -16, -1.5);
-    expect(peaky.limiterDb).toBe(-2);
+    expect(peaky.limiterDb).toBe(-1.5 - LIMITER_MARGIN_DB);
   });
 
   it("corrects a missed target once, and not when within tolerance", () => {
@@ -151,7 +161,7 @@ describe("normalise planning", () => {
     expect(correctPlan(plan, { integratedLufs: -16.3, truePeakDbtp: -4, lraLu: 1 }, { integratedLufs: -19, truePeakDbtp: -7, lraLu: 1 }, o)).toBeNull();
     const next = correctPlan(plan, { integratedLufs: -17.2, truePeakDbtp: -1.2, lraLu: 1 }, { integratedLufs: -19, truePeakDbtp: -4, lraLu: 1 }, o);
     expect(next?.gainDb).toBeCloseTo(4.2, 5);
-    expect(next?.limiterDb).toBeLessThan(-2.0);
+    expect(next?.limiterDb).toBeLessThan(-1.5 - LIMITER_MARGIN_DB);
   });
 
   it("builds analysis and encode commands with the same prep chain", () => {
@@ -161,8 +171,13 @@ describe("normalise planning", () => {
     expect(after(an, "-af")).toBe(`${prep},silencedetect=n=-50dB:d=0.3,ebur128=peak=true:framelog=verbose`);
     expect(after(enc, "-af")).toBe(`${prep},atrim=start_sample=4410:end_sample=88200,asetpts=N/SR/TB,volume=6.50dB,alimiter=limit=0.7943:level=0:attack=5:release=50`);
     expect(after(enc, "-f")).toBe("mp3");
-    expect(enc.at(-1)).toBe("out.part");
+    expect(enc.at(-1)).toBe(`file:${process.cwd()}/out.part`);
+    expect(after(enc, "-i")).toBe(`file:${process.cwd()}/in.wav`);
     expect(after(buildNormaliseArgs("i", "o", { startSample: 0, endSample: 1, gainDb: -2, limiterDb: null }), "-af")).not.toMatch(/alimiter/);
+    // The limiter check runs the same chain into a meter instead of the encoder.
+    const check = buildLimiterCheckArgs("in.wav", { startSample: 4410, endSample: 88200, gainDb: 6.5, limiterDb: -2 });
+    expect(after(check, "-af")).toBe(`${after(enc, "-af")},ebur128=framelog=verbose`);
+    expect(check).not.toContain("libmp3lame");
   });
 });
 
@@ -174,7 +189,8 @@ describe("probe parsing", () => {
         format: { format_name: "mp3", duration: "4.0200" },
       }),
     );
-    expect(p).toEqual({ durationMs: 4020, codec: "mp3", sampleRate: 48000, channels: 2, bitRate: 192000, formatName: "mp3", hasAudio: true });
+    expect(p).toEqual({ durationMs: 4020, codec: "mp3", sampleRate: 48000, channels: 2, bitRate: 192000, formatName: "mp3", hasAudio: true, durationEstimated: false });
+    expect(parseProbeJson(JSON.stringify({ streams: [], format: {} }), "[mp3 @ 0x1] Estimating duration from bitrate, this may be inaccurate").durationEstimated).toBe(true);
     expect(parseProbeJson(JSON.stringify({ streams: [{ codec_type: "video" }], format: { format_name: "png_pipe" } })).hasAudio).toBe(false);
   });
 });
@@ -188,9 +204,9 @@ describe("silence and concat builders", () => {
   });
 
   it("concat list escapes quotes; concat is a stream copy", () => {
-    expect(buildConcatList(["/a/it's.mp3", "/b/c.mp3"])).toBe("ffconcat version 1.0\nfile '/a/it'\\''s.mp3'\nfile '/b/c.mp3'\n");
-    const a = buildConcatArgs("list.txt", "out.part");
-    expect(a.slice(a.indexOf("-f"), a.indexOf("-f") + 6)).toEqual(["-f", "concat", "-safe", "0", "-i", "list.txt"]);
+    expect(buildConcatList(["/a/it's.mp3", "/b/c.mp3"])).toBe("ffconcat version 1.0\nfile 'file:/a/it'\\''s.mp3'\nfile 'file:/b/c.mp3'\n");
+    const a = buildConcatArgs("/w/list.txt", "/w/out.part");
+    expect(a.slice(a.indexOf("-f"), a.indexOf("-f") + 6)).toEqual(["-f", "concat", "-safe", "0", "-i", "file:/w/list.txt"]);
     expect(after(a, "-c")).toBe("copy");
     expect(a).not.toContain("libmp3lame");
   });

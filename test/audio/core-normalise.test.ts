@@ -1,5 +1,5 @@
 // Ingest normalisation with real ffmpeg: loudness on target, canonical output, trimming.
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalProblem, scanMp3Frames } from "../../audio/canonical.ts";
@@ -66,6 +66,15 @@ describe("normaliseToCanonical", () => {
     // 3 s of sound + 0.1 s lead + 0.2 s tail kept (+ encoder priming).
     expect(r.durationMs).toBeGreaterThan(3200);
     expect(r.durationMs).toBeLessThan(3500);
+    await expectCanonical(out);
+  });
+
+  it("handles odd file names (spaces, quotes, Vietnamese, protocol-like) and creates the output dir", async () => {
+    const odd = join(tmp.dir, "Thông báo 'khẩn' concat:x.wav");
+    copyFileSync(quiet, odd);
+    const out = join(tmp.dir, "nested", "dir", "tin 'số 1'.mp3");
+    const r = await normaliseToCanonical(odd, out);
+    expect(r.frames).toBeGreaterThan(100);
     await expectCanonical(out);
   });
 

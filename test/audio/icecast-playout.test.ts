@@ -111,4 +111,24 @@ describe("icecast sink against a real icecast2", () => {
     expect(err!.message).toMatch(/401/);
     expect(err!.message).not.toContain(secret);
   });
+
+  it("the server going away mid-session fails the segment on air (runs last: stops the server)", async () => {
+    const files = [tone(dir, "long.mp3", 3, 440), tone(dir, "next.mp3", 1, 660)];
+    const sink = createSink({ kind: "icecast", host: ice.host, port: ice.port, mount: "/xa-fail.mp3", password: ice.sourcePassword });
+    const playout = await preparePlayout({
+      segments: files.map((f, i) => ({ kind: "file" as const, path: f, tag: i })),
+      sink,
+      onSegmentStart: (e) => {
+        if (e.index === 0) setTimeout(() => void ice.stop(), 500);
+      },
+    });
+    const res = await playout.startAt(Date.now() + 100);
+    expect(res.outcome).toBe("failed");
+    expect(res.segments[0]!.status).toBe("failed");
+    expect(res.segments[0]!.reason).toMatch(/icecast/);
+    expect(res.segments[0]!.playedMs).toBeGreaterThan(0);
+    expect(res.segments[0]!.playedMs).toBeLessThan(res.segments[0]!.plannedMs);
+    expect(res.segments[1]!.status).toBe("not_played");
+    expect(res.sink).toBeNull();
+  });
 });

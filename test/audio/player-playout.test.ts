@@ -99,6 +99,56 @@ describe("preparePlayout + startAt (file sink)", () => {
     expect(Math.abs(decodedMs(res.sink!.path!) - res.playedMs)).toBeLessThanOrEqual(60);
   });
 
+  it("emergency pre-emption hands the open sink over to the emergency playout", async () => {
+    const sink = fileSink("handover.mp3");
+    const session = await preparePlayout({
+      segments: [{ kind: "file", path: long, tag: "session" }],
+      sink,
+      speed: 10,
+      keepSinkOpen: true, // the caller decides what happens to the output next
+      onSegmentStart: () => void setTimeout(() => session.interrupt("khẩn cấp / emergency"), 100),
+    });
+    const first = await session.startAt(Date.now() + 20);
+    expect(first.outcome).toBe("interrupted");
+    expect(first.sink).toBeNull(); // still open
+    const emergency = await preparePlayout({ segments: [{ kind: "file", path: c, tag: "emergency" }], sink, speed: 10 });
+    const second = await emergency.startAt(Date.now());
+    expect(second.outcome).toBe("completed");
+    expect(second.actualStartMs!).toBeGreaterThanOrEqual(first.actualEndMs! - 1);
+    const total = first.playedMs + second.playedMs;
+    expect(second.sink!.bytesWritten).toBeGreaterThan(0);
+    expect(Math.abs(decodedMs(second.sink!.path!) - total)).toBeLessThanOrEqual(60);
+  });
+
+  it("interrupt while waiting for a relay to start marks it interrupted", async () => {
+    const { createServer } = await import("node:http");
+    const hang = createServer((_req, res) => void res.writeHead(200, { "content-type": "audio/mpeg" }));
+    await new Promise<void>((resolve) => hang.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(hang.address() as import("node:net").AddressInfo).port}/live`;
+    try {
+      const playout = await preparePlayout({
+        segments: [
+          { kind: "file", path: c, tag: "before" },
+          { kind: "relay", url, durationMs: 5000, tag: "relay" },
+          { kind: "file", path: a, tag: "after" },
+        ],
+        sink: fileSink("relay-interrupted.mp3"),
+        speed: 20,
+        relayStartTimeoutMs: 20_000,
+        onSegmentEnd: (r) => {
+          if (r.index === 0) setTimeout(() => playout.interrupt("khẩn cấp / emergency"), 100);
+        },
+      });
+      const res = await playout.startAt(Date.now());
+      expect(res.segments.map((x) => x.status)).toEqual(["completed", "interrupted", "not_played"]);
+      expect(res.segments[1]!.playedMs).toBe(0);
+      expect(res.outcome).toBe("interrupted");
+    } finally {
+      hang.closeAllConnections();
+      await new Promise((resolve) => hang.close(resolve));
+    }
+  });
+
   it("interrupt before the start instant: nothing airs", async () => {
     const playout = await preparePlayout({ segments: [{ kind: "file", path: a, tag: 1 }], sink: fileSink("never.mp3"), speed: 20 });
     setTimeout(() => playout.interrupt("huỷ / cancelled"), 20);

@@ -1,7 +1,7 @@
 // Starts real workers (BullMQ on the test's Redis prefix) and a planner for a TestEnv.
 import os from "node:os";
 import { workerConnection } from "../../server/redis.ts";
-import { silentLogger } from "../../server/logger.ts";
+import { createLogger, silentLogger } from "../../server/logger.ts";
 import { createPlanner } from "../../server/planner.ts";
 import { createPlayoutChannels } from "../../worker/channels.ts";
 import { createHandlers } from "../../worker/handlers.ts";
@@ -10,13 +10,15 @@ import type { JobName } from "../../worker/catalogue.ts";
 import type { TestEnv } from "./env.ts";
 
 export async function startSystem(env: TestEnv, opts: { only?: JobName[] } = {}) {
+  // LOG_TESTS=1 shows what the workers do when a test needs debugging.
+  const logger = process.env.LOG_TESTS ? createLogger("debug", "test") : silentLogger;
   const conn = workerConnection(env.config.REDIS_URL);
   const sub = workerConnection(env.config.REDIS_URL);
   const workerId = `${os.hostname()}-${process.pid}-test`;
-  const channels = createPlayoutChannels({ db: env.db, config: env.config, events: env.events, logger: silentLogger, workerId, clock: env.clock, subscriber: sub, publisher: env.redis, channel: `${env.config.QUEUE_PREFIX}-control` });
-  const handlers = createHandlers({ db: env.db, config: env.config, queues: env.queues, events: env.events, logger: silentLogger, clock: env.clock, channels, workerId });
-  const workers = startWorkers({ connection: conn, prefix: env.config.QUEUE_PREFIX, handlers, logger: silentLogger, workerId, only: opts.only });
-  const planner = createPlanner({ db: env.db, queues: env.queues, config: env.config, clock: env.clock, logger: silentLogger, events: env.events });
+  const channels = createPlayoutChannels({ db: env.db, config: env.config, events: env.events, logger, workerId, clock: env.clock, subscriber: sub, publisher: env.redis, channel: `${env.config.QUEUE_PREFIX}-control` });
+  const handlers = createHandlers({ db: env.db, config: env.config, queues: env.queues, events: env.events, logger, clock: env.clock, channels, workerId });
+  const workers = startWorkers({ connection: conn, prefix: env.config.QUEUE_PREFIX, handlers, logger, workerId, only: opts.only });
+  const planner = createPlanner({ db: env.db, queues: env.queues, config: env.config, clock: env.clock, logger, events: env.events });
   return {
     channels,
     planner,

@@ -5,12 +5,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../server/config.ts";
 
-const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
 
 function runMain(env: Record<string, string>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-cfg-"));
   try {
-    return spawnSync(process.execPath, [tsx, "server/main.ts"], {
+    return spawnSync(process.execPath, ["--import", "tsx", "server/main.ts"], {
       env: { HOME: process.env.HOME ?? "/root", DATA_DIR: dir, DEMO: "0", ...env },
       encoding: "utf8",
       timeout: 60_000,

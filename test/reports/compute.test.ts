@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeReport } from "../../server/reports/compute.ts";
 import { resolvePeriod } from "../../server/reports/period.ts";
-import { reportStatements } from "../../server/reports/queries.ts";
+import { asRunFacetsSql, asRunZoneCampaignSql, createIndexSql, REPORT_INDEXES, reportStatements } from "../../server/reports/queries.ts";
 import type { BroadcastReport } from "../../server/reports/types.ts";
 import { createFixture, type Fixture } from "./fixture.ts";
 
@@ -136,5 +136,18 @@ describe("computeReport (October 2026 fixture)", () => {
       const details = plan.map((p) => p.detail);
       expect(details.filter((d) => /^SCAN (AsRun|a)\b(?!.*INDEX)/.test(d)), details.join(" | ")).toEqual([]);
     }
+  });
+
+  it("streams both as-run statements along the recommended covering indexes, with the same results", async () => {
+    for (const ix of REPORT_INDEXES) await f.db.$executeRawUnsafe(createIndexSql(ix));
+    const r = { from: "2026-10-01", to: "2026-10-31" };
+    for (const [stmt, index] of [[asRunFacetsSql(r), "AsRun_report_item_idx"], [asRunZoneCampaignSql(r), "AsRun_report_zone_idx"]] as const) {
+      const plan = (await f.db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${stmt.sql}`, ...stmt.values)).map((p) => p.detail);
+      expect(plan.join(" | ")).toContain(`SEARCH AsRun USING COVERING INDEX ${index} (localDate>? AND localDate<?)`);
+      // The inner GROUP BY (right after the index search) needs no sort.
+      expect(plan[plan.findIndex((d) => d.includes(index)) + 1]).not.toMatch(/TEMP B-TREE/);
+    }
+    const again = await computeReport(f.db, resolvePeriod({ kind: "month", value: "2026-10" }, "Asia/Ho_Chi_Minh"), { now: rep.generatedAt });
+    expect(again).toEqual(rep);
   });
 });

@@ -18,12 +18,22 @@ export async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   }
 }
 
-/** Counts fill operations in the page content (the bar chart's bars are filled rectangles). */
-export async function fillOps(bytes: Uint8Array, page: number): Promise<number> {
+/** Counts filled paths painted in `color` ("#rrggbb") on a page: the bar chart's bars. */
+export async function filledPaths(bytes: Uint8Array, page: number, color: string): Promise<number> {
   const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
   try {
     const ops = await (await doc.getPage(page)).getOperatorList();
-    return ops.fnArray.filter((fn) => fn === pdfjs.OPS.fill || fn === pdfjs.OPS.eoFill || fn === pdfjs.OPS.fillStroke).length;
+    const fills = new Set<number>([pdfjs.OPS.fill, pdfjs.OPS.eoFill, pdfjs.OPS.fillStroke, pdfjs.OPS.eoFillStroke]);
+    let current = "";
+    let n = 0;
+    ops.fnArray.forEach((fn, i) => {
+      const args = ops.argsArray[i] as unknown[];
+      if (fn === pdfjs.OPS.setFillRGBColor) current = String(args[0]).toLowerCase();
+      // pdfjs 5 folds the painting operator into constructPath's first argument.
+      const paint = fn === pdfjs.OPS.constructPath ? (args[0] as number) : fn;
+      if (fills.has(paint) && current === color.toLowerCase()) n++;
+    });
+    return n;
   } finally {
     await doc.destroy();
   }

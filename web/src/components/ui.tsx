@@ -1,0 +1,192 @@
+// Small shared building blocks: error box, modal dialog, labelled field, badges, progress
+// bar, the dd/MM/yyyy date field and a data-loading hook.
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useLocale, type MessageKey } from "../i18n/index.ts";
+import { dmyToYmd, ymdToDmy } from "../time.ts";
+
+export function ErrorBox({ error, testId }: { error: unknown; testId?: string }) {
+  const l = useLocale();
+  if (!error) return null;
+  return (
+    <div className="error-box" role="alert" data-testid={testId ?? "error"}>
+      {l.errorText(error)}
+    </div>
+  );
+}
+
+export function Notice({ children, testId }: { children: ReactNode; testId?: string }) {
+  return (
+    <div className="notice" role="status" data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * A modal built on <dialog>: showModal() makes the rest of the page inert (focus stays
+ * inside), Escape closes it, and focus returns to the opener afterwards.
+ */
+export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; testId?: string; wide?: boolean; danger?: boolean }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const l = useLocale();
+  const titleId = useId();
+  const onClose = useRef(props.onClose);
+  onClose.current = props.onClose;
+  useEffect(() => {
+    const d = ref.current;
+    const opener = document.activeElement as HTMLElement | null;
+    if (d && !d.open) d.showModal();
+    const cancel = (e: Event) => {
+      e.preventDefault();
+      onClose.current();
+    };
+    d?.addEventListener("cancel", cancel);
+    return () => {
+      d?.removeEventListener("cancel", cancel);
+      opener?.focus?.();
+    };
+  }, []);
+  return (
+    <dialog ref={ref} className={`dialog${props.wide ? " wide" : ""}${props.danger ? " danger" : ""}`} aria-labelledby={titleId} data-testid={props.testId}>
+      <header className="dialog-head">
+        <h2 id={titleId}>{props.title}</h2>
+        <button type="button" className="icon-btn" onClick={props.onClose} aria-label={l.t("common.close")} data-testid="dialog-close">
+          ×
+        </button>
+      </header>
+      <div className="dialog-body">{props.children}</div>
+    </dialog>
+  );
+}
+
+export function Field({ label, children, hint, className }: { label: string; children: ReactNode; hint?: string; className?: string }) {
+  return (
+    <label className={`field ${className ?? ""}`}>
+      <span className="field-label">{label}</span>
+      {children}
+      {hint ? <span className="field-hint">{hint}</span> : null}
+    </label>
+  );
+}
+
+const AIRING_TONE: Record<string, string> = {
+  planned: "neutral", ready: "info", airing: "live", aired: "ok", interrupted: "warn", failed: "bad", missed: "bad", cancelled: "muted",
+  queued: "neutral", processing: "info", completed: "ok", skipped: "muted", active: "live", ended: "muted",
+};
+
+/** Item statuses read differently: a ready item is good news, a ready airing is waiting. */
+const ITEM_TONE: Record<string, string> = { ready: "ok", queued: "neutral", processing: "info", failed: "bad" };
+
+export function StatusBadge({ status, testId, item }: { status: string; testId?: string; item?: boolean }) {
+  const l = useLocale();
+  const tone = (item ? ITEM_TONE[status] : undefined) ?? AIRING_TONE[status] ?? "neutral";
+  return (
+    <span className={`badge tone-${tone}`} data-status={status} data-testid={testId}>
+      {l.t(`status.${status}` as MessageKey)}
+    </span>
+  );
+}
+
+export function PriorityBadge({ priority }: { priority: string }) {
+  const l = useLocale();
+  return <span className={`badge prio-${priority}`}>{l.t(`priority.${priority}` as MessageKey)}</span>;
+}
+
+export function ProgressBar({ value, label, testId }: { value: number; label: string; testId?: string }) {
+  return (
+    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={value} data-testid={testId}>
+      <div className="progress-fill" style={{ width: `${Math.max(0, Math.min(100, value))}%` }} />
+      <span className="progress-text">{value}%</span>
+    </div>
+  );
+}
+
+/** A date typed as dd/MM/yyyy (the commune's convention on every PC); value is YYYY-MM-DD or "". */
+export function DateField(props: { label: string; value: string; onChange: (ymd: string) => void; required?: boolean; testId?: string; name?: string }) {
+  const l = useLocale();
+  const [text, setText] = useState(ymdToDmy(props.value));
+  const [bad, setBad] = useState(false);
+  useEffect(() => {
+    if (dmyToYmd(text) !== props.value) setText(ymdToDmy(props.value));
+    // Follow outside changes of the value only (not the user's half-typed text).
+  }, [props.value]);
+  return (
+    <Field label={props.label} hint={bad ? l.t("form.dateInvalid") : undefined}>
+      <input
+        type="text"
+        inputMode="numeric"
+        placeholder="dd/mm/yyyy"
+        name={props.name}
+        value={text}
+        required={props.required}
+        aria-invalid={bad}
+        data-testid={props.testId}
+        onChange={(e) => {
+          const v = e.target.value;
+          setText(v);
+          const ymd = dmyToYmd(v);
+          setBad(v.trim() !== "" && !ymd);
+          props.onChange(ymd ?? "");
+        }}
+      />
+    </Field>
+  );
+}
+
+export interface Async<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+  set(data: T): void;
+}
+
+/** Loads data when deps change; reload() refetches without clearing what is shown. */
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const loader = useRef(load);
+  loader.current = load;
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    loader.current().then(
+      (d) => {
+        if (!live) return;
+        setData(d);
+        setError(null);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setError(e);
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { data, error, loading, reload, set: setData };
+}
+
+export function Loading() {
+  const l = useLocale();
+  return (
+    <p className="muted" aria-live="polite">
+      {l.t("common.loading")}
+    </p>
+  );
+}
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="page-head">
+      <h1>{title}</h1>
+      <div className="page-actions">{children}</div>
+    </div>
+  );
+}

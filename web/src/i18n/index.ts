@@ -1,0 +1,94 @@
+// The one message catalogue (vi.ts, with en.ts typed against it) plus date/time formatting
+// in the commune's time zone. Components receive a Locale through context.
+import { createContext, useContext } from "react";
+import { vi, type MessageKey } from "./vi.ts";
+import { en } from "./en.ts";
+import { ApiError } from "../api.ts";
+import { formatDuration, localParts, todayIn, ymdToDmy } from "../time.ts";
+
+export type Lang = "vi" | "en";
+export type { MessageKey };
+
+const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { vi, en };
+const LANG_KEY = "loaxa.lang";
+
+export function storedLang(): Lang {
+  try {
+    return localStorage.getItem(LANG_KEY) === "en" ? "en" : "vi";
+  } catch {
+    return "vi";
+  }
+}
+
+export function storeLang(lang: Lang): void {
+  try {
+    localStorage.setItem(LANG_KEY, lang);
+  } catch {
+    /* private mode: the choice lasts for this page only */
+  }
+}
+
+export interface Locale {
+  lang: Lang;
+  tz: string;
+  t(key: MessageKey, vars?: Record<string, string | number>): string;
+  /** dd/MM/yyyy of an instant in the commune time zone. */
+  date(v: string | Date): string;
+  /** HH:mm (24-hour) of an instant in the commune time zone. */
+  time(v: string | Date): string;
+  timeSec(v: string | Date): string;
+  dateTime(v: string | Date): string;
+  /** "YYYY-MM-DD" → dd/MM/yyyy */
+  localDate(ymd: string | null | undefined): string;
+  duration(ms: number): string;
+  today(): string;
+  /** The user-facing text of any error, in the current language. */
+  errorText(e: unknown): string;
+  /** Picks the Vietnamese or English variant of a bilingual pair. */
+  pick(vi: string, en: string): string;
+}
+
+export function makeLocale(lang: Lang, tz: string): Locale {
+  const cat = CATALOGUES[lang];
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => {
+    const s = cat[key] ?? vi[key] ?? key;
+    return vars ? s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`)) : s;
+  };
+  const pick = (v: string, e: string) => (lang === "en" ? e || v : v || e);
+  return {
+    lang,
+    tz,
+    t,
+    pick,
+    date: (v) => {
+      const p = localParts(v, tz);
+      return `${p.d}/${p.m}/${p.y}`;
+    },
+    time: (v) => {
+      const p = localParts(v, tz);
+      return `${p.hh}:${p.mm}`;
+    },
+    timeSec: (v) => {
+      const p = localParts(v, tz);
+      return `${p.hh}:${p.mm}:${p.ss}`;
+    },
+    dateTime: (v) => {
+      const p = localParts(v, tz);
+      return `${p.d}/${p.m}/${p.y} ${p.hh}:${p.mm}`;
+    },
+    localDate: ymdToDmy,
+    duration: formatDuration,
+    today: () => todayIn(tz),
+    errorText: (e) => {
+      if (e instanceof ApiError) {
+        const base = pick(e.messageVi, e.messageEn);
+        const fields = e.fields.length ? ` (${e.fields.map((f) => `${f.field}: ${f.message}`).join("; ")})` : "";
+        return lang === "en" ? base + fields : base;
+      }
+      return e instanceof Error ? e.message : String(e);
+    },
+  };
+}
+
+export const LocaleContext = createContext<Locale>(makeLocale("vi", "Asia/Ho_Chi_Minh"));
+export const useLocale = (): Locale => useContext(LocaleContext);

@@ -1,0 +1,62 @@
+// One EventSource on /api/status/stream per signed-in tab: keeps the latest status
+// snapshot and fans every event out to the pages that subscribed.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { LiveEvent } from "./context.ts";
+import type { LiveStatus } from "./types.ts";
+
+const EVENT_TYPES = ["status", "airing.status", "airing.now", "airing.rendered", "item.progress", "item.status", "plan.updated", "emergency.started", "emergency.cancelled", "report.ready"];
+
+export function useLive(enabled: boolean) {
+  const [status, setStatus] = useState<LiveStatus | null>(null);
+  const [connected, setConnected] = useState(false);
+  const listeners = useRef(new Set<(e: LiveEvent) => void>());
+
+  useEffect(() => {
+    if (!enabled || typeof EventSource === "undefined") return;
+    let es: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const open = () => {
+      es = new EventSource("/api/status/stream");
+      es.onopen = () => setConnected(true);
+      es.onerror = () => {
+        setConnected(false);
+        // A closed stream (e.g. the server restarted with an error status) is reopened
+        // by hand; a merely interrupted one reconnects by itself.
+        if (es && es.readyState === EventSource.CLOSED && !stopped) {
+          es.close();
+          retry = setTimeout(open, 5000);
+        }
+      };
+      for (const type of EVENT_TYPES) {
+        es.addEventListener(type, (msg) => {
+          let data: Record<string, unknown> = {};
+          try {
+            data = JSON.parse((msg as MessageEvent<string>).data) as Record<string, unknown>;
+          } catch {
+            return;
+          }
+          if (type === "status") setStatus(data as unknown as LiveStatus);
+          const event: LiveEvent = { ...data, type };
+          listeners.current.forEach((fn) => fn(event));
+        });
+      }
+    };
+    open();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      es?.close();
+      setConnected(false);
+    };
+  }, [enabled]);
+
+  const subscribe = useCallback((fn: (e: LiveEvent) => void) => {
+    listeners.current.add(fn);
+    return () => {
+      listeners.current.delete(fn);
+    };
+  }, []);
+
+  return useMemo(() => ({ status, connected, subscribe }), [status, connected, subscribe]);
+}

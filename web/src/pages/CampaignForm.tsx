@@ -1,0 +1,132 @@
+// Create or edit a campaign: dates, plays per day / week, spacing, time windows, the key
+// items and the zones it applies to.
+import { useState, type FormEvent } from "react";
+import { useApp } from "../context.ts";
+import { DateField, Dialog, ErrorBox, Field } from "../components/ui.tsx";
+import { useLocale } from "../i18n/index.ts";
+import { addDays } from "../time.ts";
+import type { Campaign, Item } from "../types.ts";
+
+export function CampaignForm({ campaign, items, onClose, onSaved }: { campaign: Campaign | null; items: Item[]; onClose: () => void; onSaved: () => void }) {
+  const { api, zones } = useApp();
+  const l = useLocale();
+  const [name, setName] = useState(campaign?.name ?? "");
+  const [startDate, setStartDate] = useState(campaign?.startDate ?? l.today());
+  const [endDate, setEndDate] = useState(campaign?.endDate ?? addDays(l.today(), 30));
+  const [perDay, setPerDay] = useState(campaign?.perDay ? String(campaign.perDay) : "2");
+  const [perWeek, setPerWeek] = useState(campaign?.perWeek ? String(campaign.perWeek) : "");
+  const [minGap, setMinGap] = useState(String(campaign?.minGapMin ?? 0));
+  const [maxPerSession, setMaxPerSession] = useState(String(campaign?.maxPerSession ?? 1));
+  const [windows, setWindows] = useState((campaign?.windows ?? []).join(", "));
+  const [itemIds, setItemIds] = useState<number[]>(campaign?.itemIds ?? []);
+  const [allZones, setAllZones] = useState(campaign ? campaign.zoneIds === null : true);
+  const [zoneIds, setZoneIds] = useState<number[]>(campaign?.zoneIds ?? []);
+  const [enabled, setEnabled] = useState(campaign?.enabled ?? true);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [filter, setFilter] = useState("");
+
+  const toggle = (list: number[], v: number) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+  const shown = items.filter((i) => !i.archived && (itemIds.includes(i.id) || i.title.toLowerCase().includes(filter.toLowerCase())));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const win = windows.split(/[,;\s]+/).map((w) => w.trim()).filter(Boolean);
+    if (win.some((w) => !/^\d{2}:\d{2}-\d{2}:\d{2}$/.test(w))) return setError(new Error(l.t("campaign.badWindows")));
+    if (!itemIds.length) return setError(new Error(l.t("campaign.pickItems")));
+    if (!startDate || !endDate) return setError(new Error(l.t("form.dateInvalid")));
+    setBusy(true);
+    const body = {
+      name: name.trim(),
+      startDate,
+      endDate,
+      perDay: perDay ? Number(perDay) : null,
+      perWeek: perWeek ? Number(perWeek) : null,
+      minGapMin: Number(minGap) || 0,
+      maxPerSession: Number(maxPerSession) || 1,
+      windows: win,
+      itemIds,
+      zoneIds: allZones ? null : zoneIds,
+      enabled,
+    };
+    try {
+      if (campaign) await api.send("PUT", `/api/campaigns/${campaign.id}`, body);
+      else await api.send("POST", "/api/campaigns", body);
+      onSaved();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title={campaign ? l.t("campaign.edit") : l.t("campaign.new")} onClose={onClose} testId="campaign-dialog" wide>
+      <form onSubmit={submit} className="stack">
+        <Field label={l.t("campaign.name")}>
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} data-testid="campaign-name" />
+        </Field>
+        <div className="grid2">
+          <DateField label={l.t("campaign.start")} value={startDate} onChange={setStartDate} required testId="campaign-start" />
+          <DateField label={l.t("campaign.end")} value={endDate} onChange={setEndDate} required testId="campaign-end" />
+        </div>
+        <div className="grid4">
+          <Field label={l.t("campaign.perDay")}>
+            <input type="number" min={1} max={48} value={perDay} onChange={(e) => setPerDay(e.target.value)} data-testid="campaign-per-day" />
+          </Field>
+          <Field label={l.t("campaign.perWeek")}>
+            <input type="number" min={1} max={300} value={perWeek} onChange={(e) => setPerWeek(e.target.value)} />
+          </Field>
+          <Field label={l.t("campaign.minGap")}>
+            <input type="number" min={0} max={1440} value={minGap} onChange={(e) => setMinGap(e.target.value)} />
+          </Field>
+          <Field label={l.t("campaign.maxPerSession")}>
+            <input type="number" min={1} max={10} value={maxPerSession} onChange={(e) => setMaxPerSession(e.target.value)} />
+          </Field>
+        </div>
+        <Field label={l.t("campaign.windows")} hint={l.t("campaign.windowsHint")}>
+          <input value={windows} onChange={(e) => setWindows(e.target.value)} placeholder="05:00-06:30, 16:30-18:00" />
+        </Field>
+        <fieldset className="checks scroll">
+          <legend>{l.t("campaign.items")}</legend>
+          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder={l.t("library.searchHint")} aria-label={l.t("library.search")} />
+          {shown.map((i) => (
+            <label key={i.id} className="check">
+              <input type="checkbox" checked={itemIds.includes(i.id)} onChange={() => setItemIds(toggle(itemIds, i.id))} data-testid={`campaign-item-${i.id}`} />
+              {i.title}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset className="checks">
+          <legend>{l.t("common.zones")}</legend>
+          <label className="check">
+            <input type="checkbox" checked={allZones} onChange={(e) => setAllZones(e.target.checked)} />
+            {l.t("campaign.allZones")}
+          </label>
+          {!allZones
+            ? zones.map((z) => (
+                <label key={z.id} className="check">
+                  <input type="checkbox" checked={zoneIds.includes(z.id)} onChange={() => setZoneIds(toggle(zoneIds, z.id))} />
+                  {z.name}
+                </label>
+              ))
+            : null}
+        </fieldset>
+        <label className="check">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+          {l.t("common.enabled")}
+        </label>
+        <ErrorBox error={error} testId="campaign-error" />
+        <div className="row gap end">
+          <button type="button" className="btn" onClick={onClose}>
+            {l.t("common.cancel")}
+          </button>
+          <button type="submit" className="btn primary" disabled={busy} data-testid="campaign-save">
+            {busy ? l.t("common.working") : l.t("common.save")}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,247 @@
+// Dashboard: live now playing / next up per zone, today's sessions, system health,
+// today's campaign deficits, active emergencies and the emergency button.
+import { useEffect, useState } from "react";
+import { qs } from "../api.ts";
+import { useApp, useLiveEvents } from "../context.ts";
+import { ErrorBox, Loading, PageHeader, StatusBadge, useAsync } from "../components/ui.tsx";
+import { useLocale, type MessageKey } from "../i18n/index.ts";
+import type { Airing, Campaign, CampaignStatus, Emergency, LiveStatus } from "../types.ts";
+import { EmergencyDialog } from "./EmergencyDialog.tsx";
+import { AiringDialog } from "./AiringDialog.tsx";
+
+interface Health {
+  status: string;
+  failed: string[];
+}
+
+export function Dashboard() {
+  const { api, can, live } = useApp();
+  const l = useLocale();
+  const today = l.today();
+  const [showEmergency, setShowEmergency] = useState(false);
+  const [openAiring, setOpenAiring] = useState<number | null>(null);
+  const airings = useAsync(() => api.get<{ airings: Airing[] }>("/api/airings" + qs({ from: today, to: today })).then((r) => r.airings), [today]);
+  const initial = useAsync(() => api.get<LiveStatus>("/api/status"), []);
+  const health = useAsync(() => api.get<Health>("/api/health").catch((e: unknown) => ({ status: "degraded", failed: [l.errorText(e)] })), []);
+  const emergencies = useAsync(() => api.get<{ emergencies: Emergency[] }>("/api/emergencies").then((r) => r.emergencies.filter((e) => e.status === "active")), []);
+  const deficits = useAsync(async () => {
+    const { campaigns } = await api.get<{ campaigns: Campaign[] }>("/api/campaigns");
+    const active = campaigns.filter((c) => c.enabled && c.startDate <= today && c.endDate >= today);
+    const statuses = await Promise.all(active.map((c) => api.get<CampaignStatus>(`/api/campaigns/${c.id}/status?days=1`)));
+    return statuses.flatMap((s) => s.zones.filter((z) => z.today.target).map((z) => ({ campaign: s.campaign.name, campaignId: s.campaign.id, ...z })));
+  }, [today]);
+
+  useLiveEvents((e) => {
+    if (e.type === "airing.status" && airings.data) {
+      const id = Number(e.airingId);
+      if (airings.data.some((a) => a.id === id)) airings.set(airings.data.map((a) => (a.id === id ? { ...a, status: e.status as Airing["status"] } : a)));
+      else airings.reload();
+      deficits.reload();
+    }
+    if (e.type === "plan.updated") airings.reload();
+    if (e.type === "emergency.started" || e.type === "emergency.cancelled") emergencies.reload();
+  });
+
+  // Safety net if the live stream drops: refresh the session list every 20 s.
+  useEffect(() => {
+    const t = setInterval(() => {
+      airings.reload();
+      health.reload();
+    }, 20_000);
+    return () => clearInterval(t);
+  }, [airings.reload, health.reload]);
+
+  const status = live.status ?? initial.data;
+
+  const cancelEmergency = async (id: number) => {
+    if (!window.confirm(l.t("emergency.cancelConfirm"))) return;
+    await api.send("POST", `/api/emergencies/${id}/cancel`).catch(() => {});
+    emergencies.reload();
+  };
+
+  return (
+    <div data-testid="page-dashboard">
+      <PageHeader title={l.t("nav.dashboard")}>
+        {can.schedule ? (
+          <button type="button" className="btn danger big" onClick={() => setShowEmergency(true)} data-testid="emergency-open">
+            ⚠ {l.t("emergency.button")}
+          </button>
+        ) : null}
+      </PageHeader>
+
+      {emergencies.data?.length ? (
+        <section className="panel alert-panel" aria-labelledby="em-h" data-testid="active-emergencies">
+          <h2 id="em-h">{l.t("emergency.active")}</h2>
+          <ul className="plain">
+            {emergencies.data.map((e) => (
+              <li key={e.id} className="row gap">
+                <strong>{e.item?.title}</strong>
+                <span className="muted">{l.t("emergency.since", { time: l.dateTime(e.startedAt) })}</span>
+                {e.repeatEveryMin ? <span>{l.t("emergency.every", { min: e.repeatEveryMin })}</span> : null}
+                {can.schedule ? (
+                  <button type="button" className="btn small" onClick={() => cancelEmergency(e.id)} data-testid={`emergency-cancel-${e.id}`}>
+                    {l.t("emergency.stop")}
+                  </button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="zones-h">
+        <h2 id="zones-h">{l.t("dash.zones")}</h2>
+        {!status ? <Loading /> : null}
+        <div className="zone-grid" data-testid="zone-cards">
+          {status?.zones.map((z) => (
+            <article key={z.id} className={`zone-card ${z.nowPlaying ? "on-air" : ""}`} data-testid={`zone-card-${z.code}`}>
+              <h3>{z.name}</h3>
+              {z.village ? <p className="muted small">{z.village}</p> : null}
+              <dl>
+                <dt>{l.t("dash.nowPlaying")}</dt>
+                <dd data-testid={`now-playing-${z.code}`}>
+                  {z.nowPlaying ? (
+                    <>
+                      <span className="onair-tag">● {l.t("dash.onAir")}</span> {z.nowPlaying.item ?? "—"}
+                      <span className="muted small block">
+                        {z.nowPlaying.program ?? l.t(`source.${z.nowPlaying.source}` as MessageKey)} · {l.t("dash.since", { time: l.time(z.nowPlaying.startedAt) })}
+                      </span>
+                    </>
+                  ) : (
+                    <span className="muted">{l.t("dash.silent")}</span>
+                  )}
+                </dd>
+                <dt>{l.t("dash.nextUp")}</dt>
+                <dd data-testid={`next-up-${z.code}`}>
+                  {z.nextUp ? (
+                    <>
+                      <strong>{l.time(z.nextUp.scheduledStart)}</strong> {l.date(z.nextUp.scheduledStart) !== l.date(new Date()) ? l.date(z.nextUp.scheduledStart) : ""} {z.nextUp.program ?? ""}
+                    </>
+                  ) : (
+                    <span className="muted">{l.t("dash.nothingPlanned")}</span>
+                  )}
+                </dd>
+              </dl>
+            </article>
+          ))}
+        </div>
+      </section>
+
+      <div className="two-col">
+        <section className="panel" aria-labelledby="today-h">
+          <h2 id="today-h">{l.t("dash.today", { date: l.localDate(today) })}</h2>
+          <ErrorBox error={airings.error} />
+          {airings.data && !airings.data.length ? <p className="muted">{l.t("dash.noSessions")}</p> : null}
+          {airings.data?.length ? (
+            <table className="table" data-testid="today-sessions">
+              <thead>
+                <tr>
+                  <th scope="col">{l.t("common.time")}</th>
+                  <th scope="col">{l.t("common.zone")}</th>
+                  <th scope="col">{l.t("common.program")}</th>
+                  <th scope="col">{l.t("common.status")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {airings.data.map((a) => (
+                  <tr key={a.id} data-testid={`session-${a.id}`} data-status={a.status}>
+                    <td>
+                      <button type="button" className="btn link" onClick={() => setOpenAiring(a.id)} aria-label={l.t("schedule.openRundown", { time: l.time(a.scheduledStart) })}>
+                        {l.time(a.scheduledStart)}
+                      </button>
+                    </td>
+                    <td>{a.zone?.name}</td>
+                    <td>{a.program?.name ?? l.t(`source.${a.source}` as MessageKey)}</td>
+                    <td>
+                      <StatusBadge status={a.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </section>
+
+        <div className="stack">
+          <section className="panel" aria-labelledby="health-h" data-testid="health-panel">
+            <h2 id="health-h">{l.t("dash.health")}</h2>
+            <p>
+              {health.data?.status === "ok" ? <span className="badge tone-ok">{l.t("dash.healthOk")}</span> : health.data ? <span className="badge tone-bad">{l.t("dash.healthBad", { what: health.data.failed.join(", ") })}</span> : null}
+            </p>
+            {status ? (
+              <table className="table compact" data-testid="queue-table">
+                <caption className="sr-only">{l.t("dash.queues")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{l.t("dash.queue")}</th>
+                    <th scope="col">{l.t("dash.active")}</th>
+                    <th scope="col">{l.t("dash.waiting")}</th>
+                    <th scope="col">{l.t("dash.delayed")}</th>
+                    <th scope="col">{l.t("dash.failed")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {Object.entries(status.queue.counts).map(([name, c]) => (
+                    <tr key={name}>
+                      <th scope="row">{l.t(`queue.${name}` as MessageKey)}</th>
+                      <td>{c.active}</td>
+                      <td>{c.waiting}</td>
+                      <td>{c.delayed}</td>
+                      <td className={c.failed ? "bad" : ""}>{c.failed}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+            {status && !status.queue.ok ? <p className="bad">{l.t("dash.queueDown")}</p> : null}
+          </section>
+
+          <section className="panel" aria-labelledby="def-h" data-testid="campaign-deficits">
+            <h2 id="def-h">{l.t("dash.deficits")}</h2>
+            <ErrorBox error={deficits.error} />
+            {!deficits.data && !deficits.error ? <Loading /> : null}
+            {deficits.data && !deficits.data.length ? <p className="muted">{l.t("dash.noCampaigns")}</p> : null}
+            {deficits.data?.length ? (
+              <table className="table compact">
+                <thead>
+                  <tr>
+                    <th scope="col">{l.t("campaign.name")}</th>
+                    <th scope="col">{l.t("common.zone")}</th>
+                    <th scope="col">{l.t("campaign.target")}</th>
+                    <th scope="col">{l.t("campaign.aired")}</th>
+                    <th scope="col">{l.t("campaign.planned")}</th>
+                    <th scope="col">{l.t("campaign.deficit")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {deficits.data.map((d) => (
+                    <tr key={`${d.campaignId}-${d.zoneId}`}>
+                      <td>{d.campaign}</td>
+                      <td>{d.zoneName}</td>
+                      <td>{d.today.target}</td>
+                      <td>{d.today.aired}</td>
+                      <td>{d.today.planned}</td>
+                      <td className={d.today.deficit ? "bad strong" : "ok"}>{d.today.deficit ? d.today.deficit : "✓"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+          </section>
+        </div>
+      </div>
+
+      {showEmergency ? (
+        <EmergencyDialog
+          onClose={() => setShowEmergency(false)}
+          onStarted={() => {
+            setShowEmergency(false);
+            emergencies.reload();
+            airings.reload();
+          }}
+        />
+      ) : null}
+      {openAiring !== null ? <AiringDialog id={openAiring} onClose={() => setOpenAiring(null)} onChanged={airings.reload} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+// "Phát khẩn cấp": choose the bulletin and the zones, then confirm in a second step.
+import { useState, type FormEvent } from "react";
+import { useApp } from "../context.ts";
+import { Dialog, ErrorBox, Field, useAsync } from "../components/ui.tsx";
+import { useLocale } from "../i18n/index.ts";
+import type { Item } from "../types.ts";
+
+export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; onStarted: () => void }) {
+  const { api, zones } = useApp();
+  const l = useLocale();
+  const items = useAsync(() => api.get<{ items: Item[] }>("/api/items?status=ready").then((r) => r.items.filter((i) => i.kind !== "relay")), []);
+  const enabledZones = zones.filter((z) => z.enabled);
+  const [itemId, setItemId] = useState<number | "">("");
+  const [zoneIds, setZoneIds] = useState<number[]>(() => enabledZones.map((z) => z.id));
+  const [repeat, setRepeat] = useState("");
+  const [hours, setHours] = useState("");
+  const [step, setStep] = useState<"form" | "confirm">("form");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  // Emergency bulletins first, then priority, then the rest.
+  const rank = { emergency: 0, priority: 1, normal: 2 } as const;
+  const sorted = [...(items.data ?? [])].sort((a, b) => rank[a.priority] - rank[b.priority] || b.id - a.id);
+  const chosen = sorted.find((i) => i.id === itemId);
+
+  const toggleZone = (id: number) => setZoneIds((z) => (z.includes(id) ? z.filter((x) => x !== id) : [...z, id]));
+
+  const next = (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (!chosen) return setError(new Error(l.t("emergency.pickItem")));
+    if (!zoneIds.length) return setError(new Error(l.t("emergency.pickZones")));
+    setStep("confirm");
+  };
+
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const repeatEveryMin = repeat ? Number(repeat) : null;
+      const until = repeatEveryMin && hours ? new Date(Date.now() + Number(hours) * 3_600_000).toISOString() : null;
+      await api.send("POST", "/api/emergencies", { itemId, zoneIds, repeatEveryMin, until });
+      onStarted();
+    } catch (err) {
+      setError(err);
+      setStep("form");
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title={l.t("emergency.title")} onClose={onClose} testId="emergency-dialog" danger>
+      {step === "form" ? (
+        <form onSubmit={next} className="stack">
+          <p className="muted">{l.t("emergency.intro")}</p>
+          <Field label={l.t("emergency.item")}>
+            <select value={itemId} onChange={(e) => setItemId(e.target.value ? Number(e.target.value) : "")} required data-testid="emergency-item">
+              <option value="">{l.t("common.choose")}</option>
+              {sorted.map((i) => (
+                <option key={i.id} value={i.id}>
+                  {i.priority === "emergency" ? "⚠ " : ""}
+                  {i.title} ({l.duration(i.durationMs)})
+                </option>
+              ))}
+            </select>
+          </Field>
+          <fieldset className="checks">
+            <legend>{l.t("emergency.zones")}</legend>
+            <button type="button" className="btn link" onClick={() => setZoneIds(zoneIds.length === enabledZones.length ? [] : enabledZones.map((z) => z.id))}>
+              {zoneIds.length === enabledZones.length ? l.t("common.selectNone") : l.t("common.selectAll")}
+            </button>
+            {enabledZones.map((z) => (
+              <label key={z.id} className="check">
+                <input type="checkbox" checked={zoneIds.includes(z.id)} onChange={() => toggleZone(z.id)} data-testid={`emergency-zone-${z.code}`} />
+                {z.name}
+                {z.village ? <span className="muted"> — {z.village}</span> : null}
+              </label>
+            ))}
+          </fieldset>
+          <div className="grid2">
+            <Field label={l.t("emergency.repeat")} hint={l.t("emergency.repeatHint")}>
+              <input type="number" min={5} max={1440} value={repeat} onChange={(e) => setRepeat(e.target.value)} data-testid="emergency-repeat" />
+            </Field>
+            <Field label={l.t("emergency.forHours")}>
+              <input type="number" min={1} max={72} value={hours} disabled={!repeat} onChange={(e) => setHours(e.target.value)} />
+            </Field>
+          </div>
+          <ErrorBox error={error ?? items.error} />
+          <div className="row gap end">
+            <button type="button" className="btn" onClick={onClose}>
+              {l.t("common.cancel")}
+            </button>
+            <button type="submit" className="btn danger" data-testid="emergency-next">
+              {l.t("emergency.next")}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="stack">
+          <p className="confirm-text" data-testid="emergency-confirm-text">
+            {l.t("emergency.confirmText", { item: chosen?.title ?? "", count: zoneIds.length })}
+          </p>
+          <ul>
+            {enabledZones.filter((z) => zoneIds.includes(z.id)).map((z) => (
+              <li key={z.id}>{z.name}</li>
+            ))}
+          </ul>
+          {repeat ? <p>{l.t("emergency.repeatSummary", { min: repeat, hours: hours || "—" })}</p> : null}
+          <div className="row gap end">
+            <button type="button" className="btn" onClick={() => setStep("form")}>
+              {l.t("common.back")}
+            </button>
+            <button type="button" className="btn danger big" onClick={start} disabled={busy} data-testid="emergency-confirm" autoFocus>
+              {busy ? l.t("common.working") : l.t("emergency.confirm")}
+            </button>
+          </div>
+        </div>
+      )}
+    </Dialog>
+  );
+}

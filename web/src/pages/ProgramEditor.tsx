@@ -1,0 +1,295 @@
+// Editor of one program. Order changes by HTML5 drag-and-drop or by the ↑/↓ buttons
+// (keyboard users); the length is computed as the render will produce it.
+import { useState, type DragEvent, type FormEvent } from "react";
+import { useApp } from "../context.ts";
+import { Dialog, ErrorBox, Field, Notice, StatusBadge } from "../components/ui.tsx";
+import { useLocale } from "../i18n/index.ts";
+import type { Item, Program } from "../types.ts";
+
+/** intro + items + gaps + outro, as server/routes/programs.ts computes it. */
+function totalMs(ids: number[], intro: number | "", outro: number | "", gapMs: number, byId: Map<number, Item>): number {
+  const parts = [intro, ...ids, outro].filter((x): x is number => x !== "").map((id) => byId.get(id)?.durationMs ?? 0);
+  return parts.reduce((a, b) => a + b, 0) + Math.max(0, parts.length - 1) * gapMs;
+}
+
+export function ProgramEditor(props: { program: Program | null; items: Item[]; readOnly: boolean; justSaved?: boolean; onSaved: (p: Program | null) => void }) {
+  const { program, items, readOnly, onSaved } = props;
+  const { api, can } = useApp();
+  const l = useLocale();
+  const byId = new Map(items.map((i) => [i.id, i]));
+  // Entries may point at archived items that the library list no longer returns.
+  for (const e of program?.entries ?? []) if (!byId.has(e.itemId)) byId.set(e.itemId, { ...e.item, id: e.itemId } as unknown as Item);
+  const [name, setName] = useState(program?.name ?? "");
+  const [description, setDescription] = useState(program?.description ?? "");
+  const [intro, setIntro] = useState<number | "">(program?.introItemId ?? "");
+  const [outro, setOutro] = useState<number | "">(program?.outroItemId ?? "");
+  const [gapSec, setGapSec] = useState(String((program?.gapMs ?? 1000) / 1000));
+  const [ids, setIds] = useState<number[]>(() => program?.entries.map((e) => e.itemId) ?? []);
+  const [maxMin, setMaxMin] = useState("30");
+  const [toAdd, setToAdd] = useState<number | "">("");
+  const [dragFrom, setDragFrom] = useState<number | null>(null);
+  const [dragOver, setDragOver] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(!!props.justSaved);
+  const [busy, setBusy] = useState(false);
+  const [airNow, setAirNow] = useState(false);
+  const [announce, setAnnounce] = useState("");
+
+  const usable = items.filter((i) => !i.archived);
+  const gapMs = Math.round(Number(gapSec) * 1000) || 0;
+  const total = totalMs(ids, intro, outro, gapMs, byId);
+  const maxMs = Number(maxMin) * 60_000;
+  const over = maxMs > 0 && total > maxMs;
+
+  const move = (from: number, to: number) => {
+    if (to < 0 || to >= ids.length || from === to) return;
+    const next = [...ids];
+    const [x] = next.splice(from, 1);
+    next.splice(to, 0, x!);
+    setIds(next);
+    setSaved(false);
+    setAnnounce(l.t("program.moved", { title: byId.get(x!)?.title ?? "", pos: to + 1 }));
+  };
+
+  const onDrop = (e: DragEvent, to: number) => {
+    e.preventDefault();
+    const from = dragFrom ?? Number(e.dataTransfer.getData("text/plain"));
+    setDragFrom(null);
+    setDragOver(null);
+    if (Number.isInteger(from)) move(from, to);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body = { name: name.trim(), description: description.trim(), introItemId: intro === "" ? null : intro, outroItemId: outro === "" ? null : outro, gapMs, itemIds: ids };
+      const r = program ? await api.send<{ program: Program }>("PUT", `/api/programs/${program.id}`, body) : await api.send<{ program: Program }>("POST", "/api/programs", body);
+      setSaved(true);
+      onSaved(r.program);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const archive = async () => {
+    if (!program || !window.confirm(l.t("program.archiveConfirm", { name: program.name }))) return;
+    try {
+      await api.send("DELETE", `/api/programs/${program.id}`);
+      onSaved(null);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const itemOption = (i: Item) => (
+    <option key={i.id} value={i.id}>
+      {i.title} ({l.duration(i.durationMs)}){i.status !== "ready" ? ` — ${l.t(`status.${i.status}`)}` : ""}
+    </option>
+  );
+
+  return (
+    <form onSubmit={submit} className="stack" data-testid="program-editor">
+      <h2>{program ? program.name : l.t("program.new")}</h2>
+      <fieldset disabled={readOnly} className="plain-fieldset stack">
+        <div className="grid2">
+          <Field label={l.t("program.name")}>
+            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} data-testid="program-name" />
+          </Field>
+          <Field label={l.t("program.description")}>
+            <input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
+          </Field>
+        </div>
+        <div className="grid3">
+          <Field label={l.t("program.intro")}>
+            <select value={intro} onChange={(e) => setIntro(e.target.value ? Number(e.target.value) : "")} data-testid="program-intro">
+              <option value="">{l.t("common.none")}</option>
+              {usable.map(itemOption)}
+            </select>
+          </Field>
+          <Field label={l.t("program.outro")}>
+            <select value={outro} onChange={(e) => setOutro(e.target.value ? Number(e.target.value) : "")} data-testid="program-outro">
+              <option value="">{l.t("common.none")}</option>
+              {usable.map(itemOption)}
+            </select>
+          </Field>
+          <Field label={l.t("program.gap")}>
+            <input type="number" min={0} max={30} step={0.5} value={gapSec} onChange={(e) => setGapSec(e.target.value)} />
+          </Field>
+        </div>
+
+        <h3 id="entries-h">{l.t("program.entries")}</h3>
+        {!readOnly ? <p className="muted small">{l.t("program.dragHint")}</p> : null}
+        <ol className="entries" aria-labelledby="entries-h" data-testid="program-entries">
+          {ids.map((id, idx) => {
+            const it = byId.get(id);
+            return (
+              <li
+                key={`${id}-${idx}`}
+                className={`entry ${dragOver === idx ? "drop-target" : ""} ${dragFrom === idx ? "dragging" : ""}`}
+                draggable={!readOnly}
+                onDragStart={(e) => {
+                  setDragFrom(idx);
+                  e.dataTransfer.effectAllowed = "move";
+                  e.dataTransfer.setData("text/plain", String(idx));
+                }}
+                onDragOver={(e) => {
+                  e.preventDefault();
+                  setDragOver(idx);
+                }}
+                onDragLeave={() => setDragOver(null)}
+                onDragEnd={() => {
+                  setDragFrom(null);
+                  setDragOver(null);
+                }}
+                onDrop={(e) => onDrop(e, idx)}
+                data-testid={`entry-${idx}`}
+                data-item-id={id}
+              >
+                {!readOnly ? (
+                  <span className="handle" aria-hidden="true">
+                    ⋮⋮
+                  </span>
+                ) : null}
+                <span className="pos">{idx + 1}.</span>
+                <span className="grow">
+                  {it?.title ?? `#${id}`}
+                  {it && it.status !== "ready" ? (
+                    <>
+                      {" "}
+                      <StatusBadge status={it.status} item />
+                    </>
+                  ) : null}
+                </span>
+                <span className="muted">{l.duration(it?.durationMs ?? 0)}</span>
+                {!readOnly ? (
+                  <span className="entry-actions">
+                    <button type="button" className="icon-btn" onClick={() => move(idx, idx - 1)} disabled={idx === 0} aria-label={l.t("program.up", { title: it?.title ?? "" })} data-testid={`entry-up-${idx}`}>
+                      ↑
+                    </button>
+                    <button type="button" className="icon-btn" onClick={() => move(idx, idx + 1)} disabled={idx === ids.length - 1} aria-label={l.t("program.down", { title: it?.title ?? "" })} data-testid={`entry-down-${idx}`}>
+                      ↓
+                    </button>
+                    <button type="button" className="icon-btn" onClick={() => setIds(ids.filter((_, j) => j !== idx))} aria-label={l.t("program.remove", { title: it?.title ?? "" })} data-testid={`entry-remove-${idx}`}>
+                      ✕
+                    </button>
+                  </span>
+                ) : null}
+              </li>
+            );
+          })}
+          {!ids.length ? <li className="muted">{l.t("program.noEntries")}</li> : null}
+        </ol>
+        <p className="sr-only" aria-live="polite">
+          {announce}
+        </p>
+        {!readOnly ? (
+          <div className="row gap align-end">
+            <Field label={l.t("program.addItem")} className="grow">
+              <select value={toAdd} onChange={(e) => setToAdd(e.target.value ? Number(e.target.value) : "")} data-testid="program-add-select">
+                <option value="">{l.t("common.choose")}</option>
+                {usable.map(itemOption)}
+              </select>
+            </Field>
+            <button
+              type="button"
+              className="btn"
+              disabled={toAdd === ""}
+              data-testid="program-add"
+              onClick={() => {
+                if (toAdd !== "") setIds([...ids, toAdd]);
+                setToAdd("");
+              }}
+            >
+              + {l.t("program.add")}
+            </button>
+          </div>
+        ) : null}
+      </fieldset>
+
+      <div className={`duration-box ${over ? "over" : ""}`} data-testid="program-duration">
+        <div className="row gap align-end">
+          <div className="grow">
+            <strong>{l.t("program.total")}:</strong> <span data-testid="program-total">{l.duration(total)}</span>
+            {over ? <span className="bad strong"> — {l.t("program.over", { over: l.duration(total - maxMs) })}</span> : null}
+          </div>
+          <Field label={l.t("program.sessionMax")}>
+            <input type="number" min={1} max={1440} value={maxMin} onChange={(e) => setMaxMin(e.target.value)} className="narrow" data-testid="program-max" />
+          </Field>
+        </div>
+        <div className="meter" aria-hidden="true">
+          <div className="meter-fill" style={{ width: `${maxMs ? Math.min(100, (total / maxMs) * 100) : 0}%` }} />
+        </div>
+      </div>
+
+      <ErrorBox error={error} testId="program-error" />
+      {saved ? <Notice testId="program-saved">{l.t("common.saved")}</Notice> : null}
+      {!readOnly ? (
+        <div className="row gap end">
+          {program && can.schedule ? (
+            <button type="button" className="btn" onClick={() => setAirNow(true)} data-testid="program-air-now">
+              ▶ {l.t("program.airNow")}
+            </button>
+          ) : null}
+          {program ? (
+            <button type="button" className="btn danger-outline" onClick={archive} data-testid="program-archive">
+              {l.t("program.archive")}
+            </button>
+          ) : null}
+          <button type="submit" className="btn primary" disabled={busy} data-testid="program-save">
+            {busy ? l.t("common.working") : l.t("common.save")}
+          </button>
+        </div>
+      ) : null}
+      {airNow && program ? <AirNowDialog program={program} onClose={() => setAirNow(false)} /> : null}
+    </form>
+  );
+}
+
+function AirNowDialog({ program, onClose }: { program: Program; onClose: () => void }) {
+  const { api, zones } = useApp();
+  const l = useLocale();
+  const enabled = zones.filter((z) => z.enabled);
+  const [zoneIds, setZoneIds] = useState<number[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  const start = async () => {
+    setError(null);
+    try {
+      await api.send("POST", "/api/airings/air-now", { programId: program.id, zoneIds });
+      setDone(true);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Dialog title={l.t("program.airNowTitle", { name: program.name })} onClose={onClose} testId="air-now-dialog">
+      <div className="stack">
+        <fieldset className="checks">
+          <legend>{l.t("common.zones")}</legend>
+          {enabled.map((z) => (
+            <label key={z.id} className="check">
+              <input type="checkbox" checked={zoneIds.includes(z.id)} onChange={() => setZoneIds(zoneIds.includes(z.id) ? zoneIds.filter((x) => x !== z.id) : [...zoneIds, z.id])} />
+              {z.name}
+            </label>
+          ))}
+        </fieldset>
+        <ErrorBox error={error} />
+        {done ? <Notice>{l.t("program.airNowDone")}</Notice> : null}
+        <div className="row gap end">
+          <button type="button" className="btn" onClick={onClose}>
+            {done ? l.t("common.close") : l.t("common.cancel")}
+          </button>
+          {!done ? (
+            <button type="button" className="btn primary" disabled={!zoneIds.length} onClick={start}>
+              ▶ {l.t("program.airNowConfirm")}
+            </button>
+          ) : null}
+        </div>
+      </div>
+    </Dialog>
+  );
+}

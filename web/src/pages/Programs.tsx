@@ -1,0 +1,84 @@
+// Programs: ordered playlists built by drag-and-drop (or the ↑/↓ buttons from the
+// keyboard), intro/outro jingles, and the total length against a session maximum.
+import { useState } from "react";
+import { useApp } from "../context.ts";
+import { ErrorBox, Loading, PageHeader, useAsync } from "../components/ui.tsx";
+import { useLocale } from "../i18n/index.ts";
+import type { Item, Program } from "../types.ts";
+import { ProgramEditor } from "./ProgramEditor.tsx";
+
+export function Programs() {
+  const { api, can } = useApp();
+  const l = useLocale();
+  const programs = useAsync(() => api.get<{ programs: Program[] }>("/api/programs").then((r) => r.programs), []);
+  const items = useAsync(() => api.get<{ items: Item[] }>("/api/items").then((r) => r.items), []);
+  const [selected, setSelected] = useState<number | "new" | null>(null);
+  const [justSaved, setJustSaved] = useState<number | null>(null);
+
+  const current = selected === "new" ? null : (programs.data?.find((p) => p.id === selected) ?? null);
+
+  return (
+    <div data-testid="page-programs">
+      <PageHeader title={l.t("nav.programs")}>
+        {can.editContent ? (
+          <button
+            type="button"
+            className="btn primary"
+            onClick={() => {
+              setJustSaved(null);
+              setSelected("new");
+            }}
+            data-testid="program-new"
+          >
+            + {l.t("program.new")}
+          </button>
+        ) : null}
+      </PageHeader>
+      <ErrorBox error={programs.error ?? items.error} />
+      <div className="split">
+        <aside className="panel list-panel" aria-label={l.t("program.list")}>
+          {!programs.data ? <Loading /> : null}
+          {programs.data && !programs.data.length ? <p className="muted">{l.t("program.empty")}</p> : null}
+          <ul className="plain select-list" data-testid="program-list">
+            {programs.data?.map((p) => (
+              <li key={p.id}>
+                <button
+                  type="button"
+                  className={`select-item ${selected === p.id ? "selected" : ""}`}
+                  aria-pressed={selected === p.id}
+                  onClick={() => {
+                    setJustSaved(null);
+                    setSelected(p.id);
+                  }} data-testid={`program-item-${p.id}`}>
+                  <strong>{p.name}</strong>
+                  <span className="muted small">
+                    {l.t("program.count", { n: p.entries.length })} · {l.duration(p.durationMs)}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </aside>
+        <section className="panel grow">
+          {selected === null ? <p className="muted">{l.t("program.pick")}</p> : null}
+          {selected !== null && items.data ? (
+            <ProgramEditor
+              key={selected}
+              program={current}
+              items={items.data}
+              readOnly={!can.editContent}
+              justSaved={justSaved !== null && justSaved === selected}
+              onSaved={(p) => {
+                // Show the saved program at once (a new one gets its id now), then refresh.
+                if (p && programs.data) programs.set([p, ...programs.data.filter((x) => x.id !== p.id)]);
+                programs.reload();
+                setJustSaved(p?.id ?? null);
+                setSelected(p?.id ?? null);
+              }}
+            />
+          ) : null}
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+// Sign-in and the compulsory first-login password change.
+import { useState, type FormEvent, type ReactNode } from "react";
+import type { Api } from "../api.ts";
+import { ErrorBox, Field } from "../components/ui.tsx";
+import { useLocale } from "../i18n/index.ts";
+import type { User } from "../types.ts";
+
+export function SignIn({ api, onSignedIn, langToggle }: { api: Api; onSignedIn: (u: User, csrf: string) => void; langToggle: ReactNode }) {
+  const l = useLocale();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.send<{ user: User; csrfToken: string }>("POST", "/api/auth/login", { username: username.trim(), password });
+      onSignedIn(r.user, r.csrfToken);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main className="auth-page">
+      <form className="auth-card" onSubmit={submit} data-testid="login-form">
+        <div className="auth-brand">
+          <span className="logo" aria-hidden="true">
+            ◖))
+          </span>
+          <div>
+            <h1>Loa Xã</h1>
+            <p className="muted">{l.t("app.tagline")}</p>
+          </div>
+        </div>
+        <h2>{l.t("auth.signInTitle")}</h2>
+        <Field label={l.t("auth.username")}>
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus data-testid="login-username" />
+        </Field>
+        <Field label={l.t("auth.password")}>
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required data-testid="login-password" />
+        </Field>
+        <ErrorBox error={error} testId="login-error" />
+        <button type="submit" className="btn primary block" disabled={busy} data-testid="login-submit">
+          {busy ? l.t("common.working") : l.t("auth.signIn")}
+        </button>
+        <div className="auth-foot">{langToggle}</div>
+      </form>
+    </main>
+  );
+}
+
+export function ChangePassword({ api, user, onDone, onCancel, langToggle }: { api: Api; user: User; onDone: () => void; onCancel?: () => void; langToggle: ReactNode }) {
+  const l = useLocale();
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [again, setAgain] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (next.length < 10) return setError(new Error(l.t("auth.passwordTooShort")));
+    if (next !== again) return setError(new Error(l.t("auth.passwordMismatch")));
+    setBusy(true);
+    try {
+      await api.send("POST", "/api/auth/password", { currentPassword: current, newPassword: next });
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main className="auth-page">
+      <form className="auth-card" onSubmit={submit} data-testid="password-form">
+        <h1>{l.t("auth.changeTitle")}</h1>
+        {user.mustChangePassword ? <p className="notice">{l.t("auth.mustChange", { name: user.displayName })}</p> : null}
+        <Field label={l.t(user.mustChangePassword ? "auth.currentOneTime" : "auth.currentPassword")}>
+          <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required autoFocus data-testid="pw-current" />
+        </Field>
+        <Field label={l.t("auth.newPassword")} hint={l.t("auth.passwordRule")}>
+          <input type="password" autoComplete="new-password" minLength={10} value={next} onChange={(e) => setNext(e.target.value)} required data-testid="pw-new" />
+        </Field>
+        <Field label={l.t("auth.repeatPassword")}>
+          <input type="password" autoComplete="new-password" minLength={10} value={again} onChange={(e) => setAgain(e.target.value)} required data-testid="pw-repeat" />
+        </Field>
+        <ErrorBox error={error} testId="pw-error" />
+        <div className="row gap">
+          <button type="submit" className="btn primary" disabled={busy} data-testid="pw-submit">
+            {busy ? l.t("common.working") : l.t("auth.changeSubmit")}
+          </button>
+          {onCancel ? (
+            <button type="button" className="btn" onClick={onCancel}>
+              {l.t("common.cancel")}
+            </button>
+          ) : null}
+        </div>
+        <div className="auth-foot">{langToggle}</div>
+      </form>
+    </main>
+  );
+}
