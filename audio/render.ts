@@ -328,7 +328,7 @@ export async function renderSession(spec: RenderSpec, output: string, opts: Rend
     const files: string[] = [];
     for (const [n, piece] of plan.body.entries()) files.push(await pieceFile(piece, n));
     if (plan.tail) files.push(await renderTail(plan, work, { ...run, timeoutMs }));
-    for (const piece of plan.after) files.push(await pieceFile(piece, -1));
+    for (const [n, piece] of plan.after.entries()) files.push(await pieceFile(piece, plan.body.length + n));
 
     const listPath = join(work, "session.ffconcat");
     await writeFile(listPath, buildConcatList(files));

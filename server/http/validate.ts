@@ -11,9 +11,19 @@ export function fieldErrors(error: z.ZodError) {
 export const validationError = (error: z.ZodError) =>
   new AppError(422, "VALIDATION_FAILED", "Dữ liệu không hợp lệ: " + fieldErrors(error).map((f) => f.field).join(", "), "Invalid input: " + fieldErrors(error).map((f) => `${f.field} (${f.message})`).join(", "), { fields: fieldErrors(error) });
 
+/** Text from Word documents often arrives decomposed (NFD); store one form (NFC). */
+export function nfcDeep(v: unknown): unknown {
+  if (typeof v === "string") return v.normalize("NFC");
+  if (Array.isArray(v)) return v.map(nfcDeep);
+  if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nfcDeep(x)]));
+  }
+  return v;
+}
+
 export function zv<T extends z.ZodType, K extends keyof ValidationTargets>(target: K, schema: T) {
   return validator(target, (value) => {
-    const r = schema.safeParse(value);
+    const r = schema.safeParse(nfcDeep(value));
     if (!r.success) throw validationError(r.error);
     return r.data as z.output<T>;
   });

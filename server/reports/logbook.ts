@@ -4,13 +4,12 @@
 // the AsRun(actualStart) index — never a whole table in memory — straight into a
 // streamed PDF (pdfkit writes each finished page) or a streamed XLSX (exceljs
 // WorkbookWriter commits each row).
-import fs from "node:fs";
 import ExcelJS from "exceljs";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "../db/client.ts";
 import { dayNumber, formatDateVi, isoWeekday, localTimeOf } from "./period.ts";
 import { DELETED_ITEM, PDF_TEXT, SOURCE_VI, STATUS_VI } from "./labels.ts";
-import { BOLD, REGULAR, contentWidth, createPdf, PdfTable, signatureBlock, stampFooter, unitLines, vi } from "./pdfdoc.ts";
+import { BOLD, REGULAR, contentWidth, createPdf, PdfTable, pipePdf, signatureBlock, stampFooter, unitLines, vi } from "./pdfdoc.ts";
 import { excelDate, excelLocalDateTime } from "./xlsx.ts";
 import type { Column } from "./tables.ts";
 import type { DateRange } from "./queries.ts";
@@ -114,13 +113,7 @@ export interface LogbookPdfOptions extends LogbookOptions {
 export async function writeLogbookPdf(db: Db, range: LogbookRange, output: string | NodeJS.WritableStream, opts: LogbookPdfOptions): Promise<{ rows: number }> {
   const tz = opts.timeZone;
   const doc = createPdf({ title: PDF_TEXT.logbookTitle, fontDir: opts.fontDir, layout: "landscape" });
-  const out: NodeJS.WritableStream = typeof output === "string" ? fs.createWriteStream(output) : output;
-  const closed = new Promise<void>((resolve, reject) => {
-    out.on("finish", () => resolve());
-    out.on("error", reject);
-    doc.on("error", reject);
-  });
-  doc.pipe(out);
+  const sink = pipePdf(doc, output);
   let pageNo = 1;
   const period = range.labelVi ?? `từ ngày ${formatDateVi(range.from)} đến ngày ${formatDateVi(range.to)}`;
   const footer = () => stampFooter(doc, `Sổ nhật ký chương trình phát thanh ${period} — Trang ${pageNo}`);
@@ -137,22 +130,27 @@ export async function writeLogbookPdf(db: Db, range: LogbookRange, output: strin
   let rows = 0;
   let day = "";
   const hm = (d: Date | null, s = false) => (d ? localTimeOf(d, tz, s) : "");
-  for await (const r of logbookRows(db, range, opts)) {
-    if (r.date !== day) {
-      day = r.date;
-      table.banner(`${weekdayVi(day)}, ngày ${formatDateVi(day)}`);
+  try {
+    for await (const r of logbookRows(db, range, opts)) {
+      if (r.date !== day) {
+        day = r.date;
+        table.banner(`${weekdayVi(day)}, ngày ${formatDateVi(day)}`);
+      }
+      rows++;
+      table.row([
+        rows, `${hm(r.sessionStart)} ${r.programName}`.trim(), r.zoneName, r.title, hm(r.scheduledStart), hm(r.actualStart, true),
+        hm(r.actualEnd, true), formatDuration(r.durationMs), STATUS_VI[r.status] ?? r.status, note(r),
+      ]);
     }
-    rows++;
-    table.row([
-      rows, `${hm(r.sessionStart)} ${r.programName}`.trim(), r.zoneName, r.title, hm(r.scheduledStart), hm(r.actualStart, true),
-      hm(r.actualEnd, true), formatDuration(r.durationMs), STATUS_VI[r.status] ?? r.status, note(r),
-    ]);
+    if (rows === 0) table.banner("Không có lượt phát nào trong kỳ. / Nothing aired in this period.");
+    doc.moveDown(0.5).font(REGULAR).fontSize(10).text(vi(`Tổng số: ${rows.toLocaleString("vi-VN")} lượt phát.`), left, doc.y);
+    signatureBlock(doc, { title: "NGƯỜI GHI SỔ", hint: PDF_TEXT.signHint }, { title: "LÃNH ĐẠO ĐƠN VỊ", hint: PDF_TEXT.signHint });
+  } catch (err) {
+    sink.abort(err as Error);
+    throw err;
   }
-  if (rows === 0) table.banner("Không có lượt phát nào trong kỳ. / Nothing aired in this period.");
-  doc.moveDown(0.5).font(REGULAR).fontSize(10).text(vi(`Tổng số: ${rows.toLocaleString("vi-VN")} lượt phát.`), left, doc.y);
-  signatureBlock(doc, { title: "NGƯỜI GHI SỔ", hint: PDF_TEXT.signHint }, { title: "LÃNH ĐẠO ĐƠN VỊ", hint: PDF_TEXT.signHint });
   doc.end();
-  await closed;
+  await sink.closed;
   return { rows };
 }
 

@@ -257,14 +257,25 @@ export function pdfToBuffer(doc: Pdf): Promise<Buffer> {
   });
 }
 
-/** Streams the document into `file` as pages are finished; resolves when the file is closed. */
-export function pdfToFile(doc: Pdf, file: string): { done: Promise<void> } {
-  const out = fs.createWriteStream(file);
-  const done = new Promise<void>((resolve, reject) => {
+/**
+ * Streams the document into a file (or any writable) as pages are finished. `closed`
+ * settles when the output is flushed; `abort` tears the output down if rendering fails
+ * half-way (the caller then deletes the partial file).
+ */
+export function pipePdf(doc: Pdf, output: string | NodeJS.WritableStream): { closed: Promise<void>; abort(err: Error): void } {
+  const out: NodeJS.WritableStream = typeof output === "string" ? fs.createWriteStream(output) : output;
+  const closed = new Promise<void>((resolve, reject) => {
     out.on("finish", () => resolve());
     out.on("error", reject);
     doc.on("error", reject);
   });
+  closed.catch(() => undefined); // observed by the caller's await; avoids an unhandled rejection meanwhile
   doc.pipe(out);
-  return { done };
+  return {
+    closed,
+    abort: (err) => {
+      doc.unpipe(out as never);
+      (out as NodeJS.WritableStream & { destroy?: (e?: Error) => void }).destroy?.(err);
+    },
+  };
 }

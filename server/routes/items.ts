@@ -6,13 +6,14 @@ import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { requireRole, currentUser, type AppEnv } from "../app.ts";
 import { AppError, notFound } from "../errors.ts";
-import { zv, validationError } from "../http/validate.ts";
+import { nfcDeep, zv, validationError } from "../http/validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate, sendFile } from "./common.ts";
 import { AUDIO_EXTENSIONS, extensionMatches, safeFileName, sha256File, sniffAudio } from "../storage.ts";
 import { checkRelayUrl } from "../relay-url.ts";
 import { ingestRevision } from "../../worker/ingest.ts";
 import { probe } from "../../audio/probe.ts";
+import { AudioInputError } from "../../audio/errors.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const PRIORITIES = ["normal", "priority", "emergency"] as const;
@@ -135,7 +136,8 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
       });
       const file = form.file;
       if (!(file instanceof File)) throw new AppError(422, "NO_FILE", "Chưa chọn tệp âm thanh.", "No audio file was attached (field 'file').");
-      const parsed = uploadMeta.safeParse({ ...form, title: form.title ?? path.parse(safeFileName(file.name)).name });
+      const fields = nfcDeep(Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === "string"))) as Record<string, string>;
+      const parsed = uploadMeta.safeParse({ ...fields, title: fields.title ?? path.parse(safeFileName(file.name)).name });
       if (!parsed.success) throw validationError(parsed.error);
       const m = parsed.data;
       checkValidity(m.validFrom, m.validTo);
@@ -158,9 +160,14 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
           throw new AppError(415, "NOT_AUDIO", `Nội dung tệp không phải âm thanh ${ext} (có thể là tệp khác bị đổi tên).`, `The file content is not ${ext} audio (perhaps another file renamed).`);
         }
         const info = await probe(tmp, { timeoutMs: 30_000 }).catch((err: Error) => {
+          if (err instanceof AudioInputError) throw new AppError(422, err.code, err.messageVi, err.messageEn);
           throw new AppError(422, "UNREADABLE_AUDIO", "Không đọc được tệp âm thanh (tệp hỏng hoặc bị cắt cụt).", `The audio cannot be read (corrupt or truncated): ${err.message.split("\n")[0]}`);
         });
         if (!info.hasAudio || info.durationMs <= 0) throw new AppError(422, "NO_AUDIO_STREAM", "Tệp không có dữ liệu âm thanh.", "The file has no audio stream.");
+        if (!info.codec || info.codec === "unknown") {
+          const e = new AudioInputError("UNSUPPORTED_CODEC", { codec: info.codecTag ?? "?" });
+          throw new AppError(422, e.code, e.messageVi, e.messageEn);
+        }
         if (info.durationMs > config.ITEM_MAX_MINUTES * 60_000) {
           throw new AppError(422, "TOO_LONG", `Âm thanh dài quá ${config.ITEM_MAX_MINUTES} phút.`, `The audio is longer than ${config.ITEM_MAX_MINUTES} minutes.`);
         }

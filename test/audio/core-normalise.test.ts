@@ -50,6 +50,15 @@ describe("normaliseToCanonical", () => {
     });
   }
 
+  it("re-ingests its own canonical output (headerless CBR, duration only estimated) unchanged in level", async () => {
+    const first = join(tmp.dir, "loud.canonical.mp3");
+    const again = join(tmp.dir, "loud.again.mp3");
+    const r = await normaliseToCanonical(first, again);
+    expect(r.input.probe.durationEstimated).toBe(true);
+    expect(Math.abs(r.loudness.integratedLufs - TARGET)).toBeLessThanOrEqual(1);
+    await expectCanonical(again);
+  });
+
   it("honours a configurable target", async () => {
     const out = join(tmp.dir, "quiet-23.mp3");
     await normaliseToCanonical(quiet, out, { targetLufs: -23 });

@@ -164,7 +164,7 @@ describe("operator web app in Chromium", () => {
     await page.getByTestId("item-dialog").getByTestId("dialog-close").click();
   });
 
-  it("builds a program from both items, reordering by keyboard buttons", async () => {
+  it("builds a program from both items, reordering by drag-and-drop and keyboard", async () => {
     await nav("programs", "page-programs");
     await page.getByTestId("program-new").click();
     await page.getByTestId("program-name").fill(PROGRAM);
