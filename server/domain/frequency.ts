@@ -293,7 +293,7 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
   for (const t of times.values()) t.sort((a, b) => a - b);
 
   // Eligible sessions per campaign × zone × period, with how many are still to plan.
-  const cal = new Table<{ starts: number[]; frozen: boolean[]; open: number[] }>();
+  const cal = new Table<{ starts: number[]; frozen: boolean[]; open: number[]; spread: number[] | null }>();
   const zonePeriods = new Set<number>(); // zone index · PERIOD_CAP + period: zone had any session
   const sessions = [...input.calendar].sort((a, b) => a.startMs - b.startMs);
   for (const s of sessions) {
@@ -304,7 +304,7 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
       for (const kd of c.kinds) {
         const row = ck(c.ci, s.zoneId), p = pk(kd, s.localDate);
         let e = cal.get(row, p);
-        if (!e) cal.set(row, p, (e = { starts: [], frozen: [], open: [] }));
+        if (!e) cal.set(row, p, (e = { starts: [], frozen: [], open: [], spread: null }));
         e.starts.push(s.startMs);
         e.frozen.push(s.frozen);
       }
@@ -314,13 +314,6 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     e.open = new Array<number>(e.starts.length + 1).fill(0);
     for (let i = e.starts.length - 1; i >= 0; i--) e.open[i] = e.open[i + 1]! + (e.frozen[i] ? 0 : 1);
   }
-  const spreadMemo = new Map<string, number[]>();
-  const spread = (t: number, n: number, cap: number) => {
-    const k = `${t}|${n}|${cap}`;
-    let v = spreadMemo.get(k);
-    if (!v) spreadMemo.set(k, (v = spreadCumulative(t, n, cap)));
-    return v;
-  };
   const targetMemo = new Table<number>();
   const target = (c: Camp, kind: PeriodKind, d: string) => {
     const p = pk(kind, d);
@@ -374,7 +367,8 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
         const need = Math.max(0, tgt - have);
         if (need > cap * open) block(row, p, "per_session_cap");
         const want = need === 0 ? 0 : Math.min(cap, Math.ceil(need / open));
-        const behind = Math.max(0, (spread(tgt, e.starts.length, cap)[idx] ?? tgt) - have);
+        e.spread ??= spreadCumulative(tgt, e.starts.length, cap);
+        const behind = Math.max(0, (e.spread[idx] ?? tgt) - have);
         facts.push({ kind, row, p, target: tgt, aired: a, planned: pl, want, behind });
       }
       let drive: PeriodFacts | null = null;

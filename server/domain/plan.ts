@@ -63,8 +63,9 @@ const sha = (text: string) => createHash("sha256").update(text).digest("hex").sl
 export function planHashOf(s: SessionInstance, lines: readonly RundownLinePlan[]): string {
   let text = [s.scheduleId, s.zoneId, s.start.getTime(), s.maxDurationMs].join(US);
   for (const l of lines) {
+    // reasonEn is generated from the same facts as reasonVi, so hashing one covers both.
     text += RS + l.position + US + l.itemId + US + l.reason + US + (l.campaignId ?? "") + US + l.offsetMs + US + l.durationMs + US +
-      (l.bumped ? 1 : 0) + US + l.reasonVi + US + l.reasonEn;
+      (l.bumped ? 1 : 0) + US + l.reasonVi;
   }
   return sha(text);
 }

@@ -4,6 +4,7 @@
 // the AsRun(actualStart) index — never a whole table in memory — straight into a
 // streamed PDF (pdfkit writes each finished page) or a streamed XLSX (exceljs
 // WorkbookWriter commits each row).
+import fs from "node:fs";
 import ExcelJS from "exceljs";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "../db/client.ts";
@@ -157,30 +158,39 @@ export async function writeLogbookPdf(db: Db, range: LogbookRange, output: strin
 /** Streams the log book as an XLSX file (one sheet, one row per as-run line, committed as it goes). */
 export async function writeLogbookXlsx(db: Db, range: LogbookRange, file: string, opts: LogbookOptions & { timeZone: string }): Promise<{ rows: number }> {
   const tz = opts.timeZone;
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
-  const ws = wb.addWorksheet("Nhật ký phát thanh", { views: [{ state: "frozen", ySplit: 2, xSplit: 0 }] });
-  const cols: [string, number, string?][] = [
-    ["Ngày", 12, "dd/mm/yyyy"], ["Buổi phát", 17, "dd/mm/yyyy hh:mm"], ["Chương trình", 24], ["Cụm loa", 22], ["Tin bài", 44],
-    ["Giờ dự kiến", 17, "dd/mm/yyyy hh:mm:ss"], ["Bắt đầu", 17, "dd/mm/yyyy hh:mm:ss"], ["Kết thúc", 17, "dd/mm/yyyy hh:mm:ss"],
-    ["Thời lượng (giây)", 12, "#,##0"], ["Trạng thái", 14], ["Nguồn", 14], ["Ghi chú", 24],
-  ];
-  ws.columns = cols.map(([, width, numFmt]) => ({ width, style: numFmt ? { numFmt } : {} }));
-  const title = ws.addRow([`${PDF_TEXT.logbookTitle} ${range.labelVi ?? `${range.from} – ${range.to}`}`]);
-  title.font = { bold: true, size: 12 };
-  title.commit();
-  const header = ws.addRow(cols.map(([h]) => h));
-  header.font = { bold: true };
-  header.commit();
+  const out = fs.createWriteStream(file);
+  const flushed = new Promise<void>((resolve, reject) => { out.on("finish", () => resolve()); out.on("error", reject); });
+  flushed.catch(() => undefined); // awaited below
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   let rows = 0;
-  const local = (d: Date | null) => (d ? excelLocalDateTime(d, tz) : null);
-  for await (const r of logbookRows(db, range, opts)) {
-    rows++;
-    ws.addRow([
-      excelDate(r.date), local(r.sessionStart), r.programName, r.zoneName, r.title, local(r.scheduledStart), local(r.actualStart),
-      local(r.actualEnd), Math.round(r.durationMs / 1000), STATUS_VI[r.status] ?? r.status, SOURCE_VI[r.source] ?? r.source, r.note,
-    ]).commit();
+  try {
+    const ws = wb.addWorksheet("Nhật ký phát thanh", { views: [{ state: "frozen", ySplit: 2, xSplit: 0 }] });
+    const cols: [string, number, string?][] = [
+      ["Ngày", 12, "dd/mm/yyyy"], ["Buổi phát", 17, "dd/mm/yyyy hh:mm"], ["Chương trình", 24], ["Cụm loa", 22], ["Tin bài", 44],
+      ["Giờ dự kiến", 17, "dd/mm/yyyy hh:mm:ss"], ["Bắt đầu", 17, "dd/mm/yyyy hh:mm:ss"], ["Kết thúc", 17, "dd/mm/yyyy hh:mm:ss"],
+      ["Thời lượng (giây)", 12, "#,##0"], ["Trạng thái", 14], ["Nguồn", 14], ["Ghi chú", 24],
+    ];
+    ws.columns = cols.map(([, width, numFmt]) => ({ width, style: numFmt ? { numFmt } : {} }));
+    const title = ws.addRow([`${PDF_TEXT.logbookTitle} ${range.labelVi ?? `${range.from} – ${range.to}`}`]);
+    title.font = { bold: true, size: 12 };
+    title.commit();
+    const header = ws.addRow(cols.map(([h]) => h));
+    header.font = { bold: true };
+    header.commit();
+    const local = (d: Date | null) => (d ? excelLocalDateTime(d, tz) : null);
+    for await (const r of logbookRows(db, range, opts)) {
+      rows++;
+      ws.addRow([
+        excelDate(r.date), local(r.sessionStart), r.programName, r.zoneName, r.title, local(r.scheduledStart), local(r.actualStart),
+        local(r.actualEnd), Math.round(r.durationMs / 1000), STATUS_VI[r.status] ?? r.status, SOURCE_VI[r.source] ?? r.source, r.note,
+      ]).commit();
+    }
+    ws.commit();
+    await wb.commit();
+  } catch (err) {
+    out.destroy(err as Error);
+    throw err;
   }
-  ws.commit();
-  await wb.commit();
+  await flushed;
   return { rows };
 }

@@ -260,6 +260,26 @@ describe("operator web app in Chromium", () => {
     await screenshot(page, "16-nhat-ky-phat");
   });
 
+  it("starts an emergency broadcast on one zone only after a second confirmation", async () => {
+    await nav("dashboard", "page-dashboard");
+    await page.getByTestId("emergency-open").click();
+    await page.getByTestId("emergency-item").selectOption(String(ids.tts));
+    await page.getByTestId("emergency-toggle-all").click();
+    await page.getByTestId(`emergency-zone-${ZONE.code}`).check();
+    await page.getByTestId("emergency-next").click();
+    expect(await page.getByTestId("emergency-confirm-text").textContent()).toContain(TTS_TITLE);
+    await screenshot(page, "16b-xac-nhan-khan-cap");
+    await page.getByTestId("emergency-confirm").click();
+    await page.getByTestId("emergency-dialog").waitFor({ state: "detached" });
+    await page.getByTestId("active-emergencies").getByText(TTS_TITLE).waitFor();
+    await page.getByTestId(`now-playing-${ZONE.code}`).getByText(TTS_TITLE).waitFor({ timeout: 30_000 });
+    await screenshot(page, "16c-dang-phat-khan-cap");
+    // Only the chosen zone airs it.
+    for (const other of ["thon-dong", "thon-tay", "tdp-bac"]) expect(await page.getByTestId(`now-playing-${other}`).textContent()).not.toContain(TTS_TITLE);
+    const row = page.getByTestId("today-sessions").locator("tr[data-status]").filter({ hasText: "Khẩn cấp" }).filter({ hasText: ZONE.name });
+    await row.and(page.locator('[data-status="aired"]')).waitFor({ timeout: 60_000 });
+  });
+
   it("shows campaigns with today's and this month's compliance", async () => {
     await nav("campaigns", "page-campaigns");
     const table = page.getByTestId("campaigns-table");

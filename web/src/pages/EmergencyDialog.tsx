@@ -67,7 +67,7 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
           </Field>
           <fieldset className="checks">
             <legend>{l.t("emergency.zones")}</legend>
-            <button type="button" className="btn link" onClick={() => setZoneIds(zoneIds.length === enabledZones.length ? [] : enabledZones.map((z) => z.id))}>
+            <button type="button" className="btn link" onClick={() => setZoneIds(zoneIds.length === enabledZones.length ? [] : enabledZones.map((z) => z.id))} data-testid="emergency-toggle-all">
               {zoneIds.length === enabledZones.length ? l.t("common.selectNone") : l.t("common.selectAll")}
             </button>
             {enabledZones.map((z) => (

@@ -73,7 +73,7 @@ export function Library() {
         </p>
       ) : null}
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <Field label={l.t("library.search")}>
+        <Field label={l.t("library.search")} className="wide">
           <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={l.t("library.searchHint")} data-testid="library-search" />
         </Field>
         <Field label={l.t("item.category")}>

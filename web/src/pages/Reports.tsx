@@ -204,7 +204,7 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
       <ErrorBox error={error ?? err} />
       {canGenerate ? (
         <form className="row gap align-end" onSubmit={generate}>
-          <Field label={l.t("report.month")} hint="YYYY-MM">
+          <Field label={`${l.t("report.month")} (YYYY-MM)`}>
             <input value={month} onChange={(e) => setMonth(e.target.value)} pattern="\d{4}-\d{2}" required className="narrow" data-testid="report-month" />
           </Field>
           <button type="submit" className="btn" data-testid="report-generate">
