@@ -12,7 +12,7 @@
 // copied ones and depend on nothing before them. The outro is kept after the
 // fade by default (a session signs off properly even when cut).
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { CANONICAL, canonicalCopyArgs, canonicalEncoderArgs, ENCODER_DELAY_SAMPLES, ENCODER_LEVEL_LOSS_DB, framesToMs, inspectCanonical, msToFrames, sliceFrames, type CanonicalFileInfo } from "./canonical.ts";
@@ -37,6 +37,13 @@ export interface RenderSpec {
 export interface RenderOptions extends AudioOpOptions {
   /** Silence cache (audio/silence.ts). */
   silenceDir?: string;
+  /**
+   * How the pieces are joined. "demuxer" (default): ffmpeg concat demuxer, stream
+   * copy. "bytes": append the files in-process — byte-identical output (canonical
+   * files are bare MP3 frames; a test checks the two agree), no ffmpeg process,
+   * roughly 10× faster on a busy machine.
+   */
+  join?: "demuxer" | "bytes";
 }
 
 export type PartKind = "intro" | "item" | "gap" | "outro";
@@ -330,14 +337,19 @@ export async function renderSession(spec: RenderSpec, output: string, opts: Rend
     if (plan.tail) files.push(await renderTail(plan, work, { ...run, timeoutMs }));
     for (const [n, piece] of plan.after.entries()) files.push(await pieceFile(piece, plan.body.length + n));
 
-    const listPath = join(work, "session.ffconcat");
-    await writeFile(listPath, buildConcatList(files));
-    await runFfmpeg(buildConcatArgs(listPath, tmpOut), {
-      ...run,
-      timeoutMs,
-      expectedDurationMs: framesToMs(plan.totalFrames),
-      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    });
+    if (opts.join === "bytes") {
+      await appendFiles(files, tmpOut);
+      opts.onProgress?.({ outTimeMs: framesToMs(plan.totalFrames), percent: 100 });
+    } else {
+      const listPath = join(work, "session.ffconcat");
+      await writeFile(listPath, buildConcatList(files));
+      await runFfmpeg(buildConcatArgs(listPath, tmpOut), {
+        ...run,
+        timeoutMs,
+        expectedDurationMs: framesToMs(plan.totalFrames),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      });
+    }
     const out = await inspectCanonical(tmpOut);
     if (out.frames !== plan.totalFrames) throw new Error(`render produced ${out.frames} frames, planned ${plan.totalFrames}`);
     await rename(tmpOut, output);
@@ -358,6 +370,15 @@ export async function renderSession(spec: RenderSpec, output: string, opts: Rend
   } finally {
     await rm(tmpOut, { force: true });
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function appendFiles(files: readonly string[], output: string): Promise<void> {
+  const out = await open(output, "w");
+  try {
+    for (const f of files) await out.write(await readFile(f));
+  } finally {
+    await out.close();
   }
 }
 

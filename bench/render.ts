@@ -142,6 +142,15 @@ async function main() {
     const p = await probe(rendered.path);
     console.log(`pipeline render runs (ms): ${runs.map((r) => r.toFixed(1)).join(", ")}; median ${pipelineMs.toFixed(1)} ms; output ${(p.durationMs / 60000).toFixed(2)} min ${p.codec} ${p.sampleRate} Hz ${p.channels} ch`);
 
+    // For reference: the same render joined in-process (byte-identical output).
+    const bytesRuns: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      t = performance.now();
+      await renderSession({ items, gapMs: GAP_MS }, join(work, `session-bytes-${k}.mp3`), { silenceDir, tmpDir: work, join: "bytes" });
+      bytesRuns.push(performance.now() - t);
+    }
+    console.log(`pipeline render with join "bytes" (ms): ${bytesRuns.map((r) => r.toFixed(1)).join(", ")}; median ${median(bytesRuns).toFixed(1)} ms`);
+
     // (b) naive single command over the same sources.
     const naiveOut = join(work, "naive.mp3");
     t = performance.now();

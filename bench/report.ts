@@ -124,8 +124,17 @@ async function main(): Promise<void> {
       }
       const after = await measure(db, raw, period);
       console.log(JSON.stringify({ phase: missing.length ? "with recommended indexes" : "schema has the recommended indexes", month_rows: monthRows, ...after }));
+      // A fast report must also be right: cross-check totals against plain COUNTs.
       const report = await computeReport(db, period);
-      console.log(JSON.stringify({ check: { itemAirings: report.totals.itemAirings, sessionsAired: report.totals.sessionsAired, items: report.byItem.length, zones: report.byZone.length, campaigns: report.campaigns.length } }));
+      const one = (sql: string) => (raw.prepare(sql).get(period.from, period.to) as { n: number }).n;
+      const expected = {
+        itemAirings: one(`SELECT COUNT(*) AS n FROM "AsRun" WHERE "localDate" BETWEEN ? AND ? AND "status" = 'completed'`),
+        sessionsAired: one(`SELECT COUNT(*) AS n FROM "Airing" WHERE "localDate" BETWEEN ? AND ? AND "status" IN ('aired', 'interrupted')`),
+        airtimeMinutes: Math.round(one(`SELECT SUM("durationMs") AS n FROM "AsRun" WHERE "localDate" BETWEEN ? AND ? AND "status" IN ('completed', 'interrupted')`) / 6000) / 10,
+      };
+      const got = { itemAirings: report.totals.itemAirings, sessionsAired: report.totals.sessionsAired, airtimeMinutes: report.totals.airtimeMinutes };
+      console.log(JSON.stringify({ check: got, items: report.byItem.length, zones: report.byZone.length, campaigns: report.campaigns.length }));
+      if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`report totals ${JSON.stringify(got)} differ from plain counts ${JSON.stringify(expected)}`);
       console.log(JSON.stringify({ rows: count, report_ms: after.report_ms, raw_sql_ms: after.raw_sql_ms, ratio: Math.round((after.report_ms / after.raw_sql_ms) * 100) / 100 }));
     } finally {
       await db.$disconnect();

@@ -88,6 +88,7 @@ export function createPlanner(deps: {
 
   async function ensurePlayoutJob(a: Airing, now: number): Promise<boolean> {
     const id = `playout-${a.id}`;
+    await queues.ready();
     const q = queues.byName.playout;
     const existing = await q.getJob(id);
     if (existing) {
@@ -192,6 +193,7 @@ export function createPlanner(deps: {
   }
 
   async function reconcileNow(): Promise<ReconcileSummary> {
+    await queues.ready();
     const { closeOrphanedAirings } = await import("../worker/playout.ts");
     const now = clock.now();
     const s: ReconcileSummary = { playoutJobsCreated: 0, renderJobsCreated: 0, missed: 0, lateAired: 0, orphansClosed: 0, ingestRequeued: 0 };

@@ -1,6 +1,7 @@
 // Producer side of BullMQ: one Queue per job kind over a fail-fast connection.
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
+import { whenReady } from "./redis.ts";
 import { QUEUE_OF, jobOptions, type AnyJob, type JobName } from "../worker/catalogue.ts";
 import type { Logger } from "./logger.ts";
 import { AppError } from "./errors.ts";
@@ -9,6 +10,8 @@ export interface Queues {
   prefix: string;
   byName: Record<JobName, Queue>;
   add(job: AnyJob, extra?: JobsOptions): Promise<string>;
+  /** Throws the 503 error at once when Redis is not connected. */
+  ready(): Promise<void>;
   /** Removes a delayed/waiting job; active jobs are left to their worker. */
   remove(name: JobName, id: string): Promise<void>;
   close(): Promise<void>;
@@ -26,6 +29,8 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
     byName,
     async add(job, extra) {
       const opts = jobOptions(job, extra);
+      // BullMQ would wait forever for a connection; the API must answer 503 instead.
+      if (!(await whenReady(connection))) throw redisDown(new Error("Connection is closed"));
       try {
         await byName[job.name].add(job.name, job.data, opts);
       } catch (err) {
@@ -33,14 +38,19 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
       }
       return opts.jobId!;
     },
+    async ready() {
+      if (!(await whenReady(connection))) throw redisDown(new Error("Connection is closed"));
+    },
     async remove(name, id) {
+      if (!(await whenReady(connection))) throw redisDown(new Error("Connection is closed"));
       const job = await byName[name].getJob(id);
       if (!job) return;
       const state = await job.getState();
       if (state === "delayed" || state === "waiting" || state === "prioritized" || state === "completed" || state === "failed") await job.remove();
     },
     async close() {
-      await Promise.all(Object.values(byName).map((q) => q.close()));
+      // A queue that never connected cannot close cleanly; don't let it block shutdown.
+      await Promise.race([Promise.all(Object.values(byName).map((q) => q.close())), new Promise((r) => setTimeout(r, 3000).unref())]);
     },
   };
 }

@@ -17,6 +17,22 @@ export function producerConnection(url: string): Redis {
   });
 }
 
+/** Resolves when the connection is ready; false if it is not within `ms` (fail fast). */
+export function whenReady(r: Redis, ms = 1500): Promise<boolean> {
+  if (r.status === "ready") return Promise.resolve(true);
+  if (r.status === "end" || r.status === "close") return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (v: boolean) => {
+      clearTimeout(t);
+      r.off("ready", onReady);
+      resolve(v);
+    };
+    const onReady = () => done(true);
+    const t = setTimeout(() => done(false), ms);
+    r.once("ready", onReady);
+  });
+}
+
 export function workerConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 5000) });
 }

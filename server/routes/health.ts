@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import type { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../app.ts";
 import { ffmpegPath, ffprobePath } from "../../audio/ffmpeg.ts";
+import { whenReady } from "../redis.ts";
 
 type Check = { ok: boolean; detail?: string; [k: string]: unknown };
 
@@ -36,14 +37,16 @@ export async function healthReport(deps: AppDeps): Promise<{ ok: boolean; checks
       () => (checks.database = { ok: true }),
       (e: Error) => (checks.database = { ok: false, detail: e.message }),
     ),
-    timed(deps.redis.ping(), 2000).then(
+    timed(whenReady(deps.redis, 1500).then((ok) => (ok ? deps.redis.ping() : Promise.reject(new Error(`not connected (${deps.redis.status})`)))), 2000).then(
       () => (checks.redis = { ok: true }),
       (e: Error) => (checks.redis = { ok: false, detail: e.message }),
     ),
     checkBinary(ffmpegPath()).then((c) => (checks.ffmpeg = c)),
     checkBinary(ffprobePath()).then((c) => (checks.ffprobe = c)),
     timed(
-      Promise.all(Object.entries(deps.queues.byName).map(async ([n, q]) => [n, await q.getJobCounts("active", "waiting", "delayed", "failed")] as const)),
+      whenReady(deps.redis, 1500).then((ok) => {
+        if (!ok) throw new Error("Redis is not connected");
+      }).then(() => Promise.all(Object.entries(deps.queues.byName).map(async ([n, q]) => [n, await q.getJobCounts("active", "waiting", "delayed", "failed")] as const))),
       2000,
     ).then(
       (counts) => (checks.queues = { ok: true, counts: Object.fromEntries(counts) }),

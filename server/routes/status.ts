@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { AppEnv } from "../app.ts";
 import type { LiveEvent } from "../events.ts";
+import { whenReady } from "../redis.ts";
 import type { ResourceDeps } from "./index.ts";
 
 export async function liveStatus(deps: ResourceDeps) {
@@ -22,6 +23,7 @@ export async function liveStatus(deps: ResourceDeps) {
   let queue: Record<string, unknown> = {};
   let queueOk = true;
   try {
+    if (!(await whenReady(deps.redis, 1000))) throw new Error("Redis is not connected");
     queue = Object.fromEntries(
       await Promise.all(Object.entries(queues.byName).map(async ([n, q]) => [n, await q.getJobCounts("active", "waiting", "delayed", "failed")] as const)),
     );

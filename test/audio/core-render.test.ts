@@ -72,6 +72,16 @@ describe("renderSession", () => {
     await decodesCleanly(out);
   });
 
+  it("joins byte-identically in-process (join: bytes) and with the concat demuxer", async () => {
+    const viaDemuxer = join(tmp.dir, "join-demuxer.mp3");
+    const viaBytes = join(tmp.dir, "join-bytes.mp3");
+    const spec = { intro, items, outro, gapMs: GAP_MS, maxDurationMs: 19_000, fadeOutMs: 2000 };
+    const a = await renderSession(spec, viaDemuxer, { silenceDir });
+    const b = await renderSession(spec, viaBytes, { silenceDir, join: "bytes" });
+    expect(readFileSync(viaBytes).equals(readFileSync(viaDemuxer))).toBe(true);
+    expect(b.lines).toEqual(a.lines);
+  });
+
   it("reports frame-accurate line offsets that match the audio (gaps found where planned)", async () => {
     const out = join(tmp.dir, "session-offsets.mp3");
     const r = await renderSession({ intro, items, outro, gapMs: GAP_MS }, out, { silenceDir });

@@ -123,6 +123,15 @@ describe("operator web app in Chromium", () => {
     execFileSync(ffmpegBin, ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=8:sample_rate=44100", "-ac", "1", wav]);
 
     await nav("library", "page-library");
+    // A text file renamed to .mp3 is refused with a clear Vietnamese message.
+    const fake = path.join(tmp, "khong-phai-am-thanh.mp3");
+    fs.writeFileSync(fake, "Đây không phải âm thanh, chỉ là văn bản.\n".repeat(50));
+    await page.getByTestId("upload-open").click();
+    await page.getByTestId("upload-file").setInputFiles(fake);
+    await page.getByTestId("upload-submit").click();
+    await expect(page.getByTestId("upload-error").textContent()).resolves.toContain("không phải âm thanh");
+    await page.getByTestId("upload-dialog").getByTestId("dialog-close").click();
+
     await page.getByTestId("upload-open").click();
     await page.getByTestId("upload-file").setInputFiles(wav);
     await page.getByTestId("item-title").fill(AUDIO_TITLE);
@@ -278,6 +287,7 @@ describe("operator web app in Chromium", () => {
     for (const other of ["thon-dong", "thon-tay", "tdp-bac"]) expect(await page.getByTestId(`now-playing-${other}`).textContent()).not.toContain(TTS_TITLE);
     const row = page.getByTestId("today-sessions").locator("tr[data-status]").filter({ hasText: "Khẩn cấp" }).filter({ hasText: ZONE.name });
     await row.and(page.locator('[data-status="aired"]')).waitFor({ timeout: 60_000 });
+    await page.getByTestId("active-emergencies").waitFor({ state: "detached" });
   });
 
   it("shows campaigns with today's and this month's compliance", async () => {

@@ -7,6 +7,7 @@ import ExcelJS from "exceljs";
 import { ManualClock } from "../../server/clock.ts";
 import { AppError } from "../../server/errors.ts";
 import { generateMonthlyReport, monthlyCronExpression } from "../../server/reports/monthly.ts";
+import { writeAtomically } from "../../server/reports/archive.ts";
 import { createFixture, type Fixture } from "./fixture.ts";
 import { pdfPages } from "./pdf-text.ts";
 
@@ -20,7 +21,7 @@ afterAll(async () => f.cleanup());
 
 describe("generateMonthlyReport", () => {
   it("defaults to last month in the commune time zone and writes the three files", async () => {
-    // 07:00 on 1 Nov in Vietnam is still 31 Oct in UTC... no: it is 00:00 UTC on 1 Nov; use 18:00 UTC 31 Oct = 01:00 1 Nov local.
+    // 18:00 UTC on 31 Oct is already 01:00 on 1 Nov in Vietnam, so "last month" is October.
     const clock = new ManualClock("2026-10-31T18:00:00Z");
     const r = await generateMonthlyReport({ db: f.db, dataDir, clock });
     expect(r).toMatchObject({
@@ -74,5 +75,17 @@ describe("generateMonthlyReport", () => {
     expect(monthlyCronExpression()).toBe("0 7 1 * *");
     expect(monthlyCronExpression({ day: 3, time: "06:30" })).toBe("30 6 3 * *");
     expect(() => monthlyCronExpression({ day: 31 })).toThrow(AppError);
+  });
+
+  it("never leaves a half-written file: a failed write keeps the previous file and no temp file", async () => {
+    const dir = path.join(f.dir, "atomic");
+    const target = path.join(dir, "r.csv");
+    await writeAtomically(target, async (tmp) => fs.promises.writeFile(tmp, "v1"));
+    await expect(writeAtomically(target, async (tmp) => {
+      await fs.promises.writeFile(tmp, "v2 partial");
+      throw new Error("render failed");
+    })).rejects.toThrow("render failed");
+    expect(fs.readFileSync(target, "utf8")).toBe("v1");
+    expect(fs.readdirSync(dir)).toEqual(["r.csv"]);
   });
 });

@@ -258,6 +258,7 @@ export const en: Record<MessageKey, string> = {
   "program.moved": "Moved «{title}» to position {pos}.",
   "program.total": "Total length",
   "program.sessionMax": "Session maximum (minutes)",
+  "program.sessionFrom": "from the schedule «{name}»",
   "program.over": "{over} over the session maximum",
   "program.archive": "Archive program",
   "program.archiveConfirm": "Archive the program «{name}»?",

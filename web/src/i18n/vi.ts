@@ -257,6 +257,7 @@ export const vi = {
   "program.moved": "Đã chuyển «{title}» tới vị trí {pos}.",
   "program.total": "Tổng thời lượng",
   "program.sessionMax": "Tối đa một buổi (phút)",
+  "program.sessionFrom": "theo lịch «{name}»",
   "program.over": "vượt {over} so với thời lượng tối đa",
   "program.archive": "Lưu trữ chương trình",
   "program.archiveConfirm": "Lưu trữ chương trình «{name}»?",

@@ -53,6 +53,14 @@ export function Dashboard() {
 
   const status = live.status ?? initial.data;
 
+  // The server leaves a one-shot emergency "active" after it aired; it is running only
+  // while one of its airings is still to come or on air (repeats: until "until").
+  const running = (emergencies.data ?? []).filter((e) =>
+    e.repeatEveryMin
+      ? !e.until || new Date(e.until).getTime() > Date.now()
+      : (airings.data ?? []).some((a) => a.emergencyId === e.id && (a.status === "planned" || a.status === "ready" || a.status === "airing")),
+  );
+
   const cancelEmergency = async (id: number) => {
     if (!window.confirm(l.t("emergency.cancelConfirm"))) return;
     await api.send("POST", `/api/emergencies/${id}/cancel`).catch(() => {});
@@ -69,11 +77,11 @@ export function Dashboard() {
         ) : null}
       </PageHeader>
 
-      {emergencies.data?.length ? (
+      {running.length ? (
         <section className="panel alert-panel" aria-labelledby="em-h" data-testid="active-emergencies">
           <h2 id="em-h">{l.t("emergency.active")}</h2>
           <ul className="plain">
-            {emergencies.data.map((e) => (
+            {running.map((e) => (
               <li key={e.id} className="row gap">
                 <strong>{e.item?.title}</strong>
                 <span className="muted">{l.t("emergency.since", { time: l.dateTime(e.startedAt) })}</span>

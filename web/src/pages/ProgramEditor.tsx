@@ -12,7 +12,15 @@ function totalMs(ids: number[], intro: number | "", outro: number | "", gapMs: n
   return parts.reduce((a, b) => a + b, 0) + Math.max(0, parts.length - 1) * gapMs;
 }
 
-export function ProgramEditor(props: { program: Program | null; items: Item[]; readOnly: boolean; justSaved?: boolean; onSaved: (p: Program | null) => void }) {
+export function ProgramEditor(props: {
+  program: Program | null;
+  items: Item[];
+  readOnly: boolean;
+  justSaved?: boolean;
+  /** The shortest enabled schedule using this program, if any. */
+  session: { name: string; maxMin: number } | null;
+  onSaved: (p: Program | null) => void;
+}) {
   const { program, items, readOnly, onSaved } = props;
   const { api, can } = useApp();
   const l = useLocale();
@@ -25,7 +33,7 @@ export function ProgramEditor(props: { program: Program | null; items: Item[]; r
   const [outro, setOutro] = useState<number | "">(program?.outroItemId ?? "");
   const [gapSec, setGapSec] = useState(String((program?.gapMs ?? 1000) / 1000));
   const [ids, setIds] = useState<number[]>(() => program?.entries.map((e) => e.itemId) ?? []);
-  const [maxMin, setMaxMin] = useState("30");
+  const [maxMin, setMaxMin] = useState(String(props.session?.maxMin ?? 30));
   const [toAdd, setToAdd] = useState<number | "">("");
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [dragOver, setDragOver] = useState<number | null>(null);
@@ -216,7 +224,7 @@ export function ProgramEditor(props: { program: Program | null; items: Item[]; r
             <strong>{l.t("program.total")}:</strong> <span data-testid="program-total">{l.duration(total)}</span>
             {over ? <span className="bad strong"> — {l.t("program.over", { over: l.duration(total - maxMs) })}</span> : null}
           </div>
-          <Field label={l.t("program.sessionMax")}>
+          <Field label={l.t("program.sessionMax")} hint={props.session ? l.t("program.sessionFrom", { name: props.session.name }) : undefined}>
             <input type="number" min={1} max={1440} value={maxMin} onChange={(e) => setMaxMin(e.target.value)} className="narrow" data-testid="program-max" />
           </Field>
         </div>

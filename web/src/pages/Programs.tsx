@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useApp } from "../context.ts";
 import { ErrorBox, Loading, PageHeader, useAsync } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
-import type { Item, Program } from "../types.ts";
+import type { Item, Program, Schedule } from "../types.ts";
 import { ProgramEditor } from "./ProgramEditor.tsx";
 
 export function Programs() {
@@ -12,10 +12,13 @@ export function Programs() {
   const l = useLocale();
   const programs = useAsync(() => api.get<{ programs: Program[] }>("/api/programs").then((r) => r.programs), []);
   const items = useAsync(() => api.get<{ items: Item[] }>("/api/items").then((r) => r.items), []);
+  const schedules = useAsync(() => api.get<{ schedules: Schedule[] }>("/api/schedules").then((r) => r.schedules), []);
   const [selected, setSelected] = useState<number | "new" | null>(null);
   const [justSaved, setJustSaved] = useState<number | null>(null);
 
   const current = selected === "new" ? null : (programs.data?.find((p) => p.id === selected) ?? null);
+  // The tightest session this program is scheduled into sets its maximum length.
+  const limiting = (schedules.data ?? []).filter((s) => s.enabled && current && s.programId === current.id).sort((a, b) => a.maxDurationSec - b.maxDurationSec)[0];
 
   return (
     <div data-testid="page-programs">
@@ -61,13 +64,14 @@ export function Programs() {
         </aside>
         <section className="panel grow">
           {selected === null ? <p className="muted">{l.t("program.pick")}</p> : null}
-          {selected !== null && items.data ? (
+          {selected !== null && items.data && schedules.data ? (
             <ProgramEditor
               key={selected}
               program={current}
               items={items.data}
               readOnly={!can.editContent}
               justSaved={justSaved !== null && justSaved === selected}
+              session={limiting ? { name: limiting.name, maxMin: Math.round(limiting.maxDurationSec / 60) } : null}
               onSaved={(p) => {
                 // Show the saved program at once (a new one gets its id now), then refresh.
                 if (p && programs.data) programs.set([p, ...programs.data.filter((x) => x.id !== p.id)]);
