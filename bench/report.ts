@@ -20,8 +20,9 @@ import { createIndexSql, REPORT_INDEXES, reportStatements } from "../server/repo
 const args = process.argv.slice(2);
 const KEEP = args.includes("--keep");
 const ROWS = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
-const ZONES = 50, ITEMS = 300, CATS = 10, CAMPAIGNS = 10, SESSIONS = 6, PER_AIRING = 36;
-const START = "2026-08-01"; // 92 days to 31 Oct at ~10,900 rows a day
+const ZONES = 50, ITEMS = 300, CATS = 10, CAMPAIGNS = 10, SESSIONS = 6;
+const START = "2026-08-01"; // 92 days to 31 Oct: ~10,900 rows a day for a million
+const PER_AIRING = Math.max(1, Math.round(ROWS / (92 * ZONES * SESSIONS))); // items per session, so any row count spans the 3 months
 const RUNS = 7;
 
 const ISO = (e: string) => `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', ${e})`; // Prisma's DateTime text format

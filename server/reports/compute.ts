@@ -6,7 +6,7 @@ import type { Db } from "../db/client.ts";
 import { dayNumber, eachDate, formatDateVi } from "./period.ts";
 import { PRIORITY_LABELS, UNCATEGORISED, DELETED_ITEM } from "./labels.ts";
 import {
-  airingDistinctsSql, airingsByZoneDaySql, asRunFacetsSql, asRunZoneCampaignSql, emergenciesSql,
+  airingCountsSql, airingDistinctsSql, asRunFacetsSql, asRunZoneCampaignSql, emergenciesSql,
   problemAiringsSql, shortfallsSql, type DateRange,
 } from "./queries.ts";
 import type {
@@ -28,18 +28,17 @@ const num = (v: N | undefined): number => (v == null ? 0 : Number(v));
 /** Minutes with one decimal. */
 export const minutes = (ms: number): number => Math.round(ms / 6_000) / 10;
 
-const ON_AIR = new Set(["completed", "interrupted"]);
-
 interface FacetRow {
-  facet: "item" | "day"; date: string | null; itemId: N; categoryId: N; priority: string | null; itemKind: string | null;
-  status: string; n: N; ms: N; emergency: N; makeGood: N;
+  facet: "item" | "day"; date: string | null; itemId: N; categoryId: N; priority: string | null; itemKind: string | null; title: string | null;
+  done: N; interrupted: N; failed: N; skipped: N; ms: N; emergency: N; makeGood: N;
 }
-interface ZoneCampaignRow { facet: "zone" | "campaign"; zoneId: N; campaignId: N; status: string; n: N; ms: N; makeGood: N }
+interface ZoneCampaignRow { facet: "zone" | "campaign"; zoneId: N; campaignId: N; done: N; ms: N; makeGood: N }
+interface AiringCountRow { facet: "zone" | "day" | "source"; key: string; status: string; n: N }
 interface Acc { airings: number; ms: number; items: Set<number> }
 const acc = (): Acc => ({ airings: 0, ms: 0, items: new Set() });
 
 /** What the report reads with: the client or a transaction on it. */
-type Reader = Pick<Db, "$queryRaw" | "commune" | "category" | "zone" | "item" | "campaign">;
+type Reader = Pick<Db, "$queryRaw" | "commune" | "category" | "zone" | "campaign">;
 
 /**
  * The report for [range.from, range.to] (commune dates, inclusive). All statements run in
@@ -61,7 +60,7 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
   const zoneCampaign = await db.$queryRaw<ZoneCampaignRow[]>(asRunZoneCampaignSql(r));
   const zoneRuns = zoneCampaign.filter((z) => z.facet === "zone");
   const campaignAired = zoneCampaign.filter((z) => z.facet === "campaign");
-  const airingGroups = await db.$queryRaw<{ zoneId: N; date: string; source: string; status: string; n: N }[]>(airingsByZoneDaySql(r));
+  const airingCounts = await db.$queryRaw<AiringCountRow[]>(airingCountsSql(r));
   const [distincts] = await db.$queryRaw<{ programs: N; programDays: N; slots: N }[]>(airingDistinctsSql(r));
   const emergencies = await db.$queryRaw<{ date: string; emergencyId: N; itemId: N; title: string | null; sessions: N; zones: N }[]>(emergenciesSql(r));
   const problems = await db.$queryRaw<(Omit<ProblemAiring, "airingId"> & { airingId: N; programName: string | null })[]>(problemAiringsSql(r, problemLimit + 1));
@@ -94,31 +93,33 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
   let ownMs = 0, relayMs = 0;
   const bump = <K>(m: Map<K, number>, k: K, by: number) => m.set(k, (m.get(k) ?? 0) + by);
 
+  const titles = new Map<number, string>();
   for (const f of facets) {
-    const n = num(f.n), completed = f.status === "completed";
-    const done = completed ? n : 0, ms = ON_AIR.has(f.status) ? num(f.ms) : 0;
+    const done = num(f.done), ms = num(f.ms);
     if (f.facet === "day") {
       const d = dayRows.get(f.date ?? "");
       if (!d) continue;
       d.airings += done;
-      if (completed) d.emergencyAirings += num(f.emergency);
+      d.emergencyAirings += num(f.emergency);
       bump(dayMs, d.date, ms);
       continue;
     }
+    const [interrupted, failed, skipped] = [num(f.interrupted), num(f.failed), num(f.skipped)];
     const itemId = f.itemId == null ? null : num(f.itemId);
+    if (itemId !== null && f.title != null) titles.set(itemId, f.title);
     const categoryId = f.categoryId == null ? null : num(f.categoryId);
     const priority = f.priority ?? "normal";
-    if (f.status in totals.itemStatus) totals.itemStatus[f.status as keyof ReportTotals["itemStatus"]] += n;
-    if (completed) { totals.emergencyItemAirings += num(f.emergency); totals.makeGoodAirings += num(f.makeGood); }
+    const st = totals.itemStatus;
+    st.completed += done; st.interrupted += interrupted; st.failed += failed; st.skipped += skipped;
+    totals.emergencyItemAirings += num(f.emergency);
+    totals.makeGoodAirings += num(f.makeGood);
     if (f.itemKind === "relay") relayMs += ms; else ownMs += ms;
     let it = byItem.get(itemId);
     if (!it) byItem.set(itemId, (it = { airings: 0, ms: 0, interrupted: 0, failed: 0, skipped: 0, cat: new Map(), prio: new Map(), kind: new Map() }));
-    it.airings += done; it.ms += ms;
-    if (f.status === "interrupted") it.interrupted += n;
-    if (f.status === "failed") it.failed += n;
-    if (f.status === "skipped") it.skipped += n;
+    it.airings += done; it.ms += ms; it.interrupted += interrupted; it.failed += failed; it.skipped += skipped;
     // An item re-filed under another topic mid-period shows under the one it aired most with.
-    bump(it.cat, categoryId, n); bump(it.prio, priority, n); bump(it.kind, f.itemKind ?? "", n);
+    const weight = done + interrupted + failed + skipped;
+    bump(it.cat, categoryId, weight); bump(it.prio, priority, weight); bump(it.kind, f.itemKind ?? "", weight);
     const c = byCat.get(categoryId) ?? acc(); byCat.set(categoryId, c);
     const p = byPrio.get(priority) ?? acc(); byPrio.set(priority, p);
     c.airings += done; c.ms += ms; p.airings += done; p.ms += ms;
@@ -133,32 +134,31 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
 
   // ---- airings → sessions per zone and day ----
   const zoneSessions = new Map<number, { aired: number; interrupted: number; failed: number; missed: number }>();
-  for (const a of airingGroups) {
-    const n = num(a.n), zoneId = num(a.zoneId);
-    if (a.status in totals.sessionStatus) totals.sessionStatus[a.status as keyof ReportTotals["sessionStatus"]] += n;
-    const z = zoneSessions.get(zoneId) ?? { aired: 0, interrupted: 0, failed: 0, missed: 0 };
-    zoneSessions.set(zoneId, z);
-    const d = dayRows.get(a.date);
-    if (a.status === "aired" || a.status === "interrupted") {
-      z.aired += n;
-      if (d) d.sessionsAired += n;
-      if (a.source in totals.sessionsBySource) totals.sessionsBySource[a.source as keyof ReportTotals["sessionsBySource"]] += n;
+  const onAir = (status: string) => status === "aired" || status === "interrupted";
+  for (const a of airingCounts) {
+    const n = num(a.n);
+    if (a.facet === "source") {
+      if (a.status in totals.sessionStatus) totals.sessionStatus[a.status as keyof ReportTotals["sessionStatus"]] += n;
+      if (onAir(a.status) && a.key in totals.sessionsBySource) totals.sessionsBySource[a.key as keyof ReportTotals["sessionsBySource"]] += n;
+    } else if (a.facet === "zone") {
+      const zoneId = Number(a.key);
+      const z = zoneSessions.get(zoneId) ?? { aired: 0, interrupted: 0, failed: 0, missed: 0 };
+      zoneSessions.set(zoneId, z);
+      if (onAir(a.status)) z.aired += n;
+      if (a.status === "interrupted") z.interrupted += n;
+      if (a.status === "failed") z.failed += n;
+      if (a.status === "missed") z.missed += n;
+    } else {
+      const d = dayRows.get(a.key);
+      if (!d) continue;
+      if (onAir(a.status)) d.sessionsAired += n;
+      if (a.status === "interrupted" || a.status === "failed" || a.status === "missed") d.sessionProblems += n;
     }
-    if (a.status === "interrupted") z.interrupted += n;
-    if (a.status === "failed") z.failed += n;
-    if (a.status === "missed") z.missed += n;
-    if (d && (a.status === "interrupted" || a.status === "failed" || a.status === "missed")) d.sessionProblems += n;
   }
   totals.sessionsAired = totals.sessionStatus.aired + totals.sessionStatus.interrupted;
   totals.emergencySessions = totals.sessionsBySource.emergency;
 
-  const zoneRuns2 = new Map<number, { airings: number; ms: number }>();
-  for (const z of zoneRuns) {
-    const e = zoneRuns2.get(num(z.zoneId)) ?? { airings: 0, ms: 0 };
-    zoneRuns2.set(num(z.zoneId), e);
-    if (z.status === "completed") e.airings += num(z.n);
-    if (ON_AIR.has(z.status)) e.ms += num(z.ms);
-  }
+  const zoneRuns2 = new Map<number, { airings: number; ms: number }>(zoneRuns.map((z) => [num(z.zoneId), { airings: num(z.done), ms: num(z.ms) }]));
   const byZone: ZoneRow[] = zones
     .filter((z) => z.enabled || zoneSessions.has(z.id) || zoneRuns2.has(z.id))
     .map((z) => {
@@ -188,9 +188,6 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
     return { priority: p, ...l, itemsDistinct: a.items.size, airings: a.airings, airtimeMinutes: minutes(a.ms) };
   });
 
-  const itemIds = [...byItem.keys()].filter((k): k is number => k !== null);
-  const items = itemIds.length ? await db.item.findMany({ where: { id: { in: itemIds } }, select: { id: true, title: true } }) : [];
-  const titles = new Map(items.map((i) => [i.id, i.title]));
   const top = <K>(m: Map<K, number>): K | undefined => [...m.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   const byItemRows: ItemRow[] = [...byItem.entries()].map(([itemId, a]) => {
     const categoryId = top(a.cat) ?? null;
@@ -245,7 +242,7 @@ async function campaignRows(
     let total = 0, makeGoods = 0;
     for (const a of aired) {
       if (num(a.campaignId) !== c.id) continue;
-      const n = num(a.n); // the statement keeps completed rows only
+      const n = num(a.done); // completed rows only
       total += n;
       makeGoods += num(a.makeGood);
       perZone.set(num(a.zoneId), (perZone.get(num(a.zoneId)) ?? 0) + n);

@@ -311,6 +311,20 @@ describe("operator web app in Chromium", () => {
     expect(bytes.subarray(0, 2).toString("latin1")).toBe("PK");
     expect(bytes.length).toBeGreaterThan(1024);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+
+    // The monthly report is generated in the background and lands in the archive.
+    const month = communeDateTime(new Date()).dmy.replace(/^\d\d\/(\d\d)\/(\d{4})$/, "$2-$1");
+    await page.getByTestId("report-month").fill(month);
+    await page.getByTestId("report-generate").click();
+    const archived = page.getByTestId("report-archive").locator(`a[href$="/xlsx"]`);
+    await until("the monthly report in the archive", async () => {
+      if (await archived.count()) return true;
+      await page.getByTestId("report-archive-reload").click();
+      return undefined;
+    }, 60_000, 1000);
+    const xlsx = await page.request.get(server.url + (await archived.first().getAttribute("href")));
+    expect((await xlsx.body()).subarray(0, 2).toString("latin1")).toBe("PK");
+    await screenshot(page, "18b-luu-tru-bao-cao");
   });
 
   it("creates a viewer through the users page", async () => {

@@ -378,6 +378,7 @@ export const en: Record<MessageKey, string> = {
   "report.archiveEmpty": "No reports archived yet.",
   "report.month": "Month",
   "report.generate": "Generate monthly report",
+  "report.refresh": "Reload the list",
   "report.queued": "Generating the report for {month}; it appears here when done.",
   "report.periodKey": "Period",
   "report.kind": "Kind",

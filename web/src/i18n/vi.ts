@@ -377,6 +377,7 @@ export const vi = {
   "report.archiveEmpty": "Chưa có báo cáo nào được lưu.",
   "report.month": "Tháng",
   "report.generate": "Tạo báo cáo tháng",
+  "report.refresh": "Tải lại danh sách",
   "report.queued": "Đang tạo báo cáo tháng {month}; báo cáo sẽ xuất hiện ở đây khi xong.",
   "report.periodKey": "Kỳ",
   "report.kind": "Loại",

@@ -212,7 +212,14 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
           </button>
         </form>
       ) : null}
-      {msg ? <Notice>{msg}</Notice> : null}
+      {msg ? (
+        <Notice>
+          {msg}{" "}
+          <button type="button" className="btn small" onClick={onQueued} data-testid="report-archive-reload">
+            ↻ {l.t("report.refresh")}
+          </button>
+        </Notice>
+      ) : null}
       {reports && !reports.length ? <p className="muted">{l.t("report.archiveEmpty")}</p> : null}
       {reports?.length ? (
         <table className="table compact">
