@@ -183,6 +183,12 @@ export function createPlanner(deps: {
       await db.airing.update({ where: { id: a.id }, data: { status: "cancelled", statusReason: "Lịch phát đã thay đổi / The schedule changed" } });
       await queues.remove("playout", `playout-${a.id}`).catch(() => {});
     }
+    // Shortfalls of periods still open are re-derived each pass; closed periods are final.
+    const openFrom = startOfIsoWeek(localDateOf(now, input.tz));
+    const current = new Set(plan.shortfalls.map((x) => `${x.campaignId}|${x.zoneId}|${x.periodKind}|${x.periodStart}`));
+    for (const row of await db.shortfall.findMany({ where: { periodStart: { gte: openFrom } } })) {
+      if (!current.has(`${row.campaignId}|${row.zoneId}|${row.periodKind}|${row.periodStart}`)) await db.shortfall.delete({ where: { id: row.id } });
+    }
     for (const sf of plan.shortfalls) {
       const key = { campaignId: sf.campaignId, zoneId: sf.zoneId, periodKind: sf.periodKind, periodStart: sf.periodStart };
       const data = { target: sf.target, aired: sf.aired, reasonVi: sf.reasonVi, reasonEn: sf.reasonEn };

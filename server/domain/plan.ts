@@ -60,12 +60,14 @@ export function sessionKey(s: { scheduleId: number | null; zoneId: number; start
 const US = "\u001f", RS = "\u001e";
 const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
 
-export function planHashOf(s: SessionInstance, lines: readonly RundownLinePlan[]): string {
+/** Digest of one reason text; planSessions memoizes it (few distinct texts, many lines). */
+export const textDigest = (text: string): string => sha(text).slice(0, 16);
+
+export function planHashOf(s: SessionInstance, lines: readonly RundownLinePlan[], digest: (text: string) => string = textDigest): string {
   let text = [s.scheduleId, s.zoneId, s.start.getTime(), s.maxDurationMs].join(US);
   for (const l of lines) {
-    // reasonEn is generated from the same facts as reasonVi, so hashing one covers both.
     text += RS + l.position + US + l.itemId + US + l.reason + US + (l.campaignId ?? "") + US + l.offsetMs + US + l.durationMs + US +
-      (l.bumped ? 1 : 0) + US + l.reasonVi;
+      (l.bumped ? 1 : 0) + US + digest(l.reasonVi) + US + digest(l.reasonEn);
   }
   return sha(text);
 }
@@ -114,6 +116,12 @@ export function planSessions(input: PlanInput): PlanResult {
     ...(input.zoneNames ? { zoneNames: input.zoneNames } : {}),
   });
 
+  const digests = new Map<string, string>();
+  const digest = (t: string) => {
+    let d = digests.get(t);
+    if (d === undefined) digests.set(t, (d = textDigest(t)));
+    return d;
+  };
   const sessions: PlannedSession[] = [];
   for (const c of calendar) {
     if (c.frozen || c.startMs < fromMs || c.startMs >= toMs) continue;
@@ -127,7 +135,7 @@ export function planSessions(input: PlanInput): PlanResult {
     const insertions = engine.insertionsFor(c, base, s.maxDurationMs);
     const { lines, totalMs } = assembleRundown(base, insertions, s.maxDurationMs);
     engine.record({ zoneId: s.zoneId, localDate: s.localDate, startMs: c.startMs }, lines);
-    sessions.push({ ...s, lines, totalMs, planHash: planHashOf(s, lines), audioHash: audioHashOf(lines) });
+    sessions.push({ ...s, lines, totalMs, planHash: planHashOf(s, lines, digest), audioHash: audioHashOf(lines) });
   }
 
   const zoneIds = input.zoneIds ?? [...new Set(input.schedules.flatMap((s) => s.zoneIds))].sort((a, b) => a - b);

@@ -93,16 +93,16 @@ export const createIndexSql = (ix: { name: string; columns: string[] }) =>
 
 /** Airings of the range counted three ways (per zone, per date, per source), each by status: a few hundred rows. */
 export const airingCountsSql = (r: DateRange) => Prisma.sql`
-  WITH a AS MATERIALIZED (
+  WITH ac AS MATERIALIZED (
     SELECT "zoneId", "localDate", "source", "status", COUNT(*) AS n
     FROM "Airing"
     WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to}
     GROUP BY "zoneId", "localDate", "source", "status")
-  SELECT 'zone' AS "facet", CAST("zoneId" AS TEXT) AS "key", "status" AS "status", SUM(n) AS "n" FROM a GROUP BY "zoneId", "status"
+  SELECT 'zone' AS "facet", CAST("zoneId" AS TEXT) AS "key", "status" AS "status", SUM(n) AS "n" FROM ac GROUP BY "zoneId", "status"
   UNION ALL
-  SELECT 'day', "localDate", "status", SUM(n) FROM a GROUP BY "localDate", "status"
+  SELECT 'day', "localDate", "status", SUM(n) FROM ac GROUP BY "localDate", "status"
   UNION ALL
-  SELECT 'source', "source", "status", SUM(n) FROM a GROUP BY "source", "status"`;
+  SELECT 'source', "source", "status", SUM(n) FROM ac GROUP BY "source", "status"`;
 
 // `|| ''` keeps the planner off the Airing(status, scheduledStart) index, which would
 // walk every aired session ever; the localDate range is the selective one.

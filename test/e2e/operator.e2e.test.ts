@@ -202,6 +202,18 @@ describe("operator web app in Chromium", () => {
 
   it("schedules a one-off session and shows it planned → airing → aired", async () => {
     await nav("schedule", "page-schedule");
+    // A session overlapping the demo's 17:00 session on the same zone is refused, clearly.
+    await page.getByTestId("schedule-new").click();
+    await page.getByTestId("schedule-name").fill("Buổi trùng giờ");
+    await page.getByTestId("schedule-program").selectOption({ label: (await page.getByTestId("schedule-program").locator("option", { hasText: "Chương trình phát thanh xã" }).textContent())! });
+    await page.getByTestId("schedule-time").fill("17:10");
+    await page.getByTestId("schedule-zone-thon-dong").check();
+    await page.getByTestId("schedule-save").click();
+    await expect(page.getByTestId("schedule-error").textContent()).resolves.toContain("Lịch phát bị trùng giờ");
+    await screenshot(page, "11a-loi-trung-lich");
+    await page.getByTestId("schedule-dialog").getByTestId("dialog-close").click();
+    await page.getByTestId("schedule-dialog").waitFor({ state: "detached" });
+
     await page.getByTestId("schedule-new").click();
     await page.getByTestId("schedule-name").fill("Buổi phát thử nghiệm");
     const programValue = await page.getByTestId("schedule-program").locator("option", { hasText: PROGRAM }).getAttribute("value");
@@ -319,11 +331,13 @@ describe("operator web app in Chromium", () => {
     const archived = page.getByTestId("report-archive").locator(`a[href$="/xlsx"]`);
     await until("the monthly report in the archive", async () => {
       if (await archived.count()) return true;
-      await page.getByTestId("report-archive-reload").click();
+      const reload = page.getByTestId("report-archive-reload");
+      if (await reload.count()) await reload.click({ timeout: 2000 });
       return undefined;
     }, 60_000, 1000);
     const xlsx = await page.request.get(server.url + (await archived.first().getAttribute("href")));
     expect((await xlsx.body()).subarray(0, 2).toString("latin1")).toBe("PK");
+    await page.getByTestId("report-done").waitFor();
     await screenshot(page, "18b-luu-tru-bao-cao");
   });
 

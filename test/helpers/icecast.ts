@@ -122,10 +122,11 @@ export async function startIcecast(opts: StartIcecastOptions = {}): Promise<Icec
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  // Memoised: a second stop() (e.g. afterAll after a test stopped the server) waits for
+  // the first to finish instead of returning while icecast is still shutting down.
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= doStop());
+  const doStop = async () => {
     process.removeListener("exit", killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");

@@ -379,6 +379,7 @@ export const en: Record<MessageKey, string> = {
   "report.month": "Month",
   "report.generate": "Generate monthly report",
   "report.refresh": "Reload the list",
+  "report.done": "The report for {month} is ready.",
   "report.queued": "Generating the report for {month}; it appears here when done.",
   "report.periodKey": "Period",
   "report.kind": "Kind",

@@ -378,6 +378,7 @@ export const vi = {
   "report.month": "Tháng",
   "report.generate": "Tạo báo cáo tháng",
   "report.refresh": "Tải lại danh sách",
+  "report.done": "Đã tạo xong báo cáo tháng {month}.",
   "report.queued": "Đang tạo báo cáo tháng {month}; báo cáo sẽ xuất hiện ở đây khi xong.",
   "report.periodKey": "Kỳ",
   "report.kind": "Loại",

@@ -184,15 +184,18 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
   const l = useLocale();
   const lastMonth = addDays(l.today().slice(0, 8) + "01", -1).slice(0, 7);
   const [month, setMonth] = useState(lastMonth);
-  const [msg, setMsg] = useState("");
+  const [queued, setQueued] = useState<{ month: string; at: number } | null>(null);
   const [err, setErr] = useState<unknown>(null);
+  // Done once the archive holds a report for that month created after the request.
+  const done = queued && reports?.some((r) => r.periodKey === queued.month && new Date(r.createdAt).getTime() >= queued.at - 60_000);
   const generate = async (e: FormEvent) => {
     e.preventDefault();
     setErr(null);
-    setMsg("");
+    setQueued(null);
     try {
+      const at = Date.now();
       await api.send("POST", "/api/reports/monthly", { month });
-      setMsg(l.t("report.queued", { month }));
+      setQueued({ month, at });
       onQueued();
     } catch (x) {
       setErr(x);
@@ -212,9 +215,10 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
           </button>
         </form>
       ) : null}
-      {msg ? (
+      {queued && done ? <Notice testId="report-done">{l.t("report.done", { month: queued.month })}</Notice> : null}
+      {queued && !done ? (
         <Notice>
-          {msg}{" "}
+          {l.t("report.queued", { month: queued.month })}{" "}
           <button type="button" className="btn small" onClick={onQueued} data-testid="report-archive-reload">
             ↻ {l.t("report.refresh")}
           </button>

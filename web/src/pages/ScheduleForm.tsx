@@ -38,7 +38,7 @@ export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedul
       name: name.trim(),
       programId,
       kind,
-      daysOfWeek: kind === "recurring" ? [...days].sort() : [],
+      daysOfWeek: kind === "recurring" ? [...days].sort((a, b) => a - b) : [],
       startTime: time,
       date: kind === "once" ? date : null,
       validFrom: validFrom || null,
