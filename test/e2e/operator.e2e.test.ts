@@ -39,6 +39,7 @@ describe("operator web app in Chromium", () => {
   let tmp: string;
   const ids = { audio: 0, tts: 0 };
   let viewerOneTime = "";
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-e2e-files-"));
@@ -47,6 +48,7 @@ describe("operator web app in Chromium", () => {
     context = await browser.newContext({ locale: "vi-VN", timezoneId: TZ, viewport: { width: 1366, height: 900 }, acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
+    page.on("pageerror", (err) => pageErrors.push(err.message));
   });
 
   afterAll(async () => {
@@ -393,5 +395,9 @@ describe("operator web app in Chromium", () => {
     await page.getByTestId("report-totals").waitFor();
     await none("report-generate");
     expect(await page.getByTestId("report-xlsx").count()).toBe(1);
+  });
+
+  it("raised no script error in the page along the way", () => {
+    expect(pageErrors).toEqual([]);
   });
 });
