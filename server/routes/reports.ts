@@ -14,6 +14,7 @@ import { computeReport } from "../reports/compute.ts";
 import { reportToCsvBuffer } from "../reports/csv.ts";
 import { reportToXlsx } from "../reports/xlsx.ts";
 import { reportToPdf } from "../reports/pdf.ts";
+import { writeLogbookPdf, writeLogbookXlsx } from "../reports/logbook.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const query = z.object({
@@ -53,6 +54,35 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     const name = `bao-cao-${period.key}.${q.format}`;
     return c.body(new Uint8Array(body), 200, { "content-type": TYPES[q.format], "content-disposition": `attachment; filename="${name}"` });
   });
+
+  // The weekly broadcast log book (sổ nhật ký chương trình phát thanh) that inspections check.
+  api.get(
+    "/reports/logbook",
+    zv("query", z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/, "week must be YYYY-Www").optional(), zoneId: z.coerce.number().int().positive().optional(), format: z.enum(["pdf", "xlsx"]).default("pdf") })),
+    async (c) => {
+      const q = c.req.valid("query");
+      const commune = await db.commune.findUniqueOrThrow({ where: { id: 1 } });
+      const tz = commune.timeZone;
+      let period;
+      try {
+        period = resolvePeriod({ kind: "week", value: q.week ?? weekKeyOf(new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(clock.now())) }, tz);
+      } catch (err) {
+        throw new AppError(422, "BAD_PERIOD", "Tuần không hợp lệ.", `Invalid week: ${(err as Error).message}`);
+      }
+      const zone = q.zoneId ? await db.zone.findUnique({ where: { id: q.zoneId } }) : null;
+      if (q.zoneId && !zone) throw notFound("zone");
+      const tmp = deps.storage.tmpPath(`.${q.format}`);
+      try {
+        const range = { from: period.from, to: period.to, labelVi: period.labelVi };
+        if (q.format === "pdf") await writeLogbookPdf(db, range, tmp, { timeZone: tz, commune, zoneId: q.zoneId, zoneLabel: zone?.name });
+        else await writeLogbookXlsx(db, range, tmp, { timeZone: tz, zoneId: q.zoneId });
+        const body = fs.readFileSync(tmp);
+        return c.body(new Uint8Array(body), 200, { "content-type": TYPES[q.format], "content-disposition": `attachment; filename="so-nhat-ky-${period.key}.${q.format}"` });
+      } finally {
+        fs.rmSync(tmp, { force: true });
+      }
+    },
+  );
 
   api.get("/reports/archive", async (c) => c.json({ reports: await db.report.findMany({ orderBy: [{ periodKey: "desc" }, { kind: "asc" }] }) }));
 

@@ -51,9 +51,16 @@ export function settingsRoutes(api: Hono<AppEnv>, { db, config }: AppDeps) {
     return c.json({ commune });
   });
 
+  // Stream passwords never leave the server; an update without one keeps the stored one.
+  const masked = (cfg: string) => {
+    const o = JSON.parse(cfg) as Record<string, unknown>;
+    if ("password" in o) o.password = "";
+    return o;
+  };
+
   api.get("/zones", async (c) => {
     const zones = await db.zone.findMany({ orderBy: [{ village: "asc" }, { name: "asc" }] });
-    return c.json({ zones: zones.map((z) => ({ ...z, outputConfig: JSON.parse(z.outputConfig) })) });
+    return c.json({ zones: zones.map((z) => ({ ...z, outputConfig: masked(z.outputConfig) })) });
   });
 
   api.post("/zones", admin, zv("json", zoneBody), async (c) => {
@@ -61,20 +68,23 @@ export function settingsRoutes(api: Hono<AppEnv>, { db, config }: AppDeps) {
     const output = validateZoneOutput(body.outputKind, body.outputConfig, config.dataDir);
     if (await db.zone.findUnique({ where: { code: body.code } })) throw conflict("ZONE_CODE_TAKEN", "Mã cụm loa đã tồn tại.", "That zone code is already used.");
     const zone = await db.zone.create({ data: { ...body, outputConfig: JSON.stringify(output) } });
-    c.set("audit", { action: "zone.create", entity: "zone", entityId: zone.id, detail: body });
-    return c.json({ zone: { ...zone, outputConfig: output } }, 201);
+    c.set("audit", { action: "zone.create", entity: "zone", entityId: zone.id, detail: { ...body, outputConfig: masked(JSON.stringify(body.outputConfig)) } });
+    return c.json({ zone: { ...zone, outputConfig: masked(zone.outputConfig) } }, 201);
   });
 
   api.put("/zones/:id", admin, zv("param", idParam), zv("json", zoneBody), async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    if (!(await db.zone.findUnique({ where: { id } }))) throw notFound("zone");
+    const existing = await db.zone.findUnique({ where: { id } });
+    if (!existing) throw notFound("zone");
+    const stored = JSON.parse(existing.outputConfig) as Record<string, unknown>;
+    if (body.outputKind === "icecast" && !body.outputConfig.password && stored.password) body.outputConfig.password = stored.password;
     const output = validateZoneOutput(body.outputKind, body.outputConfig, config.dataDir);
     const clash = await db.zone.findFirst({ where: { code: body.code, NOT: { id } } });
     if (clash) throw conflict("ZONE_CODE_TAKEN", "Mã cụm loa đã tồn tại.", "That zone code is already used.");
     const zone = await db.zone.update({ where: { id }, data: { ...body, outputConfig: JSON.stringify(output) } });
-    c.set("audit", { action: "zone.update", entity: "zone", entityId: id, detail: body });
-    return c.json({ zone: { ...zone, outputConfig: output } });
+    c.set("audit", { action: "zone.update", entity: "zone", entityId: id, detail: { ...body, outputConfig: masked(JSON.stringify(body.outputConfig)) } });
+    return c.json({ zone: { ...zone, outputConfig: masked(zone.outputConfig) } });
   });
 
   api.get("/categories", async (c) => c.json({ categories: await db.category.findMany({ orderBy: [{ sortOrder: "asc" }, { id: "asc" }] }) }));

@@ -395,6 +395,11 @@ describe("operator web app in Chromium", () => {
     await page.getByTestId("report-totals").waitFor();
     await none("report-generate");
     expect(await page.getByTestId("report-xlsx").count()).toBe(1);
+
+    // Deep links load through the server's SPA fallback.
+    await page.goto(server.url + "/asrun");
+    await page.getByTestId("page-asrun").waitFor();
+    await page.getByTestId("asrun-table").waitFor();
   });
 
   it("raised no script error in the page along the way", () => {
