@@ -68,7 +68,7 @@ export async function seedDemo(deps: { db: Db; config: Config; queues: Queues; l
   }
   for (const item of [intro, outro, ...news]) {
     const original = item.originalAssetId ? await db.audioAsset.findUnique({ where: { id: item.originalAssetId } }) : null;
-    await queues.add({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, original?.sha256 ?? null, config) } }).catch((e: Error) => logger.warn(`demo ingest not queued: ${e.message}`));
+    await queues.addFresh({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, original?.sha256 ?? null, config) } }).catch((e: Error) => logger.warn(`demo ingest not queued: ${e.message}`));
   }
 
   const program = await db.program.create({ data: { name: "Chương trình phát thanh xã", description: "Bản tin hằng ngày của xã", introItemId: intro.id, outroItemId: outro.id, gapMs: 1000 } });

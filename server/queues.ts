@@ -2,7 +2,7 @@
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { whenReady } from "./redis.ts";
-import { QUEUE_OF, jobOptions, type AnyJob, type JobName } from "../worker/catalogue.ts";
+import { QUEUE_OF, jobId, jobOptions, type AnyJob, type JobName } from "../worker/catalogue.ts";
 import type { Logger } from "./logger.ts";
 import { AppError } from "./errors.ts";
 
@@ -10,6 +10,8 @@ export interface Queues {
   prefix: string;
   byName: Record<JobName, Queue>;
   add(job: AnyJob, extra?: JobsOptions): Promise<string>;
+  /** Like add(), but a finished job with the same id is replaced instead of deduplicating the new one. */
+  addFresh(job: AnyJob, extra?: JobsOptions): Promise<string>;
   /** Throws the 503 error at once when Redis is not connected. */
   ready(): Promise<void>;
   /** Removes a delayed/waiting job; active jobs are left to their worker. */
@@ -37,6 +39,10 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
         throw redisDown(err);
       }
       return opts.jobId!;
+    },
+    async addFresh(job, extra) {
+      await this.remove(job.name, jobId(job));
+      return this.add(job, extra);
     },
     async ready() {
       if (!(await whenReady(connection))) throw redisDown(new Error("Connection is closed"));

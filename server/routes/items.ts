@@ -69,7 +69,7 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   const enqueueIngest = async (item: { id: number; kind: string; ttsText: string | null; ttsVoice: string | null; ttsRate: number | null; originalAssetId: number | null }) => {
     const original = item.originalAssetId ? await db.audioAsset.findUnique({ where: { id: item.originalAssetId } }) : null;
     try {
-      await queues.add({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, original?.sha256 ?? null, config) } });
+      await queues.addFresh({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, original?.sha256 ?? null, config) } });
     } catch (err) {
       // The row is the source of truth: the reconciliation sweep enqueues it later.
       logger.warn(`ingest of item ${item.id} not queued yet: ${(err as Error).message}`);

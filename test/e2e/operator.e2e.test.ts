@@ -280,6 +280,9 @@ describe("operator web app in Chromium", () => {
     const csv = await page.request.get(server.url + (await page.getByTestId("asrun-csv").getAttribute("href")));
     expect(csv.headers()["content-type"]).toContain("text/csv");
     expect(await csv.text()).toContain(AUDIO_TITLE);
+    const book = await page.request.get(server.url + (await page.getByTestId("logbook-pdf").getAttribute("href")));
+    expect(book.status()).toBe(200);
+    expect((await book.body()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
     await screenshot(page, "16-nhat-ky-phat");
   });
 

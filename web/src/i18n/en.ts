@@ -332,6 +332,8 @@ export const en: Record<MessageKey, string> = {
   "campaign.pickItems": "Choose at least one item.",
 
   "asrun.exportCsv": "Export CSV",
+  "asrun.logbook": "Weekly broadcast log book",
+  "asrun.logbookHint": "The printable book inspectors check: every session of the week, scheduled and actual times. Filter by zone above if needed.",
   "asrun.source": "Source",
   "asrun.scheduled": "Scheduled",
   "asrun.start": "Started",
@@ -423,7 +425,7 @@ export const en: Record<MessageKey, string> = {
   "settings.dir": "Output folder (inside DATA_DIR/air)",
   "settings.dirHint": "Empty = the zone code.",
   "settings.config": "Output configuration (JSON)",
-  "settings.icecastHint": "e.g. {\"host\":\"127.0.0.1\",\"port\":8000,\"mount\":\"/xa.mp3\",\"password\":\"…\"}",
+  "settings.icecastHint": "e.g. {\"host\":\"127.0.0.1\",\"port\":8000,\"mount\":\"/xa.mp3\",\"password\":\"…\"}. When editing, an empty password keeps the stored one.",
   "settings.alsaHint": "e.g. {\"device\":\"default\"}",
   "settings.badJson": "The output configuration is not valid JSON.",
   "settings.categories": "Topics",

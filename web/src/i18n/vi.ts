@@ -331,6 +331,8 @@ export const vi = {
   "campaign.pickItems": "Hãy chọn ít nhất một tin.",
 
   "asrun.exportCsv": "Xuất CSV",
+  "asrun.logbook": "Sổ nhật ký chương trình phát thanh (theo tuần)",
+  "asrun.logbookHint": "Bản in để kiểm tra: mọi buổi phát trong tuần, giờ dự kiến và giờ phát thực tế. Lọc theo cụm loa ở trên nếu cần.",
   "asrun.source": "Nguồn",
   "asrun.scheduled": "Giờ dự kiến",
   "asrun.start": "Bắt đầu",
@@ -422,7 +424,7 @@ export const vi = {
   "settings.dir": "Thư mục ghi (trong DATA_DIR/air)",
   "settings.dirHint": "Để trống thì dùng mã cụm loa.",
   "settings.config": "Cấu hình đầu ra (JSON)",
-  "settings.icecastHint": "Ví dụ: {\"host\":\"127.0.0.1\",\"port\":8000,\"mount\":\"/xa.mp3\",\"password\":\"…\"}",
+  "settings.icecastHint": "Ví dụ: {\"host\":\"127.0.0.1\",\"port\":8000,\"mount\":\"/xa.mp3\",\"password\":\"…\"}. Khi sửa, để trống password thì giữ mật khẩu cũ.",
   "settings.alsaHint": "Ví dụ: {\"device\":\"default\"}",
   "settings.badJson": "Cấu hình đầu ra không phải JSON hợp lệ.",
   "settings.categories": "Chủ đề tin bài",

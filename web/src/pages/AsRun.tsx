@@ -4,7 +4,7 @@ import { qs } from "../api.ts";
 import { useApp } from "../context.ts";
 import { DateField, ErrorBox, Field, Loading, PageHeader, StatusBadge, useAsync } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
-import { addDays } from "../time.ts";
+import { addDays, isoWeekKey } from "../time.ts";
 import type { AsRunRow } from "../types.ts";
 
 interface Filters {
@@ -23,6 +23,8 @@ export function AsRunPage() {
   const rows = useAsync(() => api.get<{ rows: AsRunRow[] }>("/api/asrun" + qs({ ...filters, limit: 1000 })).then((r) => r.rows), [filters]);
   const set = (k: keyof Filters) => (v: string) => setDraft({ ...draft, [k]: v });
   const csvHref = "/api/asrun" + qs({ ...filters, limit: 5000, format: "csv" });
+  const [week, setWeek] = useState(() => isoWeekKey(l.today()));
+  const logbook = (format: string) => "/api/reports/logbook" + qs({ week, zoneId: filters.zoneId, format });
 
   return (
     <div data-testid="page-asrun">
@@ -74,6 +76,21 @@ export function AsRunPage() {
           {l.t("common.apply")}
         </button>
       </form>
+      <section className="panel row gap align-end wrap" aria-labelledby="logbook-h">
+        <div className="grow">
+          <h2 id="logbook-h">{l.t("asrun.logbook")}</h2>
+          <p className="muted small">{l.t("asrun.logbookHint")}</p>
+        </div>
+        <Field label={`${l.t("period.week")} (YYYY-Www)`}>
+          <input value={week} onChange={(e) => setWeek(e.target.value.trim())} pattern="\d{4}-W\d{2}" className="narrow" data-testid="logbook-week" />
+        </Field>
+        <a className="btn" href={logbook("pdf")} download data-testid="logbook-pdf">
+          ⤓ PDF
+        </a>
+        <a className="btn" href={logbook("xlsx")} download data-testid="logbook-xlsx">
+          ⤓ Excel
+        </a>
+      </section>
       <ErrorBox error={rows.error} />
       {rows.loading && !rows.data ? <Loading /> : null}
       {rows.data && !rows.data.length ? <p className="muted">{l.t("asrun.empty")}</p> : null}
