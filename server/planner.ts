@@ -73,12 +73,16 @@ export function createPlanner(deps: {
   // Airings this close to air belong to their playout job (it may be preparing the output).
   const freezeMs = () => (config.PLAYOUT_PREROLL_SECONDS + 1) * 1000;
 
+  // Render hash each airing should have after this pass; older delayed renders are dropped.
+  let wantedRender: Map<number, string> | null = null;
+
   async function enqueue(a: Airing): Promise<void> {
     const now = clock.now().getTime();
     const start = a.scheduledStart.getTime();
     const full = await loadRenderInput(db, a.id);
     if (full && full.lines.length) {
       const hash = renderHashOf(full.lines, full.program?.gapMs ?? 1000, full.maxDurationMs);
+      wantedRender?.set(a.id, hash);
       if (full.renderHash !== hash) {
         await queues.add({ name: "render", data: { airingId: a.id, hash } }, { delay: Math.max(0, start - config.RENDER_LEAD_MINUTES * 60_000 - now) });
       }
@@ -162,6 +166,7 @@ export function createPlanner(deps: {
     const from = new Date(now.getTime() + freezeMs());
     const to = new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000);
     const input = await loadPlanInput(from, to);
+    wantedRender = new Map();
     const plan = planSessions({ timeZone: input.tz, from, to, now, schedules: input.schedules, programs: input.programs, items: input.items, campaigns: input.campaigns, asRun: input.asRun, pending: input.pending, zoneIds: input.zoneIds, zoneNames: input.zoneNames });
     let changed = 0;
     const keep = new Set<number>();
@@ -182,6 +187,19 @@ export function createPlanner(deps: {
     for (const a of stale) {
       await db.airing.update({ where: { id: a.id }, data: { status: "cancelled", statusReason: "Lịch phát đã thay đổi / The schedule changed" } });
       await queues.remove("playout", `playout-${a.id}`).catch(() => {});
+    }
+    // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
+    const wanted = wantedRender;
+    wantedRender = null;
+    try {
+      await queues.ready();
+      for (const job of await queues.byName.render.getJobs(["delayed", "waiting"])) {
+        const d = job.data as { airingId: number; hash: string };
+        const want = wanted.get(d.airingId);
+        if (want !== undefined && want !== d.hash) await job.remove().catch(() => {});
+      }
+    } catch (err) {
+      logger.debug(`stale render cleanup skipped: ${(err as Error).message}`);
     }
     // Shortfalls of periods still open are re-derived each pass; closed periods are final.
     const openFrom = startOfIsoWeek(localDateOf(now, input.tz));

@@ -154,6 +154,13 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         data: { status, statusReason: result.reason ?? "", actualStart: result.actualStartMs ? new Date(result.actualStartMs) : null, actualEnd: result.actualEndMs ? new Date(result.actualEndMs) : null },
       });
       events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status, latenessMs: result.latenessMs });
+      if (initial.emergencyId) {
+        // A one-off emergency ends when its last airing is over (repeating ones end at `until` or on cancel).
+        await db.emergency.updateMany({
+          where: { id: initial.emergencyId, status: "active", repeatEveryMin: null, airings: { none: { status: { in: ["planned", "ready", "airing"] } } } },
+          data: { status: "ended", endedAt: clock.now() },
+        });
+      }
       logger.info(`airing ${initial.id} on ${initial.zone.code}: ${status}, late ${result.latenessMs ?? "?"} ms`);
       await deps.onAiringEnded?.({ airingId: initial.id, zoneId: initial.zoneId, localDate: initial.localDate }).catch((e: Error) => logger.warn(`re-plan after airing failed: ${e.message}`));
       return { status, latenessMs: result.latenessMs };
