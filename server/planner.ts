@@ -2,7 +2,9 @@
 // database (schedules, programs, campaigns, the as-run log) through the pure planner in
 // server/domain/plan.ts, writes only what changed, and keeps the render/playout jobs in
 // Redis in step with the database (which is the source of truth).
+import fs from "node:fs";
 import type { Airing } from "./generated/prisma/client.ts";
+import { createStorage } from "./storage.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
@@ -39,6 +41,8 @@ export interface Planner {
   cancel(airingId: number): Promise<Airing>;
   /** Enqueues render + playout for one airing (idempotent). */
   enqueue(airing: Airing): Promise<void>;
+  /** Deletes session renders no longer needed, expired sign-ins, and closes stray "playing" rows. */
+  housekeeping(): Promise<{ rendersDeleted: number }>;
 }
 
 export interface ReconcileSummary {
@@ -51,6 +55,9 @@ export interface ReconcileSummary {
 }
 
 const OPEN = ["planned", "ready"];
+/** Removed by the planner because its schedule changed; unlike "cancelled" it may return. */
+export const SUPERSEDED = "superseded";
+const REPLANNABLE = [...OPEN, SUPERSEDED];
 
 export function createPlanner(deps: {
   db: Db;
@@ -148,17 +155,25 @@ export function createPlanner(deps: {
 
   async function writeSession(s: PlannedSession): Promise<{ airing: Airing; changed: boolean } | null> {
     const existing = await db.airing.findUnique({ where: { scheduleId_zoneId_scheduledStart: { scheduleId: s.scheduleId, zoneId: s.zoneId, scheduledStart: s.start } } });
-    if (existing && !OPEN.includes(existing.status) && existing.status !== "cancelled") return null;
-    if (existing && existing.planHash === s.planHash && existing.status !== "cancelled") return { airing: existing, changed: false };
+    // Started, finished or cancelled by an operator: never touched again. Only airings the
+    // planner itself superseded (schedule moved and moved back) come back to life.
+    if (existing && !REPLANNABLE.includes(existing.status)) return null;
+    if (existing && existing.planHash === s.planHash && existing.status !== SUPERSEDED) return { airing: existing, changed: false };
     const airing = await db.$transaction(async (tx) => {
-      const a = existing
-        ? await tx.airing.update({ where: { id: existing.id }, data: { programId: s.programId, maxDurationMs: s.maxDurationMs, localDate: s.localDate, planHash: s.planHash, status: "planned", statusReason: "" } })
-        : await tx.airing.create({ data: { scheduleId: s.scheduleId, zoneId: s.zoneId, programId: s.programId, source: "schedule", localDate: s.localDate, scheduledStart: s.start, maxDurationMs: s.maxDurationMs, planHash: s.planHash } });
+      let a: Airing;
+      if (existing) {
+        // Guarded on the status read above: a playout may have claimed it meanwhile.
+        const n = await tx.airing.updateMany({ where: { id: existing.id, status: { in: REPLANNABLE } }, data: { programId: s.programId, maxDurationMs: s.maxDurationMs, localDate: s.localDate, planHash: s.planHash, status: "planned", statusReason: "" } });
+        if (n.count === 0) return null;
+        a = await tx.airing.findUniqueOrThrow({ where: { id: existing.id } });
+      } else {
+        a = await tx.airing.create({ data: { scheduleId: s.scheduleId, zoneId: s.zoneId, programId: s.programId, source: "schedule", localDate: s.localDate, scheduledStart: s.start, maxDurationMs: s.maxDurationMs, planHash: s.planHash } });
+      }
       await tx.rundownLine.deleteMany({ where: { airingId: a.id } });
       await tx.rundownLine.createMany({ data: s.lines.map((l) => lineRow(a.id, l)) });
       return a;
     });
-    return { airing, changed: true };
+    return airing ? { airing, changed: true } : null;
   }
 
   async function planHorizonNow(): Promise<PlanSummary> {
@@ -182,10 +197,13 @@ export function createPlanner(deps: {
       }
     }
     // Scheduled airings in the horizon that the plan no longer contains (schedule edited,
-    // disabled or moved) are cancelled, with their jobs.
-    const stale = await db.airing.findMany({ where: { source: "schedule", status: { in: OPEN }, scheduledStart: { gte: from, lt: to }, id: { notIn: [...keep] } } });
-    for (const a of stale) {
-      await db.airing.update({ where: { id: a.id }, data: { status: "cancelled", statusReason: "Lịch phát đã thay đổi / The schedule changed" } });
+    // disabled or moved) are superseded, with their jobs.
+    const candidates = await db.airing.findMany({ where: { source: "schedule", status: { in: OPEN }, scheduledStart: { gte: from, lt: to }, id: { notIn: [...keep] } } });
+    const stale = [];
+    for (const a of candidates) {
+      const n = await db.airing.updateMany({ where: { id: a.id, status: { in: OPEN } }, data: { status: SUPERSEDED, statusReason: "Lịch phát đã thay đổi / The schedule changed" } });
+      if (n.count === 0) continue;
+      stale.push(a);
       await queues.remove("playout", `playout-${a.id}`).catch(() => {});
     }
     // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
@@ -256,7 +274,25 @@ export function createPlanner(deps: {
     return s;
   }
 
+  async function housekeepingNow(): Promise<{ rendersDeleted: number }> {
+    const now = clock.now();
+    const storage = createStorage(config.dataDir);
+    // A day after air the session file has served its purpose (what aired is in air/ and the log).
+    await db.airing.updateMany({ where: { renderAssetId: { not: null }, status: { notIn: [...OPEN, "airing"] }, scheduledStart: { lt: new Date(now.getTime() - 86_400_000) } }, data: { renderAssetId: null } });
+    const unused = await db.audioAsset.findMany({ where: { kind: "render", renders: { none: {} }, createdAt: { lt: new Date(now.getTime() - 3600_000) } } });
+    for (const a of unused) {
+      fs.rmSync(storage.abs(a.path), { force: true });
+      await db.audioAsset.delete({ where: { id: a.id } });
+    }
+    await db.session.deleteMany({ where: { expiresAt: { lt: now } } });
+    // An item still "playing" after its airing ended was cut off by a crash or a lost write.
+    const finished = await db.asRun.findMany({ where: { status: "playing", airing: { status: { not: "airing" } } }, select: { id: true } });
+    if (finished.length) await db.asRun.updateMany({ where: { id: { in: finished.map((r) => r.id) } }, data: { status: "interrupted", note: "closed by recovery" } });
+    return { rendersDeleted: unused.length };
+  }
+
   return {
+    housekeeping: () => serial(housekeepingNow),
     planHorizon: () => serial(planHorizonNow),
     replan: () => serial(planHorizonNow),
     reconcile: () => serial(reconcileNow),
@@ -274,10 +310,12 @@ export function createPlanner(deps: {
         const maxDurationMs = 4 * 3600_000;
         const { lines } = buildRundown({ id: p.id, introItemId: p.introItemId, outroItemId: p.outroItemId, gapMs: p.gapMs, entries: p.entries }, items, localDate, maxDurationMs);
         if (!lines.some((l) => !l.bumped)) throw new AppError(422, "NOTHING_TO_AIR", "Chương trình chưa có tin bài sẵn sàng để phát.", "The program has no ready items to air.");
+        // Fail before writing anything, so a 503 never leaves an airing behind to air twice.
+        await queues.ready();
         const out: Airing[] = [];
         for (const zoneId of o.zoneIds) {
           const a = await db.airing.create({ data: { zoneId, programId: p.id, source: "manual", localDate, scheduledStart: start, maxDurationMs, lines: { create: lines.map(lineFields) } } });
-          await queues.add({ name: "playout", data: { airingId: a.id } });
+          await queues.add({ name: "playout", data: { airingId: a.id } }).catch((e: Error) => logger.warn(`air-now ${a.id} left to reconciliation: ${e.message}`));
           out.push(a);
         }
         events.publish("plan.updated", { manual: out.map((a) => a.id) });
@@ -287,9 +325,12 @@ export function createPlanner(deps: {
       serial(async () => {
         const a = await db.airing.findUnique({ where: { id: airingId } });
         if (!a) throw notFound("airing");
-        if (!OPEN.includes(a.status)) throw new AppError(409, "AIRING_NOT_OPEN", "Chỉ hủy được buổi phát chưa bắt đầu.", "Only airings that have not started can be cancelled.");
+        const notOpen = () => new AppError(409, "AIRING_NOT_OPEN", "Chỉ hủy được buổi phát chưa bắt đầu.", "Only airings that have not started can be cancelled.");
+        if (!OPEN.includes(a.status)) throw notOpen();
+        const n = await db.airing.updateMany({ where: { id: a.id, status: { in: OPEN } }, data: { status: "cancelled", statusReason: "Hủy bởi người vận hành / Cancelled by an operator" } });
+        if (n.count === 0) throw notOpen();
         await queues.remove("playout", `playout-${a.id}`).catch(() => {});
-        return db.airing.update({ where: { id: a.id }, data: { status: "cancelled", statusReason: "Hủy bởi người vận hành / Cancelled by an operator" } });
+        return db.airing.findUniqueOrThrow({ where: { id: a.id } });
       }),
   };
 }

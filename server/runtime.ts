@@ -15,6 +15,7 @@ import { createApp } from "./app.ts";
 import { ensureAdmin, ensureBaseData } from "./bootstrap.ts";
 import { registerResourceRoutes } from "./routes/index.ts";
 import { startScheduler, type Scheduler } from "./scheduler.ts";
+import { createPlanner } from "./planner.ts";
 import { startWorkers, type Workers } from "../worker/index.ts";
 import { createHandlers } from "../worker/handlers.ts";
 import { createPlayoutChannels } from "../worker/channels.ts";
@@ -69,22 +70,23 @@ export async function startRuntime(opts: {
   let workers: Workers | undefined;
   let workerConn: ReturnType<typeof workerConnection> | undefined;
   const channels = createPlayoutChannels({ db, config, events, logger: logger.child("playout"), workerId, clock, subscriber: roles.includes("worker") ? workerConnection(config.REDIS_URL) : undefined, publisher: producer, channel: `${config.QUEUE_PREFIX}-control` });
+  const planner = createPlanner({ db, queues, config, clock, logger: logger.child("planner"), events, isAiringAlive: (id) => channels.alive(id) });
   if (roles.includes("worker")) {
     workerConn = workerConnection(config.REDIS_URL);
     workerConn.on("error", (e) => logger.debug(`redis worker: ${e.message}`));
-    const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels });
+    const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels, workerId, planner });
     workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId });
   }
 
   let scheduler: Scheduler | undefined;
   if (roles.includes("scheduler")) {
-    scheduler = await startScheduler({ db, config, queues, events, logger: logger.child("scheduler"), clock, channels });
+    scheduler = await startScheduler({ db, config, queues, events, logger: logger.child("scheduler"), clock, channels, planner });
   }
 
   let server: Server | undefined;
   let port: number | undefined;
   if (roles.includes("api")) {
-    const app = createApp({ db, queues, redis: producer, clock, config, logger: logger.child("http"), events, extraRoutes: (api, deps) => registerResourceRoutes(api, { ...deps, channels }) });
+    const app = createApp({ db, queues, redis: producer, clock, config, logger: logger.child("http"), events, extraRoutes: (api, deps) => registerResourceRoutes(api, { ...deps, channels, planner }) });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
         port = info.port;

@@ -20,9 +20,9 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-export async function startScheduler(deps: { db: Db; config: Config; queues: Queues; events: EventHub; logger: Logger; clock: Clock; channels?: PlayoutChannels; cron?: boolean }): Promise<Scheduler> {
+export async function startScheduler(deps: { db: Db; config: Config; queues: Queues; events: EventHub; logger: Logger; clock: Clock; channels?: PlayoutChannels; planner?: Planner; cron?: boolean }): Promise<Scheduler> {
   const { db, config, logger, clock } = deps;
-  const planner = createPlanner({ ...deps, isAiringAlive: deps.channels ? (id) => deps.channels!.alive(id) : undefined });
+  const planner = deps.planner ?? createPlanner({ ...deps, isAiringAlive: deps.channels ? (id) => deps.channels!.alive(id) : undefined });
   const emergencies = createEmergencies({ ...deps, planner });
   const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
 
@@ -30,15 +30,23 @@ export async function startScheduler(deps: { db: Db; config: Config; queues: Que
   const tick = async () => {
     if (running) return running;
     running = (async () => {
-      try {
-        const plan = await planner.planHorizon();
-        await emergencies.extendRepeats();
-        const rec = await planner.reconcile();
-        if (plan.changed || plan.cancelled || rec.playoutJobsCreated || rec.missed || rec.orphansClosed) {
-          logger.info(`plan: ${plan.planned} sessions (${plan.changed} changed, ${plan.cancelled} cancelled); reconcile: ${JSON.stringify(rec)}`);
+      // Each step stands alone: a failed planning pass must not stop recovery or repeats.
+      const step = async <T>(name: string, fn: () => Promise<T>): Promise<T | null> => {
+        try {
+          return await fn();
+        } catch (err) {
+          logger.error(`${name} failed`, err);
+          return null;
         }
-      } catch (err) {
-        logger.error("planning tick failed", err);
+      };
+      try {
+        const plan = await step("planning", () => planner.planHorizon());
+        await step("emergency repeats", () => emergencies.extendRepeats());
+        const rec = await step("reconciliation", () => planner.reconcile());
+        await step("housekeeping", () => planner.housekeeping());
+        if (plan && rec && (plan.changed || plan.cancelled || rec.playoutJobsCreated || rec.missed || rec.orphansClosed)) {
+          logger.info(`plan: ${plan.planned} sessions (${plan.changed} changed, ${plan.cancelled} superseded); reconcile: ${JSON.stringify(rec)}`);
+        }
       } finally {
         running = null;
       }

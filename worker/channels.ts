@@ -15,8 +15,9 @@ export interface Playing {
 }
 
 export interface PlayoutChannels {
-  /** Waits until the zone is free, then holds it until release() is called. */
-  acquire(zoneId: number, signal?: AbortSignal): Promise<() => void>;
+  /** Waits until the zone is free, then holds it until release() is called. Urgent
+   *  (emergency) requests go ahead of everything else that is waiting. */
+  acquire(zoneId: number, signal?: AbortSignal, opts?: { urgent?: boolean }): Promise<() => void>;
   setPlaying(zoneId: number, p: Playing | null): void;
   playing(zoneId: number): Playing | null;
   /** Interrupts the zone's current airing in whichever process runs it. */
@@ -42,8 +43,20 @@ export function createPlayoutChannels(opts: {
   publisher?: Redis;
   channel: string;
 }): PlayoutChannels {
-  const tails = new Map<number, Promise<void>>();
+  type Waiter = { grant: () => void; urgent: boolean };
+  const held = new Set<number>();
+  const waiting = new Map<number, Waiter[]>();
   const current = new Map<number, Playing>();
+  const grantNext = (zoneId: number) => {
+    const q = waiting.get(zoneId);
+    const next = q?.shift();
+    if (!next) {
+      held.delete(zoneId);
+      waiting.delete(zoneId);
+      return;
+    }
+    next.grant();
+  };
   const { logger } = opts;
 
   const interruptLocal = (zoneId: number, reason: string, exceptSource?: string) => {
@@ -69,21 +82,39 @@ export function createPlayoutChannels(opts: {
   }
 
   return {
-    async acquire(zoneId, signal) {
-      const prev = tails.get(zoneId) ?? Promise.resolve();
-      let release!: () => void;
-      const mine = new Promise<void>((r) => (release = r));
-      tails.set(zoneId, prev.then(() => mine));
-      if (signal) {
-        await Promise.race([prev, new Promise<void>((_, rej) => signal.addEventListener("abort", () => rej(signal.reason), { once: true }))]).catch((e) => {
-          release();
-          throw e;
-        });
-      } else await prev;
-      return () => {
+    async acquire(zoneId, signal, o = {}) {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
         current.delete(zoneId);
-        release();
+        grantNext(zoneId);
       };
+      if (!held.has(zoneId)) {
+        held.add(zoneId);
+        return release;
+      }
+      await new Promise<void>((resolve, reject) => {
+        const w: Waiter = { grant: resolve, urgent: !!o.urgent };
+        const q = waiting.get(zoneId) ?? [];
+        // Urgent waiters queue behind earlier urgent ones but ahead of every normal one.
+        const at = w.urgent ? q.findIndex((x) => !x.urgent) : -1;
+        if (at >= 0) q.splice(at, 0, w);
+        else q.push(w);
+        waiting.set(zoneId, q);
+        signal?.addEventListener(
+          "abort",
+          () => {
+            const i = q.indexOf(w);
+            if (i >= 0) {
+              q.splice(i, 1);
+              reject(signal.reason);
+            }
+          },
+          { once: true },
+        );
+      });
+      return release;
     },
     setPlaying(zoneId, p) {
       if (p) current.set(zoneId, p);

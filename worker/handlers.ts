@@ -6,7 +6,7 @@ import type { EventHub } from "../server/events.ts";
 import type { Logger } from "../server/logger.ts";
 import type { Queues } from "../server/queues.ts";
 import { createStorage } from "../server/storage.ts";
-import { createPlanner } from "../server/planner.ts";
+import { createPlanner, type Planner, type ReplanScope } from "../server/planner.ts";
 import { generateMonthlyReport } from "../server/reports/monthly.ts";
 import { createTtsRegistry } from "../audio/tts.ts";
 import { createEspeakNgProvider } from "../audio/tts-espeak.ts";
@@ -25,22 +25,31 @@ export interface HandlerDeps {
   clock: Clock;
   channels: PlayoutChannels;
   workerId?: string;
+  planner?: Planner;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const storage = createStorage(deps.config.dataDir);
-  const planner = createPlanner({ db: deps.db, queues: deps.queues, config: deps.config, clock: deps.clock, logger: deps.logger.child("planner"), events: deps.events });
+  const planner = deps.planner ?? createPlanner({ db: deps.db, queues: deps.queues, config: deps.config, clock: deps.clock, logger: deps.logger.child("planner"), events: deps.events });
+  // A re-plan failure must not fail the job that triggered it: the next tick re-plans anyway.
+  const replan = async (scope: ReplanScope) => {
+    try {
+      await planner.replan(scope);
+    } catch (err) {
+      deps.logger.warn(`re-plan failed: ${(err as Error).message}`);
+    }
+  };
   const tts = createTtsRegistry([createEspeakNgProvider()]);
   const base = { db: deps.db, storage, config: deps.config, events: deps.events, logger: deps.logger };
   return {
-    ingest: createIngestHandler({ ...base, tts, onReady: async (itemId) => void (await planner.replan({ itemId })) }),
+    ingest: createIngestHandler({ ...base, tts, onReady: (itemId) => replan({ itemId }) }),
     render: createRenderHandler(base),
     playout: createPlayoutHandler({
       ...base,
       clock: deps.clock,
       channels: deps.channels,
       workerId: deps.workerId ?? "worker",
-      onAiringEnded: async (a) => void (await planner.replan({ zoneId: a.zoneId, localDate: a.localDate })),
+      onAiringEnded: (a) => replan({ zoneId: a.zoneId, localDate: a.localDate }),
     }),
     report: async (data) => {
       const r = await generateMonthlyReport({ db: deps.db, dataDir: deps.config.dataDir, clock: deps.clock, month: data.month });

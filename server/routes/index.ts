@@ -22,9 +22,10 @@ export interface ResourceDeps extends AppDeps {
   replan?: (scope: ReplanScope) => Promise<void>;
 }
 
-export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { channels?: PlayoutChannels }) {
+export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { channels?: PlayoutChannels; planner?: Planner }) {
   const storage = createStorage(base.config.dataDir);
-  const planner = createPlanner({ db: base.db, queues: base.queues, config: base.config, clock: base.clock, logger: base.logger.child("planner"), events: base.events });
+  // One planner per process (its passes are serialised); tests may build the app alone.
+  const planner = base.planner ?? createPlanner({ db: base.db, queues: base.queues, config: base.config, clock: base.clock, logger: base.logger.child("planner"), events: base.events });
   const deps: ResourceDeps = {
     ...base,
     storage,

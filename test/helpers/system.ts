@@ -16,9 +16,9 @@ export async function startSystem(env: TestEnv, opts: { only?: JobName[] } = {})
   const sub = workerConnection(env.config.REDIS_URL);
   const workerId = `${os.hostname()}-${process.pid}-test`;
   const channels = createPlayoutChannels({ db: env.db, config: env.config, events: env.events, logger, workerId, clock: env.clock, subscriber: sub, publisher: env.redis, channel: `${env.config.QUEUE_PREFIX}-control` });
-  const handlers = createHandlers({ db: env.db, config: env.config, queues: env.queues, events: env.events, logger, clock: env.clock, channels, workerId });
+  const planner = createPlanner({ db: env.db, queues: env.queues, config: env.config, clock: env.clock, logger, events: env.events, isAiringAlive: (id) => channels.alive(id) });
+  const handlers = createHandlers({ db: env.db, config: env.config, queues: env.queues, events: env.events, logger, clock: env.clock, channels, workerId, planner });
   const workers = startWorkers({ connection: conn, prefix: env.config.QUEUE_PREFIX, handlers, logger, workerId, only: opts.only });
-  const planner = createPlanner({ db: env.db, queues: env.queues, config: env.config, clock: env.clock, logger, events: env.events });
   return {
     channels,
     planner,

@@ -101,13 +101,13 @@ describe("planner", () => {
     }
   });
 
-  it("cancels planned airings when their schedule is disabled", async () => {
+  it("supersedes planned airings when their schedule is disabled", async () => {
     const s = (await env.db.schedule.findFirstOrThrow({ where: { name: "Chiều" } })).id;
     const r = await op.req("DELETE", `/api/schedules/${s}`);
     expect(r.status).toBe(200);
     const statuses = await env.db.airing.findMany({ where: { scheduleId: s }, select: { status: true } });
     expect(statuses.length).toBeGreaterThan(0);
-    expect(new Set(statuses.map((x) => x.status))).toEqual(new Set(["cancelled"]));
+    expect(new Set(statuses.map((x) => x.status))).toEqual(new Set(["superseded"]));
   });
 
   it("plans DST-safe instants in a zone with daylight saving time", async () => {

@@ -3,7 +3,7 @@ export type Role = "admin" | "editor" | "operator" | "viewer";
 export type Priority = "normal" | "priority" | "emergency";
 export type ItemStatus = "queued" | "processing" | "ready" | "failed";
 export type ItemKind = "audio" | "tts" | "relay";
-export type AiringStatus = "planned" | "ready" | "airing" | "aired" | "interrupted" | "failed" | "missed" | "cancelled";
+export type AiringStatus = "planned" | "ready" | "airing" | "aired" | "interrupted" | "failed" | "missed" | "cancelled" | "superseded";
 
 export interface User {
   id: number;

@@ -82,6 +82,7 @@ export const en: Record<MessageKey, string> = {
   "status.failed": "Failed",
   "status.missed": "Missed",
   "status.cancelled": "Cancelled",
+  "status.superseded": "Replaced by a schedule change",
   "status.queued": "Queued",
   "status.processing": "Processing",
   "status.completed": "Completed",

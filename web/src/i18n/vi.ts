@@ -81,6 +81,7 @@ export const vi = {
   "status.failed": "Lỗi",
   "status.missed": "Bị lỡ",
   "status.cancelled": "Đã hủy",
+  "status.superseded": "Đã thay bằng lịch mới",
   "status.queued": "Chờ xử lý",
   "status.processing": "Đang xử lý",
   "status.completed": "Hoàn thành",
