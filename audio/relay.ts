@@ -37,6 +37,8 @@ export function relayArgs(url: string, durationMs: number): string[] {
     "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
     // Give up on a stalled connection (microseconds) instead of hanging silently.
     "-rw_timeout", "5000000",
+    // Only network protocols: a playlist or redirect must not reach file: or other schemes.
+    "-protocol_whitelist", "http,https,tcp,tls,crypto",
     "-i", relayInputUrl(url),
     "-t", ((durationMs + 1000) / 1000).toFixed(3),
     "-map", "0:a:0", "-vn",

@@ -85,6 +85,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (err instanceof AppError) {
       return c.json({ error: { code: err.code, message: `${err.messageVi} / ${err.messageEn}`, messageVi: err.messageVi, messageEn: err.messageEn, details: err.details } }, err.status);
     }
+    if ((err as { code?: string }).code === "P2002") {
+      // A unique constraint caught a concurrent or repeated create.
+      const vi = "Dữ liệu đã tồn tại (trùng lặp).";
+      const en = "That already exists (duplicate).";
+      return c.json({ error: { code: "DUPLICATE", message: `${vi} / ${en}`, messageVi: vi, messageEn: en } }, 409);
+    }
     if (err instanceof HTTPException) {
       const status = err.status;
       const malformed = status === 400;

@@ -21,6 +21,7 @@ export interface Emergencies {
 }
 
 const LEAD_MS = 1500;
+const REPEAT_WINDOW_HOURS = 6;
 
 export function createEmergencies(deps: { db: Db; queues: Queues; config: Config; clock: Clock; logger: Logger; events: EventHub; planner: Planner; channels?: PlayoutChannels }): Emergencies {
   const { db, queues, clock, events, config } = deps;
@@ -45,6 +46,8 @@ export function createEmergencies(deps: { db: Db; queues: Queues; config: Config
       if (zones.length !== new Set(o.zoneIds).size) throw new AppError(422, "UNKNOWN_ZONES", "Có cụm loa không tồn tại hoặc đang tắt.", "Some zones do not exist or are disabled.");
       if (o.until && o.until.getTime() <= clock.now().getTime()) throw new AppError(422, "BAD_UNTIL", "Thời điểm kết thúc phải ở tương lai.", "The end time must be in the future.");
       const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
+      // Fail before writing anything: a 503 must not leave an emergency behind to air twice.
+      await queues.ready();
       const startAt = new Date(clock.now().getTime() + LEAD_MS);
       const emergency = await db.emergency.create({
         data: { itemId: item.id, zoneIds: JSON.stringify(zones.map((z) => z.id)), repeatEveryMin: o.repeatEveryMin ?? null, until: o.until ?? null, startedAt: startAt, createdById: o.userId },
@@ -52,11 +55,11 @@ export function createEmergencies(deps: { db: Db; queues: Queues; config: Config
       const airings: Airing[] = [];
       for (const z of zones) {
         const a = await createAiring(emergency, item, z.id, startAt, tz);
-        await queues.add({ name: "playout", data: { airingId: a.id } });
+        await queues.add({ name: "playout", data: { airingId: a.id } }).catch((e: Error) => deps.logger.warn(`emergency airing ${a.id} left to reconciliation: ${e.message}`));
         airings.push(a);
       }
       events.publish("emergency.started", { emergencyId: emergency.id, zoneIds: zones.map((z) => z.id), itemId: item.id });
-      if (emergency.repeatEveryMin) await this.extendRepeats();
+      if (emergency.repeatEveryMin) await this.extendRepeats().catch((e: Error) => deps.logger.warn(`emergency repeats deferred to the next tick: ${e.message}`));
       return { emergency, airings };
     },
 
@@ -78,7 +81,8 @@ export function createEmergencies(deps: { db: Db; queues: Queues; config: Config
     async extendRepeats() {
       const active = await db.emergency.findMany({ where: { status: "active", repeatEveryMin: { not: null } }, include: { item: true } });
       const now = clock.now().getTime();
-      const horizonEnd = now + Math.min(config.PLAN_HORIZON_HOURS, 24) * 3600_000;
+      // Repeats are laid down a few hours ahead; each scheduler tick extends them.
+      const horizonEnd = now + Math.min(config.PLAN_HORIZON_HOURS, REPEAT_WINDOW_HOURS) * 3600_000;
       const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
       let created = 0;
       for (const e of active) {
@@ -91,10 +95,18 @@ export function createEmergencies(deps: { db: Db; queues: Queues; config: Config
         const zoneIds = JSON.parse(e.zoneIds) as number[];
         for (let t = e.startedAt.getTime() + every; t <= end; t += every) {
           if (t < now) continue;
+          // Cancelled meanwhile: stop at once rather than finish the window.
+          if ((await db.emergency.findUnique({ where: { id: e.id }, select: { status: true } }))?.status !== "active") break;
           for (const zoneId of zoneIds) {
             const exists = await db.airing.findFirst({ where: { emergencyId: e.id, zoneId, scheduledStart: new Date(t) } });
             if (exists) continue;
-            const a = await createAiring(e, e.item, zoneId, new Date(t), tz);
+            let a: Airing;
+            try {
+              a = await createAiring(e, e.item, zoneId, new Date(t), tz);
+            } catch (err) {
+              if ((err as { code?: string }).code === "P2002") continue; // created concurrently
+              throw err;
+            }
             await deps.planner.enqueue(a);
             created++;
           }

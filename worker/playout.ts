@@ -10,6 +10,7 @@ import type { EventHub } from "../server/events.ts";
 import type { Logger } from "../server/logger.ts";
 import type { Storage } from "../server/storage.ts";
 import { airDir } from "../server/zones.ts";
+import { assertPublicHost } from "../server/relay-url.ts";
 import { localDateOf, localTimeOf } from "../server/domain/time.ts";
 import { preparePlayout, type PlayoutSegment, type SegmentRecord } from "../audio/player.ts";
 import { createSink } from "../audio/sinks/index.ts";
@@ -27,7 +28,7 @@ export interface PlayoutDeps extends RenderDeps {
   onAiringEnded?: (a: { airingId: number; zoneId: number; localDate: string }) => Promise<void>;
 }
 
-type Tag = { lineId: number; itemId: number; campaignId: number | null; reason: string; categoryId: number | null; priority: string; kind: string };
+type Tag = { lineId: number; itemId: number; campaignId: number | null; reason: string; categoryId: number | null; priority: string; kind: string; skip?: string };
 
 export function createPlayoutHandler(deps: PlayoutDeps) {
   const { db, config, clock, events, logger, channels } = deps;
@@ -90,7 +91,14 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         const tag: Tag = { lineId: l.id, itemId: l.item.id, campaignId: l.campaignId, reason: l.reason, categoryId: info?.categoryId ?? null, priority: info?.priority ?? "normal", kind: l.item.kind };
         const endMs = placed[i + 1]?.offsetMs;
         if (l.item.kind === "relay" && l.item.relayUrl) {
-          segments.push({ kind: "relay", url: l.item.relayUrl, durationMs: l.durationMs, fallbackPath: (await ensureSilence(l.durationMs, { cacheDir: silenceDir })).path, tag });
+          const placeholder = (await ensureSilence(l.durationMs, { cacheDir: silenceDir })).path;
+          // The host is checked again now: DNS may point somewhere else than when it was saved.
+          const refused = await assertPublicHost(new URL(l.item.relayUrl), config.RELAY_ALLOW_PRIVATE).then(
+            () => null,
+            (e: Error) => e.message,
+          );
+          if (refused) segments.push({ kind: "file", path: placeholder, tag: { ...tag, skip: refused } });
+          else segments.push({ kind: "relay", url: l.item.relayUrl, durationMs: l.durationMs, fallbackPath: placeholder, tag });
           if (endMs !== undefined && endMs > l.offsetMs + l.durationMs) segments.push({ kind: "file", path: renderPath, startMs: l.offsetMs + l.durationMs, endMs, tag: { ...tag, lineId: -1 } });
         } else {
           segments.push({ kind: "file", path: renderPath, startMs: l.offsetMs, endMs, tag });
@@ -144,9 +152,11 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         },
       });
       const endSegment = async (r: SegmentRecord<Tag>) => {
-        const status = r.status === "completed" || r.status === "interrupted" || r.status === "failed" || r.status === "skipped" ? r.status : "failed";
+        const played = r.status === "completed" || r.status === "interrupted" || r.status === "failed" || r.status === "skipped" ? r.status : "failed";
+        // A refused relay aired its silent placeholder: that is a skip, not a play.
+        const status = r.tag.skip && played === "completed" ? "skipped" : played;
         const existing = rows.get(r.index);
-        const data = { status, actualEnd: r.actualEndMs ? new Date(r.actualEndMs) : null, durationMs: Math.round(r.playedMs), note: r.reason ?? (r.source === "fallback" ? "relay fallback" : "") };
+        const data = { status, actualEnd: r.actualEndMs ? new Date(r.actualEndMs) : null, durationMs: Math.round(r.playedMs), note: r.tag.skip ?? r.reason ?? (r.source === "fallback" ? "relay fallback" : "") };
         if (existing) {
           await db.asRun.update({ where: { id: await existing }, data });
           return;

@@ -7,11 +7,13 @@ export class FailureLimiter {
     readonly now: () => number = Date.now,
   ) {}
 
-  blocked(key: string): boolean {
-    return this.#recent(key).length >= this.maxFailures;
+  blocked(key: string, max = this.maxFailures): boolean {
+    return this.#recent(key).length >= max;
   }
 
   fail(key: string): void {
+    // Bounded memory: forget keys whose window has passed once the map grows large.
+    if (this.#hits.size > 10_000) for (const k of [...this.#hits.keys()]) this.#recent(k);
     const list = this.#recent(key);
     list.push(this.now());
     this.#hits.set(key, list);

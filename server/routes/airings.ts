@@ -15,7 +15,7 @@ const listQuery = z.object({
   status: z.string().max(20).optional(),
 });
 
-const airNowBody = z.object({ programId: z.number().int().positive(), zoneIds: z.array(z.number().int().positive()).min(1).max(100) });
+const airNowBody = z.object({ programId: z.number().int().positive(), zoneIds: z.array(z.number().int().positive()).min(1).max(100).transform((ids) => [...new Set(ids)]) });
 
 export function airingsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   const { db, planner } = deps;
@@ -35,7 +35,8 @@ export function airingsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     const airing = await db.airing.findUnique({
       where: { id: c.req.valid("param").id },
       include: {
-        zone: true,
+        // Never the output configuration: it holds stream passwords.
+        zone: { select: { id: true, code: true, name: true, village: true, outputKind: true } },
         program: { select: { name: true } },
         schedule: { select: { name: true } },
         lines: { orderBy: { position: "asc" }, include: { item: { select: { title: true, kind: true, priority: true } } } },

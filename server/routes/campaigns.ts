@@ -19,8 +19,8 @@ const body = z.object({
   minGapMin: z.number().int().min(0).max(24 * 60).default(0),
   maxPerSession: z.number().int().min(1).max(10).default(1),
   windows: z.array(z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "window must be HH:MM-HH:MM")).max(12).default([]),
-  itemIds: z.array(z.number().int().positive()).min(1).max(50),
-  zoneIds: z.array(z.number().int().positive()).max(200).nullable().default(null),
+  itemIds: z.array(z.number().int().positive()).min(1).max(50).transform((ids) => [...new Set(ids)]),
+  zoneIds: z.array(z.number().int().positive()).max(200).transform((ids) => [...new Set(ids)]).nullable().default(null),
   enabled: z.boolean().default(true),
 });
 

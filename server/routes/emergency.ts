@@ -10,7 +10,7 @@ import type { ResourceDeps } from "./index.ts";
 
 const startBody = z.object({
   itemId: z.number().int().positive(),
-  zoneIds: z.array(z.number().int().positive()).min(1).max(200),
+  zoneIds: z.array(z.number().int().positive()).min(1).max(200).transform((ids) => [...new Set(ids)]),
   repeatEveryMin: z.number().int().min(5).max(24 * 60).nullable().optional(),
   until: z.iso.datetime({ offset: true }).nullable().optional(),
 });

@@ -22,7 +22,7 @@ const body = z
     validFrom: localDate.nullable().optional(),
     validTo: localDate.nullable().optional(),
     maxDurationSec: z.number().int().min(60).max(86_400).default(3600),
-    zoneIds: z.array(z.number().int().positive()).min(1).max(200),
+    zoneIds: z.array(z.number().int().positive()).min(1).max(200).transform((ids) => [...new Set(ids)]),
     enabled: z.boolean().default(true),
   })
   .refine((b) => b.kind !== "once" || !!b.date, { message: "a one-off session needs a date", path: ["date"] })

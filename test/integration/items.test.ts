@@ -148,6 +148,8 @@ describe("relay items", () => {
     ["a file:// URL", "file:///etc/passwd", "http, https"],
     ["a private-address URL", "http://192.168.1.20:8000/live", "private"],
     ["a loopback URL", "http://127.0.0.1:8000/live", "private"],
+    ["an IPv4-mapped IPv6 loopback URL", "http://[::ffff:127.0.0.1]:6379/", "private"],
+    ["a NAT64 address of a private host", "http://[64:ff9b::a00:1]/live", "private"],
     ["an unresolvable host", "http://khong-ton-tai.invalid/live", "resolve"],
     ["not a URL", "vov1 radio", "valid URL"],
   ] as const) {

@@ -125,3 +125,35 @@ describe("planner", () => {
     await env.db.commune.update({ where: { id: 1 }, data: { timeZone: "Asia/Ho_Chi_Minh" } });
   });
 });
+
+describe("operator actions the planner must respect", () => {
+  it("keeps an operator-cancelled airing cancelled across re-planning", async () => {
+    await env.db.commune.update({ where: { id: 1 }, data: { timeZone: "Asia/Ho_Chi_Minh" } });
+    clock.set("2026-12-07T00:00:00.000Z");
+    op = await signedIn(env, "admin");
+    const s = await op.req("POST", "/api/schedules", { name: "Tối", programId: p2, kind: "recurring", daysOfWeek: [1, 2, 3, 4, 5, 6, 7], startTime: "20:00", maxDurationSec: 600, zoneIds: [zoneA, zoneA] });
+    expect(s.status).toBe(201);
+    expect(s.json.schedule.zoneIds).toEqual([zoneA]);
+    const first = await env.db.airing.findFirstOrThrow({ where: { scheduleId: s.json.schedule.id }, orderBy: { scheduledStart: "asc" } });
+    const c = await op.req("POST", `/api/airings/${first.id}/cancel`);
+    expect(c.status).toBe(200);
+    expect(c.json.airing.status).toBe("cancelled");
+    await planner.planHorizon();
+    await planner.planHorizon();
+    expect((await env.db.airing.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("cancelled");
+    expect((await op.req("POST", `/api/airings/${first.id}/cancel`)).status).toBe(409);
+  });
+
+  it("never lets a viewer read a zone's stream password", async () => {
+    const admin = await signedIn(env, "admin");
+    const z = await admin.req("POST", "/api/zones", { code: "ice", name: "IP", outputKind: "icecast", outputConfig: { host: "127.0.0.1", port: 8000, mount: "/x.mp3", password: "S3cretPass" } });
+    expect(z.status).toBe(201);
+    expect(JSON.stringify(z.json)).not.toContain("S3cretPass");
+    const viewer = await signedIn(env, "viewer");
+    expect(JSON.stringify((await viewer.req("GET", "/api/zones")).json)).not.toContain("S3cretPass");
+    const a = await env.db.airing.create({ data: { zoneId: z.json.zone.id, source: "manual", localDate: "2026-12-07", scheduledStart: new Date("2026-12-08T00:00:00Z"), maxDurationMs: 1000 } });
+    expect(JSON.stringify((await viewer.req("GET", `/api/airings/${a.id}`)).json)).not.toContain("S3cretPass");
+    const audit = await env.db.auditLog.findMany({ where: { entity: "zone" } });
+    expect(JSON.stringify(audit)).not.toContain("S3cretPass");
+  });
+});
