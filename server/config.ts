@@ -9,7 +9,7 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const timeZone = z.string().refine((tz) => {
+export const timeZoneSchema = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
     return true;
@@ -26,7 +26,7 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379"),
   REDIS_AUTOSTART: bool.default(true),
   QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, _ and - only").default("loa-xa"),
-  TZ: timeZone.default("Asia/Ho_Chi_Minh"),
+  TZ: timeZoneSchema.default("Asia/Ho_Chi_Minh"),
   DEMO: bool.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   UPLOAD_MAX_MB: int(1, 4096).default(200),

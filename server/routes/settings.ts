@@ -6,22 +6,15 @@ import { AppError, conflict, notFound } from "../errors.ts";
 import { zv } from "../http/validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { validateZoneOutput } from "../zones.ts";
+import { timeZoneSchema } from "../config.ts";
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
-const timeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, "unknown time zone");
 
 const communeBody = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   unitName: z.string().trim().max(200).optional(),
   place: z.string().trim().max(120).optional(),
-  timeZone: timeZone.optional(),
+  timeZone: timeZoneSchema.optional(),
 });
 
 const zoneBody = z.object({

@@ -3,11 +3,11 @@
 // shared Redis, all removed again by stop().
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { freePort } from "../helpers/icecast.ts";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -21,17 +21,6 @@ export interface E2eServer {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHttp(url: string, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -55,7 +44,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<E2e
   const redisUrl = env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const chunks: string[] = [];
   const log = () => chunks.join("");
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "server/main.ts"], {
+  // `node --import tsx` keeps the server in one process, so stop() signals the server itself.
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

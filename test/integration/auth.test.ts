@@ -102,3 +102,18 @@ describe("accounts and roles", () => {
     expect(wrong.json.error.details.fields.map((f: { field: string }) => f.field)).toContain("code");
   });
 });
+
+describe("queue dashboard", () => {
+  it("is served at /admin/queues to admins only", async () => {
+    expect((await new Client(env.app).req("GET", "/admin/queues")).status).toBe(401);
+    const viewer = await signedIn(env, "viewer");
+    expect((await viewer.req("GET", "/admin/queues")).status).toBe(403);
+    const admin = await signedIn(env, "admin");
+    const r = await admin.req("GET", "/admin/queues");
+    expect(r.status).toBe(200);
+    expect(await r.res.text()).toContain("<title>");
+    const api = await admin.req("GET", "/admin/queues/api/queues");
+    expect(api.status).toBe(200);
+    expect(api.json.queues.map((q: { name: string }) => q.name).sort()).toEqual(["ingest", "playout", "render", "report"]);
+  });
+});

@@ -2,7 +2,6 @@
 // never air a session twice and never lose the as-run record. Uses a private
 // redis-server so FLUSHALL cannot disturb other test files.
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OffsetClock } from "../../server/clock.ts";
@@ -11,14 +10,8 @@ import { silentLogger } from "../../server/logger.ts";
 import { createTestEnv, type TestEnv } from "../helpers/env.ts";
 import { startSystem, waitFor } from "../helpers/system.ts";
 import { toneItem } from "../helpers/media.ts";
+import { freePort } from "../helpers/icecast.ts";
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 
 let redis: RedisHandle;
 let env: TestEnv;

@@ -41,3 +41,37 @@ describe("health with Redis down", () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
+
+describe("live status", () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv();
+  });
+  afterAll(async () => env.cleanup());
+
+  it("streams a status snapshot and live events over SSE", async () => {
+    await env.db.zone.create({ data: { code: "z1", name: "Thôn Một", outputKind: "file" } });
+    const viewer = await signedIn(env, "viewer");
+    // Read the stream by hand: the test client would wait for the (endless) body.
+    const res = await env.app.request("/api/status/stream", { headers: { cookie: [...viewer.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let text = "";
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        text += dec.decode(value);
+      }
+    };
+    await readUntil("event: status");
+    await readUntil("\n\n");
+    expect(text).toContain("Thôn Một");
+    env.events.publish("airing.now", { airingId: 7, zoneId: 1, itemId: 3 });
+    await readUntil("event: airing.now");
+    await readUntil('"airingId":7');
+    await reader.cancel();
+  });
+});
