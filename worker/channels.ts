@@ -1,12 +1,14 @@
 // One output channel per zone: airings on a zone run one at a time (zones run in
-// parallel), and an emergency can interrupt whatever a zone is airing. Interrupts travel
-// over Redis pub/sub so they reach the worker process that owns the zone's playout.
+// parallel), and an emergency can interrupt whatever a zone is airing. Within a process a
+// waiter queue serialises a zone; across machines a Redis lock does (worker/zone-lock.ts).
+// Interrupts travel over Redis pub/sub so they reach the process that owns the playout.
 import type { Redis } from "ioredis";
 import type { Clock } from "../server/clock.ts";
 import type { Config } from "../server/config.ts";
 import type { Db } from "../server/db/client.ts";
 import type { EventHub } from "../server/events.ts";
 import type { Logger } from "../server/logger.ts";
+import { createRedisZoneLock } from "./zone-lock.ts";
 
 export interface Playing {
   airingId: number;
@@ -58,6 +60,35 @@ export function createPlayoutChannels(opts: {
     next.grant();
   };
   const { logger } = opts;
+  const zoneLock = opts.publisher ? createRedisZoneLock(opts.publisher, opts.channel, opts.workerId, logger) : null;
+
+  // Same-process waiters: urgent (emergency) ones queue ahead of normal ones.
+  const acquireLocal = async (zoneId: number, signal: AbortSignal | undefined, urgent: boolean): Promise<void> => {
+    if (!held.has(zoneId)) {
+      held.add(zoneId);
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const w: Waiter = { grant: resolve, urgent };
+      const q = waiting.get(zoneId) ?? [];
+      // Urgent waiters queue behind earlier urgent ones but ahead of every normal one.
+      const at = urgent ? q.findIndex((x) => !x.urgent) : -1;
+      if (at >= 0) q.splice(at, 0, w);
+      else q.push(w);
+      waiting.set(zoneId, q);
+      signal?.addEventListener(
+        "abort",
+        () => {
+          const i = q.indexOf(w);
+          if (i >= 0) {
+            q.splice(i, 1);
+            reject(signal.reason);
+          }
+        },
+        { once: true },
+      );
+    });
+  };
 
   const interruptLocal = (zoneId: number, reason: string, exceptSource?: string) => {
     const p = current.get(zoneId);
@@ -83,38 +114,22 @@ export function createPlayoutChannels(opts: {
 
   return {
     async acquire(zoneId, signal, o = {}) {
+      await acquireLocal(zoneId, signal, !!o.urgent);
+      let remote: () => Promise<void> = async () => {};
+      try {
+        if (zoneLock) remote = await zoneLock.acquire(zoneId, { urgent: o.urgent, signal });
+      } catch (err) {
+        grantNext(zoneId);
+        throw err;
+      }
       let released = false;
-      const release = () => {
+      return () => {
         if (released) return;
         released = true;
         current.delete(zoneId);
+        void remote();
         grantNext(zoneId);
       };
-      if (!held.has(zoneId)) {
-        held.add(zoneId);
-        return release;
-      }
-      await new Promise<void>((resolve, reject) => {
-        const w: Waiter = { grant: resolve, urgent: !!o.urgent };
-        const q = waiting.get(zoneId) ?? [];
-        // Urgent waiters queue behind earlier urgent ones but ahead of every normal one.
-        const at = w.urgent ? q.findIndex((x) => !x.urgent) : -1;
-        if (at >= 0) q.splice(at, 0, w);
-        else q.push(w);
-        waiting.set(zoneId, q);
-        signal?.addEventListener(
-          "abort",
-          () => {
-            const i = q.indexOf(w);
-            if (i >= 0) {
-              q.splice(i, 1);
-              reject(signal.reason);
-            }
-          },
-          { once: true },
-        );
-      });
-      return release;
     },
     setPlaying(zoneId, p) {
       if (p) current.set(zoneId, p);
