@@ -18,6 +18,15 @@ export function mountQueueBoard(app: Hono<AppEnv>, deps: AppDeps) {
     const s = token ? await loadSession(deps.db, token, deps.clock.now()) : null;
     if (!s) throw new AppError(401, "UNAUTHENTICATED", "Bạn cần đăng nhập.", "You need to sign in.");
     if (s.user.role !== "admin" || s.user.mustChangePassword) throw new AppError(403, "FORBIDDEN", "Chỉ quản trị viên được xem hàng đợi.", "Only administrators may view the queues.");
+    // Bull Board's own requests cannot carry our CSRF header: its mutations (retry, clean,
+    // remove) must at least come from this origin.
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      const origin = c.req.header("origin") ?? c.req.header("referer");
+      const host = c.req.header("host");
+      if (!origin || !host || new URL(origin).host !== host) {
+        throw new AppError(403, "CSRF", "Yêu cầu không đến từ trang quản trị.", "The request did not come from the queue dashboard.");
+      }
+    }
     await next();
   });
   app.route("/admin/queues", adapter.registerPlugin());

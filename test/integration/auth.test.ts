@@ -117,3 +117,14 @@ describe("queue dashboard", () => {
     expect(api.json.queues.map((q: { name: string }) => q.name).sort()).toEqual(["ingest", "playout", "render", "report"]);
   });
 });
+
+describe("queue dashboard mutations", () => {
+  it("refuse requests from another origin", async () => {
+    const admin = await signedIn(env, "admin");
+    const foreign = await admin.req("PUT", "/admin/queues/api/queues/ingest/pause", undefined, { origin: "https://evil.example", host: "localhost" });
+    expect(foreign.status).toBe(403);
+    const same = await admin.req("PUT", "/admin/queues/api/queues/ingest/pause", undefined, { origin: "http://localhost", host: "localhost" });
+    expect(same.status).not.toBe(403);
+    await env.queues.byName.ingest.resume();
+  });
+});
