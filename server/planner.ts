@@ -284,6 +284,15 @@ export function createPlanner(deps: {
       fs.rmSync(storage.abs(a.path), { force: true });
       await db.audioAsset.delete({ where: { id: a.id } });
     }
+    // Render files no row points to (a crash between the rename and the transaction).
+    const rendersDir = storage.abs("renders");
+    if (fs.existsSync(rendersDir)) {
+      const known = new Set((await db.audioAsset.findMany({ where: { kind: "render" }, select: { path: true } })).map((a) => storage.abs(a.path)));
+      for (const f of fs.readdirSync(rendersDir)) {
+        const file = `${rendersDir}/${f}`;
+        if (!known.has(file) && fs.statSync(file).mtimeMs < Date.now() - 3600_000) fs.rmSync(file, { force: true });
+      }
+    }
     await db.session.deleteMany({ where: { expiresAt: { lt: now } } });
     // An item still "playing" after its airing ended was cut off by a crash or a lost write.
     const finished = await db.asRun.findMany({ where: { status: "playing", airing: { status: { not: "airing" } } }, select: { id: true } });

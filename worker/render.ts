@@ -106,7 +106,7 @@ export async function saveRender(deps: RenderDeps, airingId: number, hash: strin
   const sha = await sha256File(tmpOut);
   const size = fs.statSync(tmpOut).size;
   storage.commitFile(tmpOut, rel);
-  return db.$transaction(async (tx) => {
+  const saved = await db.$transaction(async (tx) => {
     const fresh = await tx.airing.findUnique({ where: { id: airingId } });
     if (!fresh || !RENDERABLE.includes(fresh.status) && fresh.status !== "airing") return false;
     const asset = await tx.audioAsset.upsert({
@@ -118,6 +118,9 @@ export async function saveRender(deps: RenderDeps, airingId: number, hash: strin
     await tx.airing.update({ where: { id: airingId }, data: { renderHash: hash, renderAssetId: asset.id, status: fresh.status === "planned" ? "ready" : fresh.status } });
     return true;
   });
+  // Nobody will use a render whose airing went away meanwhile.
+  if (!saved) fs.rmSync(storage.abs(rel), { force: true });
+  return saved;
 }
 
 export function createRenderHandler(deps: RenderDeps) {
