@@ -94,7 +94,7 @@ export function App() {
 
   const toggleLang = (
     <button type="button" className="btn link" onClick={() => setLang(lang === "vi" ? "en" : "vi")} data-testid="lang-toggle" lang={lang === "vi" ? "en" : "vi"}>
-      {lang === "vi" ? "English" : "Tiếng Việt"}
+      {locale.t("lang.toggle")}
     </button>
   );
 
@@ -152,7 +152,7 @@ export function App() {
           <div className="brand">
             <span className="logo" aria-hidden="true">◖))</span>
             <div>
-              <strong>Loa Xã</strong>
+              <strong>{locale.t("app.name")}</strong>
               <span className="commune">{commune?.name ?? ""}</span>
             </div>
           </div>
@@ -184,7 +184,8 @@ export function App() {
             {state.can.administer ? (
               <li>
                 <a href="/admin/queues" target="_blank" rel="noopener" data-testid="nav-queues">
-                  {locale.t("nav.queues")} ↗
+                  {locale.t("nav.queues")} <span aria-hidden="true">↗</span>
+                  <span className="sr-only">{locale.t("nav.newTab")}</span>
                 </a>
               </li>
             ) : null}

@@ -1,5 +1,8 @@
 // The HTTP client of the SPA: JSON in/out, the CSRF header on every mutation, bilingual
-// API errors surfaced as ApiError, and an XHR upload that reports progress.
+// API errors surfaced as ApiError, and an XHR upload that reports progress. The client's
+// own fallback errors take both texts from the message catalogue, like the server's.
+import { vi } from "./i18n/vi.ts";
+import { en } from "./i18n/en.ts";
 
 export interface FieldError {
   field: string;
@@ -36,10 +39,11 @@ function readCookie(name: string): string {
 function errorFrom(status: number, body: unknown): ApiError {
   const e = (body as { error?: { code?: string; messageVi?: string; messageEn?: string; message?: string; details?: { fields?: FieldError[] } } } | null)?.error;
   if (e) return new ApiError(status, e.code ?? "HTTP_" + status, e.messageVi ?? e.message ?? "", e.messageEn ?? e.message ?? "", e.details?.fields ?? []);
-  return new ApiError(status, "HTTP_" + status, `Máy chủ trả lời lỗi ${status}.`, `The server answered ${status}.`);
+  const fill = (s: string) => s.replace("{status}", String(status));
+  return new ApiError(status, "HTTP_" + status, fill(vi["error.http"]), fill(en["error.http"]));
 }
 
-const networkError = () => new ApiError(0, "NETWORK", "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.", "Cannot reach the server. Check the network and try again.");
+const networkError = () => new ApiError(0, "NETWORK", vi["error.network"], en["error.network"]);
 
 /** onAuthLost runs when the server says the session is gone (401), so the app shows sign-in. */
 export function createApi(onAuthLost: () => void): Api {

@@ -239,7 +239,7 @@ export interface BroadcastReport {
   byCategory: (ReportRowBase & { categoryId: number | null; code: string; nameVi: string; nameEn: string; itemsDistinct: number })[];
   byZone: (ReportRowBase & { zoneId: number; name: string; sessionsAired: number })[];
   byDay: (ReportRowBase & { date: string; sessionsAired: number; sessionProblems: number })[];
-  byItem: (ReportRowBase & { itemId: number | null; title: string; categoryNameVi: string; priority: string })[];
+  byItem: (ReportRowBase & { itemId: number | null; title: string; categoryId: number | null; categoryNameVi: string; priority: string })[];
   campaigns: { campaignId: number; name: string; target: number; aired: number; compliancePct: number; zonesBelowTarget: number }[];
 }
 

@@ -10,7 +10,7 @@ export function Clock() {
     return () => clearInterval(t);
   }, []);
   return (
-    <div className="clock" aria-label={l.t("clock.label")} data-testid="clock">
+    <div className="clock" role="group" aria-label={l.t("clock.label")} data-testid="clock">
       <span className="clock-time">{l.timeSec(now)}</span>
       <span className="clock-date">{l.date(now)}</span>
     </div>

@@ -32,9 +32,11 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
   const titleId = useId();
   const onClose = useRef(props.onClose);
   onClose.current = props.onClose;
+  // The opener is taken at the first render, before any autoFocus inside the dialog moves
+  // focus, so that closing returns focus to the button that opened it.
+  const [opener] = useState(() => document.activeElement as HTMLElement | null);
   useEffect(() => {
     const d = ref.current;
-    const opener = document.activeElement as HTMLElement | null;
     if (d && !d.open) d.showModal();
     const cancel = (e: Event) => {
       e.preventDefault();
@@ -43,9 +45,9 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
     d?.addEventListener("cancel", cancel);
     return () => {
       d?.removeEventListener("cancel", cancel);
-      opener?.focus?.();
+      if (opener?.isConnected) opener.focus();
     };
-  }, []);
+  }, [opener]);
   return (
     <dialog ref={ref} className={`dialog${props.wide ? " wide" : ""}${props.danger ? " danger" : ""}`} aria-labelledby={titleId} data-testid={props.testId}>
       <header className="dialog-head">
@@ -94,8 +96,11 @@ export function PriorityBadge({ priority }: { priority: string }) {
 
 export function ProgressBar({ value, label, testId }: { value: number; label: string; testId?: string }) {
   return (
+    // The percentage sits beside the track, not over the fill, so it stays readable.
     <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={value} data-testid={testId}>
-      <div className="progress-fill" style={{ width: `${Math.max(0, Math.min(100, value))}%` }} />
+      <div className="progress-track">
+        <div className="progress-fill" style={{ width: `${Math.max(0, Math.min(100, value))}%` }} />
+      </div>
       <span className="progress-text">{value}%</span>
     </div>
   );
@@ -115,7 +120,7 @@ export function DateField(props: { label: string; value: string; onChange: (ymd:
       <input
         type="text"
         inputMode="numeric"
-        placeholder="dd/mm/yyyy"
+        placeholder={l.t("form.datePlaceholder")}
         name={props.name}
         value={text}
         required={props.required}

@@ -5,6 +5,7 @@ import { useApp, useLiveEvents } from "../context.ts";
 import { Dialog, ErrorBox, Loading, StatusBadge, useAsync } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
 import type { AiringDetail } from "../types.ts";
+import { splitReason } from "./LibraryForms.tsx";
 
 export function AiringDialog({ id, onClose, onChanged }: { id: number; onClose: () => void; onChanged?: () => void }) {
   const { api, can } = useApp();
@@ -66,7 +67,7 @@ export function AiringDialog({ id, onClose, onChanged }: { id: number; onClose: 
               <dd>{l.duration(a.maxDurationMs)}</dd>
             </div>
           </dl>
-          {a.statusReason ? <p className="muted">{a.statusReason}</p> : null}
+          {a.statusReason ? <p className="muted">{l.pick(...splitReason(a.statusReason))}</p> : null}
           <h3>{l.t("airing.rundown")}</h3>
           <table className="table" data-testid="rundown">
             <thead>

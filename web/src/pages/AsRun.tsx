@@ -30,7 +30,7 @@ export function AsRunPage() {
     <div data-testid="page-asrun">
       <PageHeader title={l.t("nav.asrun")}>
         <a className="btn" href={csvHref} download data-testid="asrun-csv">
-          ⤓ {l.t("asrun.exportCsv")}
+          <span aria-hidden="true">⤓</span> {l.t("asrun.exportCsv")}
         </a>
       </PageHeader>
       <form
@@ -81,14 +81,14 @@ export function AsRunPage() {
           <h2 id="logbook-h">{l.t("asrun.logbook")}</h2>
           <p className="muted small">{l.t("asrun.logbookHint")}</p>
         </div>
-        <Field label={`${l.t("period.week")} (YYYY-Www)`}>
+        <Field label={l.t("period.week")} hint={l.t("period.weekHint")}>
           <input value={week} onChange={(e) => setWeek(e.target.value.trim())} pattern="\d{4}-W\d{2}" className="narrow" data-testid="logbook-week" />
         </Field>
-        <a className="btn" href={logbook("pdf")} download data-testid="logbook-pdf">
-          ⤓ PDF
+        <a className="btn" href={logbook("pdf")} download aria-label={l.t("asrun.logbookPdf", { week })} data-testid="logbook-pdf">
+          <span aria-hidden="true">⤓</span> {l.t("download.pdf")}
         </a>
-        <a className="btn" href={logbook("xlsx")} download data-testid="logbook-xlsx">
-          ⤓ Excel
+        <a className="btn" href={logbook("xlsx")} download aria-label={l.t("asrun.logbookXlsx", { week })} data-testid="logbook-xlsx">
+          <span aria-hidden="true">⤓</span> {l.t("download.xlsx")}
         </a>
       </section>
       <ErrorBox error={rows.error} />

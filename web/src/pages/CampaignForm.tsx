@@ -86,7 +86,7 @@ export function CampaignForm({ campaign, items, onClose, onSaved }: { campaign: 
           </Field>
         </div>
         <Field label={l.t("campaign.windows")} hint={l.t("campaign.windowsHint")}>
-          <input value={windows} onChange={(e) => setWindows(e.target.value)} placeholder="05:00-06:30, 16:30-18:00" />
+          <input value={windows} onChange={(e) => setWindows(e.target.value)} placeholder={l.t("campaign.windowsPlaceholder")} />
         </Field>
         <fieldset className="checks scroll">
           <legend>{l.t("campaign.items")}</legend>

@@ -54,7 +54,7 @@ export function Campaigns() {
       <PageHeader title={l.t("nav.campaigns")}>
         {can.editContent ? (
           <button type="button" className="btn primary" onClick={() => setEditing("new")} data-testid="campaign-new">
-            + {l.t("campaign.new")}
+            <span aria-hidden="true">+</span> {l.t("campaign.new")}
           </button>
         ) : null}
       </PageHeader>

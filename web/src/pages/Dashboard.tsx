@@ -1,6 +1,6 @@
 // Dashboard: live now playing / next up per zone, today's sessions, system health,
 // today's campaign deficits, active emergencies and the emergency button.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { qs } from "../api.ts";
 import { useApp, useLiveEvents } from "../context.ts";
 import { ErrorBox, Loading, PageHeader, StatusBadge, useAsync } from "../components/ui.tsx";
@@ -20,6 +20,8 @@ export function Dashboard() {
   const today = l.today();
   const [showEmergency, setShowEmergency] = useState(false);
   const [openAiring, setOpenAiring] = useState<number | null>(null);
+  const [cancelError, setCancelError] = useState<unknown>(null);
+  const announce = useAnnouncer();
   const airings = useAsync(() => api.get<{ airings: Airing[] }>("/api/airings" + qs({ from: today, to: today })).then((r) => r.airings), [today]);
   const initial = useAsync(() => api.get<LiveStatus>("/api/status"), []);
   const health = useAsync(() => api.get<Health>("/api/health").catch((e: unknown) => ({ status: "degraded", failed: [l.errorText(e)] })), []);
@@ -34,12 +36,27 @@ export function Dashboard() {
   useLiveEvents((e) => {
     if (e.type === "airing.status" && airings.data) {
       const id = Number(e.airingId);
-      if (airings.data.some((a) => a.id === id)) airings.set(airings.data.map((a) => (a.id === id ? { ...a, status: e.status as Airing["status"] } : a)));
+      const known = airings.data.find((a) => a.id === id);
+      // Screen readers hear each change of today's sessions once, politely.
+      if (known && known.status !== e.status && typeof e.status === "string") {
+        announce.say(
+          l.t("dash.announceAiring", {
+            zone: known.zone?.name ?? "",
+            time: l.time(known.scheduledStart),
+            program: known.program?.name ?? l.t(`source.${known.source}` as MessageKey),
+            status: l.t(`status.${e.status}` as MessageKey),
+          }),
+        );
+      }
+      if (known) airings.set(airings.data.map((a) => (a.id === id ? { ...a, status: e.status as Airing["status"] } : a)));
       else airings.reload();
       deficits.reload();
     }
     if (e.type === "plan.updated") airings.reload();
-    if (e.type === "emergency.started" || e.type === "emergency.cancelled") emergencies.reload();
+    if (e.type === "emergency.started" || e.type === "emergency.cancelled") {
+      emergencies.reload();
+      announce.say(l.t(e.type === "emergency.started" ? "dash.announceEmergencyStarted" : "dash.announceEmergencyCancelled"));
+    }
   });
 
   // Safety net if the live stream drops: refresh the session list every 20 s.
@@ -63,16 +80,24 @@ export function Dashboard() {
 
   const cancelEmergency = async (id: number) => {
     if (!window.confirm(l.t("emergency.cancelConfirm"))) return;
-    await api.send("POST", `/api/emergencies/${id}/cancel`).catch(() => {});
+    setCancelError(null);
+    try {
+      await api.send("POST", `/api/emergencies/${id}/cancel`);
+    } catch (err) {
+      setCancelError(err);
+    }
     emergencies.reload();
   };
 
   return (
     <div data-testid="page-dashboard">
+      <p className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="dashboard-announcer">
+        {announce.text}
+      </p>
       <PageHeader title={l.t("nav.dashboard")}>
         {can.schedule ? (
           <button type="button" className="btn danger big" onClick={() => setShowEmergency(true)} data-testid="emergency-open">
-            ⚠ {l.t("emergency.button")}
+            <span aria-hidden="true">⚠</span> {l.t("emergency.button")}
           </button>
         ) : null}
       </PageHeader>
@@ -80,6 +105,7 @@ export function Dashboard() {
       {running.length ? (
         <section className="panel alert-panel" aria-labelledby="em-h" data-testid="active-emergencies">
           <h2 id="em-h">{l.t("emergency.active")}</h2>
+          <ErrorBox error={cancelError} />
           <ul className="plain">
             {running.map((e) => (
               <li key={e.id} className="row gap">
@@ -110,7 +136,9 @@ export function Dashboard() {
                 <dd data-testid={`now-playing-${z.code}`}>
                   {z.nowPlaying ? (
                     <>
-                      <span className="onair-tag">● {l.t("dash.onAir")}</span> {z.nowPlaying.item ?? "—"}
+                      <span className="onair-tag">
+                        <span aria-hidden="true">●</span> {l.t("dash.onAir")}
+                      </span> {z.nowPlaying.item ?? "—"}
                       <span className="muted small block">
                         {z.nowPlaying.program ?? l.t(`source.${z.nowPlaying.source}` as MessageKey)} · {l.t("dash.since", { time: l.time(z.nowPlaying.startedAt) })}
                       </span>
@@ -229,7 +257,16 @@ export function Dashboard() {
                       <td>{d.today.target}</td>
                       <td>{d.today.aired}</td>
                       <td>{d.today.planned}</td>
-                      <td className={d.today.deficit ? "bad strong" : "ok"}>{d.today.deficit ? d.today.deficit : "✓"}</td>
+                      <td className={d.today.deficit ? "bad strong" : "ok"}>
+                        {d.today.deficit ? (
+                          d.today.deficit
+                        ) : (
+                          <>
+                            <span aria-hidden="true">✓</span>
+                            <span className="sr-only">{l.t("dash.targetMet")}</span>
+                          </>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -252,4 +289,26 @@ export function Dashboard() {
       {openAiring !== null ? <AiringDialog id={openAiring} onClose={() => setOpenAiring(null)} onChanged={airings.reload} /> : null}
     </div>
   );
+}
+
+/**
+ * A polite announcement for screen readers. Messages arriving close together (several
+ * zones starting at 17:00) are read as one sentence instead of interrupting each other,
+ * and the same text is not repeated while it is still shown.
+ */
+function useAnnouncer(delayMs = 1500): { text: string; say(message: string): void } {
+  const [text, setText] = useState("");
+  const pending = useRef<string[]>([]);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const say = useRef((message: string) => {
+    if (!message || pending.current.includes(message)) return;
+    pending.current.push(message);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      setText(pending.current.join(" "));
+      pending.current = [];
+    }, delayMs);
+  }).current;
+  return { text, say };
 }

@@ -83,7 +83,7 @@ export function ItemDialog({ id, onClose, onChanged }: { id: number; onClose: ()
               <div>
                 <dt>{l.t("item.loudness")}</dt>
                 <dd>
-                  {i.canonicalAsset.loudnessI.toFixed(1)} LUFS · {l.t("item.truePeak")} {i.canonicalAsset.truePeak?.toFixed(1)} dBTP
+                  {l.t("item.loudnessValue", { lufs: i.canonicalAsset.loudnessI.toFixed(1), peak: i.canonicalAsset.truePeak?.toFixed(1) ?? "—" })}
                 </dd>
               </div>
             ) : null}
@@ -102,12 +102,12 @@ export function ItemDialog({ id, onClose, onChanged }: { id: number; onClose: ()
           <div className="players">
             {i.originalAssetId ? (
               <Field label={l.t("item.original")}>
-                <audio controls preload="none" src={`/api/items/${i.id}/audio?variant=original`} data-testid="player-original" />
+                <audio controls preload="none" src={`/api/items/${i.id}/audio?variant=original`} aria-label={l.t("item.original")} data-testid="player-original" />
               </Field>
             ) : null}
             {i.canonicalAssetId ? (
               <Field label={l.t("item.canonical")}>
-                <audio controls preload="none" src={`/api/items/${i.id}/audio?variant=canonical&v=${i.canonicalAssetId}`} data-testid="player-canonical" />
+                <audio controls preload="none" src={`/api/items/${i.id}/audio?variant=canonical&v=${i.canonicalAssetId}`} aria-label={l.t("item.canonical")} data-testid="player-canonical" />
               </Field>
             ) : null}
           </div>
@@ -115,7 +115,7 @@ export function ItemDialog({ id, onClose, onChanged }: { id: number; onClose: ()
             <div className="row gap end">
               {i.status === "failed" ? (
                 <button type="button" className="btn" onClick={() => act(() => api.send("POST", `/api/items/${i.id}/retry`))} data-testid="item-retry">
-                  ↻ {l.t("item.retry")}
+                  <span aria-hidden="true">↻</span> {l.t("item.retry")}
                 </button>
               ) : null}
               <button type="button" className="btn" onClick={() => setEditing(true)} data-testid="item-edit">

@@ -56,13 +56,13 @@ export function Library() {
         {can.editContent ? (
           <>
             <button type="button" className="btn primary" onClick={() => setDialog("upload")} data-testid="upload-open">
-              ⤒ {l.t("library.upload")}
+              <span aria-hidden="true">⤒</span> {l.t("library.upload")}
             </button>
             <button type="button" className="btn primary" onClick={() => setDialog("tts")} data-testid="tts-open">
-              ✎ {l.t("library.tts")}
+              <span aria-hidden="true">✎</span> {l.t("library.tts")}
             </button>
             <button type="button" className="btn" onClick={() => setDialog("relay")} data-testid="relay-open">
-              ⇄ {l.t("library.relay")}
+              <span aria-hidden="true">⇄</span> {l.t("library.relay")}
             </button>
           </>
         ) : null}

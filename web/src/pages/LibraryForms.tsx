@@ -196,7 +196,7 @@ export function TtsDialog({ onClose, onCreated }: { onClose: () => void; onCreat
           </p>
           {created.status === "ready" ? (
             <Field label={l.t("tts.preview")}>
-              <audio controls preload="none" src={`/api/items/${created.id}/audio?variant=canonical&v=${created.canonicalAssetId ?? 0}`} data-testid="tts-player" />
+              <audio controls preload="none" src={`/api/items/${created.id}/audio?variant=canonical&v=${created.canonicalAssetId ?? 0}`} aria-label={l.t("tts.preview")} data-testid="tts-player" />
             </Field>
           ) : created.status === "failed" ? (
             <p className="error-box">{l.pick(...splitReason(created.statusReason))}</p>
@@ -244,7 +244,7 @@ export function RelayDialog({ onClose, onDone }: { onClose: () => void; onDone: 
         <MetaFields meta={meta} onChange={setMeta} />
         <div className="grid2">
           <Field label={l.t("relay.url")} hint={l.t("relay.urlHint")}>
-            <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder="https://" data-testid="relay-url" />
+            <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder={l.t("relay.urlPlaceholder")} data-testid="relay-url" />
           </Field>
           <Field label={l.t("relay.minutes")}>
             <input type="number" min={1} max={360} step="any" value={minutes} onChange={(e) => setMinutes(e.target.value)} required data-testid="relay-minutes" />

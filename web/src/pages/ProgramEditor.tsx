@@ -1,6 +1,6 @@
 // Editor of one program. Order changes by HTML5 drag-and-drop or by the ↑/↓ buttons
 // (keyboard users); the length is computed as the render will produce it.
-import { useState, type DragEvent, type FormEvent } from "react";
+import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { useApp } from "../context.ts";
 import { Dialog, ErrorBox, Field, Notice, StatusBadge } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
@@ -42,6 +42,16 @@ export function ProgramEditor(props: {
   const [busy, setBusy] = useState(false);
   const [airNow, setAirNow] = useState(false);
   const [announce, setAnnounce] = useState("");
+  // After a move by the ↑/↓ buttons the rows re-render; keep focus on the moved entry.
+  const [focusAfterMove, setFocusAfterMove] = useState<{ idx: number; dir: "up" | "down" } | null>(null);
+  const entriesRef = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    if (!focusAfterMove) return;
+    const find = (dir: string) => entriesRef.current?.querySelector<HTMLButtonElement>(`[data-testid="entry-${dir}-${focusAfterMove.idx}"]`);
+    const same = find(focusAfterMove.dir);
+    (same && !same.disabled ? same : find(focusAfterMove.dir === "up" ? "down" : "up"))?.focus();
+    setFocusAfterMove(null);
+  }, [focusAfterMove]);
 
   const usable = items.filter((i) => !i.archived);
   const gapMs = Math.round(Number(gapSec) * 1000) || 0;
@@ -131,7 +141,7 @@ export function ProgramEditor(props: {
 
         <h3 id="entries-h">{l.t("program.entries")}</h3>
         {!readOnly ? <p className="muted small">{l.t("program.dragHint")}</p> : null}
-        <ol className="entries" aria-labelledby="entries-h" data-testid="program-entries">
+        <ol className="entries" aria-labelledby="entries-h" data-testid="program-entries" ref={entriesRef}>
           {ids.map((id, idx) => {
             const it = byId.get(id);
             return (
@@ -175,13 +185,42 @@ export function ProgramEditor(props: {
                 <span className="muted">{l.duration(it?.durationMs ?? 0)}</span>
                 {!readOnly ? (
                   <span className="entry-actions">
-                    <button type="button" className="icon-btn" onClick={() => move(idx, idx - 1)} disabled={idx === 0} aria-label={l.t("program.up", { title: it?.title ?? "" })} data-testid={`entry-up-${idx}`}>
+                    <button
+                      type="button"
+                      className="icon-btn"
+                      onClick={() => {
+                        move(idx, idx - 1);
+                        setFocusAfterMove({ idx: idx - 1, dir: "up" });
+                      }}
+                      disabled={idx === 0}
+                      aria-label={l.t("program.up", { title: it?.title ?? "" })}
+                      data-testid={`entry-up-${idx}`}
+                    >
                       ↑
                     </button>
-                    <button type="button" className="icon-btn" onClick={() => move(idx, idx + 1)} disabled={idx === ids.length - 1} aria-label={l.t("program.down", { title: it?.title ?? "" })} data-testid={`entry-down-${idx}`}>
+                    <button
+                      type="button"
+                      className="icon-btn"
+                      onClick={() => {
+                        move(idx, idx + 1);
+                        setFocusAfterMove({ idx: idx + 1, dir: "down" });
+                      }}
+                      disabled={idx === ids.length - 1}
+                      aria-label={l.t("program.down", { title: it?.title ?? "" })}
+                      data-testid={`entry-down-${idx}`}
+                    >
                       ↓
                     </button>
-                    <button type="button" className="icon-btn" onClick={() => setIds(ids.filter((_, j) => j !== idx))} aria-label={l.t("program.remove", { title: it?.title ?? "" })} data-testid={`entry-remove-${idx}`}>
+                    <button
+                      type="button"
+                      className="icon-btn"
+                      onClick={() => {
+                        setIds(ids.filter((_, j) => j !== idx));
+                        setSaved(false);
+                      }}
+                      aria-label={l.t("program.remove", { title: it?.title ?? "" })}
+                      data-testid={`entry-remove-${idx}`}
+                    >
                       ✕
                     </button>
                   </span>
@@ -209,10 +248,11 @@ export function ProgramEditor(props: {
               data-testid="program-add"
               onClick={() => {
                 if (toAdd !== "") setIds([...ids, toAdd]);
+                setSaved(false);
                 setToAdd("");
               }}
             >
-              + {l.t("program.add")}
+              <span aria-hidden="true">+</span> {l.t("program.add")}
             </button>
           </div>
         ) : null}
@@ -239,7 +279,7 @@ export function ProgramEditor(props: {
         <div className="row gap end">
           {program && can.schedule ? (
             <button type="button" className="btn" onClick={() => setAirNow(true)} data-testid="program-air-now">
-              ▶ {l.t("program.airNow")}
+              <span aria-hidden="true">▶</span> {l.t("program.airNow")}
             </button>
           ) : null}
           {program ? (
@@ -293,7 +333,7 @@ function AirNowDialog({ program, onClose }: { program: Program; onClose: () => v
           </button>
           {!done ? (
             <button type="button" className="btn primary" disabled={!zoneIds.length} onClick={start}>
-              ▶ {l.t("program.airNowConfirm")}
+              <span aria-hidden="true">▶</span> {l.t("program.airNowConfirm")}
             </button>
           ) : null}
         </div>

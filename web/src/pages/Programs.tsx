@@ -33,7 +33,7 @@ export function Programs() {
             }}
             data-testid="program-new"
           >
-            + {l.t("program.new")}
+            <span aria-hidden="true">+</span> {l.t("program.new")}
           </button>
         ) : null}
       </PageHeader>

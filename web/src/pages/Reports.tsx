@@ -11,6 +11,9 @@ import type { ArchivedReport, BroadcastReport } from "../types.ts";
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** A month key "2026-11" reads as 11/2026 (the dd/MM/yyyy convention); other keys as they are. */
+const periodText = (key: string) => key.replace(/^(\d{4})-(\d{2})$/, "$2/$1");
+
 type Kind = "day" | "week" | "month" | "quarter" | "year" | "custom";
 
 function defaultValue(kind: Kind, today: string): string {
@@ -29,7 +32,7 @@ interface Query {
 }
 
 export function Reports() {
-  const { api, can } = useApp();
+  const { api, can, categories } = useApp();
   const l = useLocale();
   const today = l.today();
   const [draft, setDraft] = useState<Query>({ period: "month", value: today.slice(0, 7), from: addDays(today, -6), to: today });
@@ -41,6 +44,11 @@ export function Reports() {
     if (e.type === "report.ready") archive.reload();
   });
   const r = report.data;
+  // The report carries the Vietnamese topic name; the English one comes from the topics list.
+  const categoryName = (id: number | null, nameVi: string) => {
+    const c = id === null ? undefined : categories.find((x) => x.id === id);
+    return c ? l.pick(c.nameVi, c.nameEn) : id === null ? l.t("item.noCategory") : nameVi;
+  };
   const href = (format: string) => "/api/reports" + qs({ ...params, format });
 
   return (
@@ -88,13 +96,13 @@ export function Reports() {
             </h2>
             <div className="row gap" role="group" aria-label={l.t("report.downloads")}>
               <a className="btn" href={href("csv")} download data-testid="report-csv">
-                ⤓ CSV
+                <span aria-hidden="true">⤓</span> {l.t("download.csv")}
               </a>
               <a className="btn primary" href={href("xlsx")} download data-testid="report-xlsx">
-                ⤓ Excel (XLSX)
+                <span aria-hidden="true">⤓</span> {l.t("download.xlsx")}
               </a>
               <a className="btn" href={href("pdf")} download data-testid="report-pdf">
-                ⤓ PDF
+                <span aria-hidden="true">⤓</span> {l.t("download.pdf")}
               </a>
             </div>
           </div>
@@ -128,7 +136,7 @@ export function Reports() {
                   {r.byItem.slice(0, 15).map((i, n) => (
                     <tr key={`${i.itemId}-${n}`}>
                       <td>{i.title}</td>
-                      <td className="small">{i.categoryNameVi || "—"}</td>
+                      <td className="small">{categoryName(i.categoryId, i.categoryNameVi) || "—"}</td>
                       <td>{i.airings}</td>
                       <td>{i.airtimeMinutes.toFixed(1)}</td>
                     </tr>
@@ -207,7 +215,7 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
       <ErrorBox error={error ?? err} />
       {canGenerate ? (
         <form className="row gap align-end" onSubmit={generate}>
-          <Field label={`${l.t("report.month")} (YYYY-MM)`}>
+          <Field label={l.t("report.month")} hint={l.t("period.monthHint")}>
             <input value={month} onChange={(e) => setMonth(e.target.value)} pattern="\d{4}-\d{2}" required className="narrow" data-testid="report-month" />
           </Field>
           <button type="submit" className="btn" data-testid="report-generate">
@@ -215,12 +223,12 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
           </button>
         </form>
       ) : null}
-      {queued && done ? <Notice testId="report-done">{l.t("report.done", { month: queued.month })}</Notice> : null}
+      {queued && done ? <Notice testId="report-done">{l.t("report.done", { month: periodText(queued.month) })}</Notice> : null}
       {queued && !done ? (
         <Notice>
-          {l.t("report.queued", { month: queued.month })}{" "}
+          {l.t("report.queued", { month: periodText(queued.month) })}{" "}
           <button type="button" className="btn small" onClick={onQueued} data-testid="report-archive-reload">
-            ↻ {l.t("report.refresh")}
+            <span aria-hidden="true">↻</span> {l.t("report.refresh")}
           </button>
         </Notice>
       ) : null}
@@ -247,7 +255,7 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
               }
               return (
                 <tr key={a.id}>
-                  <td>{a.periodKey}</td>
+                  <td>{periodText(a.periodKey)}</td>
                   <td>{l.t(`reportKind.${a.kind}` as MessageKey)}</td>
                   <td>{l.localDate(a.periodStart)}</td>
                   <td>{l.localDate(a.periodEnd)}</td>
@@ -256,7 +264,7 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
                     {files
                       .filter((f) => ["csv", "xlsx", "pdf"].includes(f))
                       .map((f) => (
-                        <a key={f} className="btn small" href={`/api/reports/archive/${a.id}/${f}`} download>
+                        <a key={f} className="btn small" href={`/api/reports/archive/${a.id}/${f}`} download aria-label={l.t("report.fileLink", { period: periodText(a.periodKey), format: f.toUpperCase() })}>
                           {f.toUpperCase()}
                         </a>
                       ))}

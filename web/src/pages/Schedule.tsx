@@ -57,7 +57,7 @@ export function SchedulePage() {
       <PageHeader title={l.t("nav.schedule")}>
         {can.schedule ? (
           <button type="button" className="btn primary" onClick={() => setEditing("new")} data-testid="schedule-new">
-            + {l.t("schedule.new")}
+            <span aria-hidden="true">+</span> {l.t("schedule.new")}
           </button>
         ) : null}
       </PageHeader>
@@ -78,13 +78,13 @@ export function SchedulePage() {
           </Field>
           <div className="row gap" role="group" aria-label={l.t("schedule.weekNav")}>
             <button type="button" className="btn" onClick={() => setWeek(addDays(week, -7))} data-testid="week-prev">
-              ‹ {l.t("schedule.prevWeek")}
+              <span aria-hidden="true">‹</span> {l.t("schedule.prevWeek")}
             </button>
             <button type="button" className="btn" onClick={() => setWeek(startOfWeek(today))} data-testid="week-this">
               {l.t("schedule.thisWeek")}
             </button>
             <button type="button" className="btn" onClick={() => setWeek(addDays(week, 7))} data-testid="week-next">
-              {l.t("schedule.nextWeek")} ›
+              {l.t("schedule.nextWeek")} <span aria-hidden="true">›</span>
             </button>
           </div>
         </div>
@@ -107,7 +107,7 @@ export function SchedulePage() {
                     onClick={() => setOpenAiring(a.id)}
                     data-testid={`cal-airing-${a.id}`}
                     data-status={a.status}
-                    aria-label={l.t("schedule.openRundown", { time: l.time(a.scheduledStart) }) + ` — ${a.program?.name ?? ""}, ${l.t(`status.${a.status}`)}`}
+                    aria-label={l.t("schedule.eventLabel", { time: l.time(a.scheduledStart), name: a.program?.name ?? l.t(`source.${a.source}` as MessageKey), status: l.t(`status.${a.status}`) })}
                   >
                     <span className="ev-time">{l.time(a.scheduledStart)}</span>
                     <span className="ev-name">{a.program?.name ?? l.t(`source.${a.source}` as MessageKey)}</span>

@@ -91,7 +91,7 @@ export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedul
         </fieldset>
         <div className="grid3">
           <Field label={l.t("schedule.startTime")} hint={l.t("schedule.timeHint")}>
-            <input value={startTime} onChange={(e) => setStartTime(e.target.value)} placeholder="HH:MM" inputMode="numeric" required maxLength={5} data-testid="schedule-time" />
+            <input value={startTime} onChange={(e) => setStartTime(e.target.value)} placeholder={l.t("form.timePlaceholder")} inputMode="numeric" required maxLength={5} data-testid="schedule-time" />
           </Field>
           {kind === "once" ? <DateField label={l.t("schedule.date")} value={date} onChange={setDate} required testId="schedule-date" /> : null}
           <Field label={l.t("schedule.maxMinutes")}>

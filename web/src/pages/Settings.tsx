@@ -14,7 +14,8 @@ export function Settings() {
     <div data-testid="page-settings">
       <PageHeader title={l.t("nav.settings")}>
         <a className="btn" href="/admin/queues" target="_blank" rel="noopener" data-testid="queues-link">
-          {l.t("nav.queues")} ↗
+          {l.t("nav.queues")} <span aria-hidden="true">↗</span>
+          <span className="sr-only">{l.t("nav.newTab")}</span>
         </a>
       </PageHeader>
       <CommuneForm />
@@ -24,7 +25,7 @@ export function Settings() {
             {l.t("settings.zones")}
           </h2>
           <button type="button" className="btn primary" onClick={() => setEditing("new")} data-testid="zone-new">
-            + {l.t("settings.newZone")}
+            <span aria-hidden="true">+</span> {l.t("settings.newZone")}
           </button>
         </div>
         <table className="table" data-testid="zones-table">
@@ -245,7 +246,7 @@ function CategoryForm() {
           <input value={nameEn} onChange={(e) => setNameEn(e.target.value)} maxLength={120} lang="en" />
         </Field>
         <button type="submit" className="btn">
-          + {l.t("settings.addCategory")}
+          <span aria-hidden="true">+</span> {l.t("settings.addCategory")}
         </button>
       </form>
       <ErrorBox error={error} />

@@ -32,7 +32,7 @@ export function SignIn({ api, onSignedIn, langToggle }: { api: Api; onSignedIn: 
             ◖))
           </span>
           <div>
-            <h1>Loa Xã</h1>
+            <h1>{l.t("app.name")}</h1>
             <p className="muted">{l.t("app.tagline")}</p>
           </div>
         </div>

@@ -66,7 +66,7 @@ export function Users() {
             </select>
           </Field>
           <button type="submit" className="btn primary" data-testid="user-create">
-            + {l.t("users.create")}
+            <span aria-hidden="true">+</span> {l.t("users.create")}
           </button>
         </form>
         <p className="muted small">
