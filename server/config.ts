@@ -7,7 +7,10 @@ const bool = z
   .enum(["0", "1", "true", "false", "yes", "no"])
   .transform((v) => v === "1" || v === "true" || v === "yes");
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max: number) => {
+  const msg = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: msg }).int({ error: msg }).min(min, { error: msg }).max(max, { error: msg });
+};
 
 export const timeZoneSchema = z.string().refine((tz) => {
   try {
