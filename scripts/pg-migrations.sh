@@ -5,11 +5,12 @@
 # Offline: the JavaScript schema engine (prisma.pg.config.ts). It still opens a connection
 # through the adapter (read-only; nothing is written): PG_DIFF_URL, default the local
 # `postgres` database.
-# For a NEW migration later: write the SQLite one as usual, then
-#   npm run db:pg-schema && npx prisma migrate diff --config prisma.pg.config.ts \
-#     --from-migrations prisma/postgres/migrations --to-schema-datamodel prisma/postgres/schema.prisma \
-#     --shadow-database-url postgresql://postgres@127.0.0.1:5432/shadow --script
-# and commit it under the same directory name as the SQLite migration.
+# For a NEW migration: write the SQLite one as usual, run `npm run db:pg-schema`, add a
+# line "<same directory name> ." below ("." = the working tree's prisma/schema.prisma) and
+# run this script; later steps are regenerated identically. Once committed, replace "."
+# by the commit. (`migrate diff --from-migrations`/`--from-url` and `migrate deploy/dev`
+# cannot run against PostgreSQL through the adapter in Prisma 6.19: prisma/orm#27403 and
+# https://pris.ly/d/schema-engine-limitations; schema-to-schema diffs need no database.)
 set -eu
 export DATABASE_URL="${PG_DIFF_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ for step in \
   "20261126070000_emergency_repeat_unique 68df358"; do
   set -- $step
   name=$1 rev=$2
-  git show "$rev:prisma/schema.prisma" > "$tmp/sqlite.prisma"
+  if [ "$rev" = "." ]; then cp prisma/schema.prisma "$tmp/sqlite.prisma"; else git show "$rev:prisma/schema.prisma" > "$tmp/sqlite.prisma"; fi
   npx tsx -e "
     import fs from 'node:fs';
     import { toPostgres } from './scripts/pg-schema.ts';
