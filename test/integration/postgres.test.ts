@@ -161,6 +161,10 @@ describe.skipIf(!adminUrl)("PostgreSQL", () => {
         for (const [i, pr] of ["normal", "priority", "normal"].entries()) {
           items.push((await env.db.item.create({ data: { title: `Tin ${i}`, kind: "relay", relayUrl: "http://example.org/x", durationMs: 60_000 + i * 1000, status: "ready", priority: pr } })).id);
         }
+        // The item search ignores case on PostgreSQL too (ILIKE), as SQLite's LIKE does.
+        const found = await op.req("GET", "/api/items?q=tIN");
+        expect(found.status).toBe(200);
+        expect(found.json.items.map((i: { id: number }) => i.id).sort()).toEqual([...items].sort());
         const p1 = (await op.req("POST", "/api/programs", { name: "P1", itemIds: items, gapMs: 1000 })).json.program.id;
         const p2 = (await op.req("POST", "/api/programs", { name: "P2", itemIds: [items[0]], gapMs: 1000 })).json.program.id;
         expect((await op.req("POST", "/api/schedules", { name: "Sáng", programId: p1, kind: "recurring", daysOfWeek: [1, 2, 3, 4, 5, 6], startTime: "05:30", maxDurationSec: 1800, zoneIds: [zoneA] })).status).toBe(201);
