@@ -25,7 +25,10 @@ const envSchema = z.object({
   PORT: int(1, 65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATA_DIR: z.string().min(1).default("./data"),
-  DATABASE_URL: z.string().startsWith("file:", "only file: (SQLite) URLs are supported in this release").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)")
+    .optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379"),
   REDIS_AUTOSTART: bool.default(true),
   QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, _ and - only").default("loa-xa"),
@@ -55,7 +58,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config extends Env {
   dataDir: string;
   databaseUrl: string;
-  databaseFile: string;
+  /** The SQLite file, or null when DATABASE_URL is PostgreSQL. */
+  databaseFile: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -66,10 +70,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");
-    throw new ConfigError(`Invalid ${name}=${JSON.stringify(raw[name] ?? "")}: ${issue.message}`);
+    // A database URL may carry a password: never print it.
+    const value = String(raw[name] ?? "").replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
+    throw new ConfigError(`Invalid ${name}=${JSON.stringify(value)}: ${issue.message}`);
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   const databaseUrl = e.DATABASE_URL ?? `file:${path.join(dataDir, "loa-xa.db")}`;
-  return { ...e, dataDir, databaseUrl, databaseFile: databaseUrl.slice("file:".length) };
+  const databaseFile = databaseUrl.startsWith("file:") ? databaseUrl.slice("file:".length) : null;
+  return { ...e, dataDir, databaseUrl, databaseFile };
 }

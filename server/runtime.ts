@@ -6,7 +6,7 @@ import { serve } from "@hono/node-server";
 import type { Config } from "./config.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { createDb, type Db } from "./db/client.ts";
-import { applyMigrations } from "./db/migrate.ts";
+import { migrateDatabase } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
 import { ensureRedis, producerConnection, workerConnection } from "./redis.ts";
 import { createQueues, type Queues } from "./queues.ts";
@@ -48,7 +48,7 @@ export async function startRuntime(opts: {
   fs.mkdirSync(config.dataDir, { recursive: true });
 
   const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis") });
-  const migrated = applyMigrations(config.databaseFile);
+  const migrated = await migrateDatabase(config.databaseUrl);
   if (migrated.applied.length) logger.info(`applied migrations: ${migrated.applied.join(", ")}`);
   const db = await createDb(config.databaseUrl);
   await ensureBaseData(db, { timeZone: config.TZ });

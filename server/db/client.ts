@@ -1,15 +1,55 @@
-// Builds the Prisma client over better-sqlite3 (the embedded default).
+// Builds the Prisma client for DATABASE_URL: better-sqlite3 for file: URLs (the
+// embedded default), node-postgres for postgres:// and postgresql:// (scale-out: several
+// machines sharing one database). Both generated clients come from the same models
+// (prisma/postgres/schema.prisma is derived from prisma/schema.prisma), so the rest of
+// the code uses one Db type.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
 
 export type Db = PrismaClient;
+export type DbProvider = "sqlite" | "postgresql";
+
+const providers = new WeakMap<object, DbProvider>();
+
+/** Which database a client built by createDb talks to (SQLite for anything else). */
+export const dbProvider = (db: object): DbProvider => providers.get(db) ?? "sqlite";
+
+export function providerOfUrl(url: string): DbProvider {
+  if (url.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgresql";
+  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL), got ${redactUrl(url)}`);
+}
 
 export function sqlitePathFromUrl(url: string): string {
-  if (!url.startsWith("file:")) throw new Error(`Only file: SQLite URLs are supported, got ${url}`);
+  if (!url.startsWith("file:")) throw new Error(`Only file: SQLite URLs are supported here, got ${redactUrl(url)}`);
   return url.slice("file:".length);
 }
 
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
+}
+
+/**
+ * node-postgres settings for a PostgreSQL URL. Prisma's `?schema=` is not a libpq
+ * parameter: it is taken out and becomes the search_path (raw SQL and migrations) and
+ * the adapter's schema (ORM queries).
+ */
+export function pgConnection(url: string): { connectionString: string; schema?: string; options?: string } {
+  const u = new URL(url);
+  const schema = u.searchParams.get("schema") ?? undefined;
+  u.searchParams.delete("schema");
+  const connectionString = u.toString();
+  if (!schema) return { connectionString };
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) throw new Error(`schema must be a plain identifier, got ${schema}`);
+  return { connectionString, schema, options: `-c search_path=${schema}` };
+}
+
 export async function createDb(databaseUrl: string): Promise<Db> {
+  return providerOfUrl(databaseUrl) === "postgresql" ? createPgDb(databaseUrl) : createSqliteDb(databaseUrl);
+}
+
+async function createSqliteDb(databaseUrl: string): Promise<Db> {
   const adapter = new PrismaBetterSQLite3({ url: sqlitePathFromUrl(databaseUrl), timeout: 10_000 });
   const db = new PrismaClient({ adapter });
   // WAL lets report queries read while the playout worker writes the as-run log.
@@ -17,5 +57,22 @@ export async function createDb(databaseUrl: string): Promise<Db> {
   await db.$executeRawUnsafe("PRAGMA busy_timeout = 10000");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  providers.set(db, "sqlite");
+  return db;
+}
+
+async function createPgDb(databaseUrl: string): Promise<Db> {
+  // Loaded only when asked for, so an SQLite installation never loads pg.
+  const [{ PrismaPg }, { PrismaClient: PgClient }] = await Promise.all([
+    import("@prisma/adapter-pg"),
+    import("../generated/prisma-pg/client.ts"),
+  ]);
+  const { connectionString, schema, options } = pgConnection(databaseUrl);
+  const adapter = new PrismaPg({ connectionString, options, max: 10, connectionTimeoutMillis: 10_000 }, { schema });
+  // The two generated clients differ only nominally (provider-specific extras such as
+  // `mode: "insensitive"`); the shared code is written against the SQLite one.
+  const db = new PgClient({ adapter }) as unknown as Db;
+  await db.$queryRawUnsafe("SELECT 1"); // fail at start-up, not at the first request
+  providers.set(db, "postgresql");
   return db;
 }

@@ -2,7 +2,7 @@
 // SQL GROUP BYs (queries.ts); this file only folds the grouped rows (a few thousand at
 // most, whatever the size of the as-run log) into the typed breakdowns and joins the
 // names of zones, items, topics and campaigns. Counting rules: see types.ts.
-import type { Db } from "../db/client.ts";
+import { dbProvider, type Db } from "../db/client.ts";
 import { dayNumber, eachDate, formatDateVi } from "./period.ts";
 import { PRIORITY_LABELS, UNCATEGORISED, DELETED_ITEM } from "./labels.ts";
 import {
@@ -43,12 +43,15 @@ type Reader = Pick<Db, "$queryRaw" | "commune" | "category" | "zone" | "campaign
 /**
  * The report for [range.from, range.to] (commune dates, inclusive). All statements run in
  * one transaction, so the breakdowns agree with each other even while the playout worker
- * is appending to the as-run log (SQLite WAL: one read snapshot).
+ * is appending to the as-run log (SQLite WAL: one read snapshot; PostgreSQL: REPEATABLE
+ * READ, one snapshot for the whole transaction rather than one per statement).
  */
 export async function computeReport(db: Db, range: ReportRange, opts: ComputeOptions = {}): Promise<BroadcastReport> {
   const days = dayNumber(range.to) - dayNumber(range.from) + 1;
   if (days < 1) throw new Error(`computeReport: range ${range.from}..${range.to} ends before it starts`);
-  return db.$transaction((tx) => compute(tx, range, days, opts), { maxWait: 30_000, timeout: 120_000 });
+  // The SQLite client's types only know "Serializable"; PostgreSQL takes RepeatableRead.
+  const isolation = dbProvider(db) === "postgresql" ? { isolationLevel: "RepeatableRead" as unknown as "Serializable" } : {};
+  return db.$transaction((tx) => compute(tx, range, days, opts), { maxWait: 30_000, timeout: 120_000, ...isolation });
 }
 
 async function compute(db: Reader, range: ReportRange, days: number, opts: ComputeOptions): Promise<BroadcastReport> {

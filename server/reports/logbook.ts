@@ -46,6 +46,9 @@ const DAY_MS = 86_400_000;
  * Yields the as-run lines of [from, to] ordered by (actualStart, id). localDate decides
  * membership; the padded actualStart bounds (±2 days covers any UTC offset) only let the
  * actualStart index drive the scan, and the row-value keyset makes every page an index seek.
+ * The cursor is the stored value as text (standard SQL CAST): SQLite compares it with the
+ * stored text as is, whatever format wrote it; PostgreSQL casts it back to the timestamp
+ * it came from (lossless), so one statement serves both.
  */
 export async function* logbookRows(db: Db, range: DateRange, opts: LogbookOptions = {}): AsyncGenerator<LogbookRow> {
   const pageSize = opts.pageSize ?? 1000;

@@ -15,6 +15,7 @@ import { ingestRevision } from "../../worker/ingest.ts";
 import { probe } from "../../audio/probe.ts";
 import { AudioInputError } from "../../audio/errors.ts";
 import type { ResourceDeps } from "./index.ts";
+import { dbProvider } from "../db/client.ts";
 
 const PRIORITIES = ["normal", "priority", "emergency"] as const;
 export const TTS_VOICES = ["vi", "vi-vn-x-central", "vi-vn-x-south"] as const;
@@ -80,6 +81,10 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     if (id && !(await db.category.findUnique({ where: { id } }))) throw new AppError(422, "UNKNOWN_CATEGORY", "Chủ đề không tồn tại.", "Unknown category.");
   };
 
+  // Case-insensitive search on both databases: SQLite's LIKE already ignores (ASCII) case;
+  // PostgreSQL needs ILIKE, which the SQLite client's types do not know.
+  const like = (v: string) => (dbProvider(db) === "postgresql" ? { contains: v, mode: "insensitive" } : { contains: v }) as { contains: string };
+
   api.get("/items", zv("query", listQuery), async (c) => {
     const q = c.req.valid("query");
     const items = await db.item.findMany({
@@ -89,7 +94,7 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
         priority: q.priority,
         status: q.status,
         kind: q.kind,
-        ...(q.q ? { OR: [{ title: { contains: q.q } }, { sourceRef: { contains: q.q } }, { ttsText: { contains: q.q } }] } : {}),
+        ...(q.q ? { OR: [{ title: like(q.q) }, { sourceRef: like(q.q) }, { ttsText: like(q.q) }] } : {}),
       },
       include: { category: true, canonicalAsset: { select: { loudnessI: true, truePeak: true } } },
       orderBy: { id: "desc" },

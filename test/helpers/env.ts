@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { ManualClock, systemClock, type Clock } from "../../server/clock.ts";
 import { createDb, type Db } from "../../server/db/client.ts";
-import { applyMigrations } from "../../server/db/migrate.ts";
+import { migrateDatabase } from "../../server/db/migrate.ts";
 import { silentLogger } from "../../server/logger.ts";
 import { producerConnection } from "../../server/redis.ts";
 import { createQueues, type Queues } from "../../server/queues.ts";
@@ -35,7 +35,7 @@ export async function createTestEnv(opts: { env?: Record<string, string>; clock?
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-test-"));
   const prefix = `t-${randomBytes(5).toString("hex")}`;
   const config = loadConfig({ DATA_DIR: dir, QUEUE_PREFIX: prefix, DEMO: "0", REDIS_AUTOSTART: "0", ...opts.env });
-  applyMigrations(config.databaseFile);
+  await migrateDatabase(config.databaseUrl);
   const db = await createDb(config.databaseUrl);
   await ensureBaseData(db, { timeZone: config.TZ, communeName: "Kiến Minh" });
   const redis = producerConnection(config.REDIS_URL);

@@ -44,6 +44,15 @@ describe("configuration", () => {
     expect(lines[0]).toMatch(/Redis is not answering at redis:\/\/127\.0\.0\.1:1\. Install it .*REDIS_URL/);
   });
 
+  it("accepts PostgreSQL URLs in DATABASE_URL and rejects other schemes without printing the password", () => {
+    for (const url of ["postgresql://loaxa:pw@db.local:5432/loaxa", "postgres://db.local/loaxa?schema=xa"]) {
+      const c = loadConfig({ DATABASE_URL: url });
+      expect([c.databaseUrl, c.databaseFile]).toEqual([url, null]);
+    }
+    expect(loadConfig({ DATABASE_URL: "file:/tmp/x.db" }).databaseFile).toBe("/tmp/x.db");
+    expect(() => loadConfig({ DATABASE_URL: "mysql://root:secret@db/loaxa" })).toThrow(/^Invalid DATABASE_URL="mysql:\/\/root:\*\*\*@db\/loaxa": must start with file:/);
+  });
+
   it("rejects an unknown time zone naming TZ", () => {
     expect(() => loadConfig({ TZ: "Mars/Olympus" })).toThrow(/Invalid TZ="Mars\/Olympus"/);
   });

@@ -1,10 +1,10 @@
-// A fresh SQLite database with crafted airings and as-run rows of known counts for
+// A fresh database (SQLite, or PostgreSQL when given its URL) with crafted airings and as-run rows of known counts for
 // October 2026 (Asia/Ho_Chi_Minh), plus rows just outside the month to prove the bounds.
 // The expected numbers are worked out by hand in EXPECTED below.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { applyMigrations } from "../../server/db/migrate.ts";
+import { migrateDatabase } from "../../server/db/migrate.ts";
 import { createDb, type Db } from "../../server/db/client.ts";
 
 type IdName = "policy" | "security" | "disaster" | "models" | "z1" | "z2" | "z3" | "i1" | "i2" | "i3" | "i4" | "i5" | "p1" | "p2" | "e1" | "c1" | "c2" | "A4" | "A6" | "A7";
@@ -19,16 +19,17 @@ export interface Fixture {
 /** A local wall-clock time in Vietnam (UTC+7) as an instant. */
 export const at = (date: string, hhmm: string) => new Date(`${date}T${hhmm}:00+07:00`);
 
-export async function emptyDb(): Promise<{ db: Db; dir: string; cleanup(): Promise<void> }> {
+/** A migrated, empty database: a new SQLite file, or the (empty) database of `databaseUrl`. */
+export async function emptyDb(databaseUrl?: string): Promise<{ db: Db; dir: string; cleanup(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-reports-"));
-  const file = path.join(dir, "test.db");
-  applyMigrations(file);
-  const db = await createDb(`file:${file}`);
+  const url = databaseUrl ?? `file:${path.join(dir, "test.db")}`;
+  await migrateDatabase(url);
+  const db = await createDb(url);
   return { db, dir, cleanup: async () => { await db.$disconnect(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
-export async function createFixture(): Promise<Fixture> {
-  const { db, dir, cleanup } = await emptyDb();
+export async function createFixture(opts: { databaseUrl?: string } = {}): Promise<Fixture> {
+  const { db, dir, cleanup } = await emptyDb(opts.databaseUrl);
   await db.commune.create({ data: { id: 1, name: "Kiến Minh", unitName: "Trung tâm Dịch vụ Sự nghiệp công", place: "Kiến Minh", timeZone: "Asia/Ho_Chi_Minh" } });
   const cat = async (code: string, nameVi: string, nameEn: string, sortOrder: number) => (await db.category.create({ data: { code, nameVi, nameEn, sortOrder } })).id;
   const policy = await cat("policy", "Chính sách, pháp luật", "Policy and law", 1);
