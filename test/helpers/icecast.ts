@@ -88,9 +88,11 @@ async function waitReady(url: string, child: ChildProcess, deadline: number): Pr
       throw new Error(`icecast2 exited early (code ${child.exitCode}, signal ${child.signalCode})`);
     }
     try {
+      // Any HTTP answer means it listens; a missing file avoids icecast's XSLT code, which
+      // was seen to crash 2.4.4 when hit during start-up.
       const res = await fetch(url);
       await res.arrayBuffer();
-      if (res.ok) return;
+      if (res.status > 0) return;
     } catch {
       // not listening yet
     }
@@ -99,7 +101,18 @@ async function waitReady(url: string, child: ChildProcess, deadline: number): Pr
   throw new Error("icecast2 did not become ready in time");
 }
 
+/** Starts icecast2, trying again if the process dies during start-up (a rare 2.4.4 crash). */
 export async function startIcecast(opts: StartIcecastOptions = {}): Promise<IcecastServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startIcecastOnce(opts);
+    } catch (err) {
+      if (attempt >= 3 || !/exited early/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startIcecastOnce(opts: StartIcecastOptions): Promise<IcecastServer> {
   const binary = opts.binary ?? "/usr/bin/icecast2";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-icecast-"));
   // After dropping to nobody, icecast still has to write its logs here.
@@ -148,7 +161,7 @@ export async function startIcecast(opts: StartIcecastOptions = {}): Promise<Icec
   };
 
   try {
-    await waitReady(`http://127.0.0.1:${port}/status-json.xsl`, child, Date.now() + (opts.startTimeoutMs ?? 10_000));
+    await waitReady(`http://127.0.0.1:${port}/loaxa-ready-probe`, child, Date.now() + (opts.startTimeoutMs ?? 10_000));
   } catch (err) {
     const tail = logTail();
     await stop();
