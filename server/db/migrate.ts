@@ -39,6 +39,28 @@ export async function migrateDatabase(databaseUrl: string, opts: MigrateOptions 
 
 const checksumOf = (sql: string) => createHash("sha256").update(sql).digest("hex");
 
+interface MigrationStep {
+  name: string;
+  sql: string;
+  checksum: string;
+  applied: boolean;
+}
+
+/** The committed migrations in order (through `upTo`), each marked applied or pending.
+ *  An applied migration whose file changed since is refused. */
+function migrationSteps(dir: string, done: ReadonlyMap<string, string>, upTo?: string): MigrationStep[] {
+  const steps: MigrationStep[] = [];
+  for (const name of listMigrations(dir)) {
+    const sql = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
+    const checksum = checksumOf(sql);
+    const prior = done.get(name);
+    if (prior !== undefined && prior !== checksum) throw new Error(`Migration ${name} was edited after it was applied (checksum mismatch)`);
+    steps.push({ name, sql, checksum, applied: prior !== undefined });
+    if (upTo === name) break;
+  }
+  return steps;
+}
+
 /** SQLite: applies pending migrations in order, each in its own transaction. `upTo` stops after that migration (tests). */
 export function applyMigrations(dbFile: string, opts: { dir?: string; upTo?: string } = {}): MigrationResult {
   const dir = opts.dir ?? MIGRATIONS_DIR;
@@ -55,23 +77,18 @@ export function applyMigrations(dbFile: string, opts: { dir?: string; upTo?: str
         .map((r) => [r.migration_name, r.checksum]),
     );
     const result: MigrationResult = { applied: [], alreadyApplied: [] };
-    for (const name of listMigrations(dir)) {
-      const sql = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
-      const checksum = checksumOf(sql);
-      const prior = done.get(name);
-      if (prior !== undefined) {
-        if (prior !== checksum) throw new Error(`Migration ${name} was edited after it was applied (checksum mismatch)`);
+    for (const { name, sql, checksum, applied } of migrationSteps(dir, done, opts.upTo)) {
+      if (applied) {
         result.alreadyApplied.push(name);
-      } else {
-        const now = new Date().toISOString();
-        db.transaction(() => {
-          db.exec(sql);
-          db.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`)
-            .run(randomUUID(), checksum, new Date().toISOString(), name, now);
-        })();
-        result.applied.push(name);
+        continue;
       }
-      if (opts.upTo === name) break;
+      const now = new Date().toISOString();
+      db.transaction(() => {
+        db.exec(sql);
+        db.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`)
+          .run(randomUUID(), checksum, new Date().toISOString(), name, now);
+      })();
+      result.applied.push(name);
     }
     return result;
   } finally {
@@ -102,29 +119,24 @@ export async function applyPgMigrations(databaseUrl: string, opts: MigrateOption
       `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
     const done = new Map(rows.map((r) => [r.migration_name, r.checksum]));
     const result: MigrationResult = { applied: [], alreadyApplied: [] };
-    for (const name of listMigrations(dir)) {
-      const sql = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
-      const checksum = checksumOf(sql);
-      const prior = done.get(name);
-      if (prior !== undefined) {
-        if (prior !== checksum) throw new Error(`Migration ${name} was edited after it was applied (checksum mismatch)`);
+    for (const { name, sql, checksum, applied } of migrationSteps(dir, done, opts.upTo)) {
+      if (applied) {
         result.alreadyApplied.push(name);
-      } else {
-        const startedAt = new Date();
-        await client.query("BEGIN");
-        try {
-          await client.query(sql); // simple query protocol: the whole multi-statement script
-          await client.query(
-            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, $4, 1)`,
-            [randomUUID(), checksum, name, startedAt]);
-          await client.query("COMMIT");
-        } catch (err) {
-          await client.query("ROLLBACK").catch(() => {});
-          throw new Error(`Migration ${name} failed: ${(err as Error).message}`, { cause: err });
-        }
-        result.applied.push(name);
+        continue;
       }
-      if (opts.upTo === name) break;
+      const startedAt = new Date();
+      await client.query("BEGIN");
+      try {
+        await client.query(sql); // simple query protocol: the whole multi-statement script
+        await client.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, $4, 1)`,
+          [randomUUID(), checksum, name, startedAt]);
+        await client.query("COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw new Error(`Migration ${name} failed: ${(err as Error).message}`, { cause: err });
+      }
+      result.applied.push(name);
     }
     return result;
   } finally {
