@@ -19,6 +19,8 @@ import { buildRundown, type ItemInfo, type ProgramSpec, type RundownLinePlan } f
 import type { PendingAiring } from "./domain/frequency.ts";
 import { localDateOf, startOfIsoWeek, addDays } from "./domain/time.ts";
 import { loadRenderInput, renderHashOf } from "../worker/render.ts";
+import { closeOrphanedAirings } from "../worker/playout.ts";
+import { ingestRevision } from "../worker/ingest.ts";
 
 export type ReplanScope = { itemId?: number; programId?: number; scheduleId?: number; zoneId?: number; localDate?: string; campaignId?: number };
 
@@ -85,16 +87,21 @@ export function createPlanner(deps: {
 
   async function enqueue(a: Airing): Promise<void> {
     const now = clock.now().getTime();
-    const start = a.scheduledStart.getTime();
-    const full = await loadRenderInput(db, a.id);
-    if (full && full.lines.length) {
-      const hash = renderHashOf(full.lines, full.program?.gapMs ?? 1000, full.maxDurationMs);
-      wantedRender?.set(a.id, hash);
-      if (full.renderHash !== hash) {
-        await queues.add({ name: "render", data: { airingId: a.id, hash } }, { delay: Math.max(0, start - config.RENDER_LEAD_MINUTES * 60_000 - now) });
-      }
-    }
+    await ensureRenderJob(a, now);
     await ensurePlayoutJob(a, now);
+  }
+
+  /** Queues the render of the airing's current run-down unless it is rendered or queued already. */
+  async function ensureRenderJob(a: Airing, now: number): Promise<boolean> {
+    const full = await loadRenderInput(db, a.id);
+    if (!full || !full.lines.length) return false;
+    const hash = renderHashOf(full.lines, full.program?.gapMs ?? 1000, full.maxDurationMs);
+    wantedRender?.set(a.id, hash);
+    if (full.renderHash === hash) return false;
+    await queues.ready();
+    if (await queues.byName.render.getJob(`render-${a.id}-${hash}`)) return false;
+    await queues.add({ name: "render", data: { airingId: a.id, hash } }, { delay: Math.max(0, a.scheduledStart.getTime() - config.RENDER_LEAD_MINUTES * 60_000 - now) });
+    return true;
   }
 
   async function ensurePlayoutJob(a: Airing, now: number): Promise<boolean> {
@@ -236,7 +243,6 @@ export function createPlanner(deps: {
 
   async function reconcileNow(): Promise<ReconcileSummary> {
     await queues.ready();
-    const { closeOrphanedAirings } = await import("../worker/playout.ts");
     const now = clock.now();
     const s: ReconcileSummary = { playoutJobsCreated: 0, renderJobsCreated: 0, missed: 0, lateAired: 0, orphansClosed: 0, ingestRequeued: 0 };
     s.orphansClosed = await closeOrphanedAirings(db, (airingId) => deps.isAiringAlive?.(airingId) ?? Promise.resolve(true));
@@ -250,17 +256,10 @@ export function createPlanner(deps: {
         s.playoutJobsCreated++;
         if (a.scheduledStart < now) s.lateAired++;
       }
-      const full = await loadRenderInput(db, a.id);
-      if (full && full.lines.length && a.scheduledStart.getTime() - now.getTime() > 60_000) {
-        const hash = renderHashOf(full.lines, full.program?.gapMs ?? 1000, full.maxDurationMs);
-        if (full.renderHash !== hash && !(await queues.byName.render.getJob(`render-${a.id}-${hash}`))) {
-          await queues.add({ name: "render", data: { airingId: a.id, hash } }, { delay: Math.max(0, a.scheduledStart.getTime() - config.RENDER_LEAD_MINUTES * 60_000 - now.getTime()) });
-          s.renderJobsCreated++;
-        }
-      }
+      // Within a minute of air the playout renders inline if it has to.
+      if (a.scheduledStart.getTime() - now.getTime() > 60_000 && (await ensureRenderJob(a, now.getTime()))) s.renderJobsCreated++;
     }
     // Items whose ingest job was lost (Redis wiped, enqueue failed) are queued again.
-    const { ingestRevision } = await import("../worker/ingest.ts");
     const waiting = await db.item.findMany({ where: { status: { in: ["queued", "processing"] }, archived: false, kind: { not: "relay" } }, include: { originalAsset: { select: { sha256: true } } } });
     for (const it of waiting) {
       const id = `ingest-${it.id}-${ingestRevision(it, it.originalAsset?.sha256 ?? null, config)}`;

@@ -1,6 +1,6 @@
 // A session aired through the icecast sink to a real icecast2 server is received and
 // decoded by a real listener process (ffmpeg reading the mount over HTTP).
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { ffmpegPath } from "../../audio/ffmpeg.ts";
 import { preparePlayout } from "../../audio/player.ts";
 import { createSink } from "../../audio/sinks/index.ts";
 import { startIcecast, type IcecastServer } from "../helpers/icecast.ts";
-import { decodedMs, tmpDir, tone } from "./player-fixtures.ts";
+import { nonSilentMs, tmpDir, tone } from "./player-fixtures.ts";
 
 let ice: IcecastServer;
 const dir = tmpDir("loaxa-icecast-test-");
@@ -39,18 +39,6 @@ async function until<T>(what: string, fn: () => Promise<T | null | false>, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${ice.logTail()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** Seconds of non-silent audio: total minus what silencedetect reports as silence. */
-function nonSilentMs(file: string): number {
-  const res = spawnSync(ffmpegPath(), ["-hide_banner", "-nostats", "-i", file, "-af", "silencedetect=noise=-50dB:d=0.2", "-f", "null", "-"], {
-    encoding: "utf8",
-  });
-  const silent = [...res.stderr.matchAll(/silence_duration: ([\d.]+)/g)].reduce((n, m) => n + Number(m[1]) * 1000, 0);
-  // A silence still open at the end of the file has no silence_duration line.
-  const openStart = /silence_start: ([\d.]+)(?![\s\S]*silence_end)/.exec(res.stderr);
-  const total = decodedMs(file);
-  return total - silent - (openStart ? total - Number(openStart[1]) * 1000 : 0);
 }
 
 describe("icecast sink against a real icecast2", () => {

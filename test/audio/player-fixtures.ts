@@ -54,3 +54,15 @@ export function meanVolumeDb(file: string): number {
   if (!m) throw new Error(`no volumedetect output for ${file}: ${res.stderr.slice(-500)}`);
   return m[1] === "-inf" ? -Infinity : Number(m[1]);
 }
+
+/** Milliseconds of non-silent audio: total minus what silencedetect reports as silence. */
+export function nonSilentMs(file: string): number {
+  const res = spawnSync(ffmpegPath(), ["-hide_banner", "-nostats", "-i", file, "-af", "silencedetect=noise=-50dB:d=0.2", "-f", "null", "-"], {
+    encoding: "utf8",
+  });
+  const silent = [...res.stderr.matchAll(/silence_duration: ([\d.]+)/g)].reduce((n, m) => n + Number(m[1]) * 1000, 0);
+  // A silence still open at the end of the file has no silence_duration line.
+  const openStart = /silence_start: ([\d.]+)(?![\s\S]*silence_end)/.exec(res.stderr);
+  const total = decodedMs(file);
+  return total - silent - (openStart ? total - Number(openStart[1]) * 1000 : 0);
+}

@@ -1,7 +1,7 @@
 // End to end through the worker: a session scheduled on a zone whose output is a real
 // icecast2 mount is received by a listener process that decodes non-silent audio of the
 // session's length; the as-run log records each item.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffmpegPath } from "../../audio/ffmpeg.ts";
@@ -10,6 +10,7 @@ import { createTestEnv, signedIn, type TestEnv } from "../helpers/env.ts";
 import { startIcecast, type IcecastServer } from "../helpers/icecast.ts";
 import { startSystem, waitFor } from "../helpers/system.ts";
 import { toneItem } from "../helpers/media.ts";
+import { nonSilentMs } from "../audio/player-fixtures.ts";
 
 let ice: IcecastServer;
 let env: TestEnv;
@@ -25,13 +26,6 @@ afterAll(async () => {
   await env?.cleanup();
   await ice?.stop();
 });
-
-/** Milliseconds of audio louder than −50 dBFS in a decoded file. */
-function loudMs(file: string): number {
-  const r = spawnSync(ffmpegPath(), ["-hide_banner", "-nostats", "-i", file, "-af", "silencedetect=noise=-50dB:d=0.3", "-f", "null", "-"], { encoding: "utf8" });
-  const silent = [...r.stderr.matchAll(/silence_duration: ([\d.]+)/g)].reduce((n, m) => n + Number(m[1]) * 1000, 0);
-  return Number(/time=(\d+):(\d+):([\d.]+)/.exec(r.stderr.split("\n").filter((l) => l.includes("time=")).pop() ?? "")?.slice(1).reduce((ms, v, i) => ms + Number(v) * [3600_000, 60_000, 1000][i]!, 0) ?? 0) - silent;
-}
 
 describe("icecast output", () => {
   it("airs a session to an icecast mount that a listener receives and decodes", async () => {
@@ -74,7 +68,7 @@ describe("icecast output", () => {
     expect(info.durationMs).toBeGreaterThan(4000);
     expect(info.durationMs).toBeLessThan(10_000);
     // Both 2 s tones were heard (the 0.5 s gap and the pre-roll are silent).
-    const heard = loudMs(wav);
+    const heard = nonSilentMs(wav);
     expect(heard).toBeGreaterThan(3500);
     expect(heard).toBeLessThan(4600);
   });

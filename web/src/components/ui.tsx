@@ -146,6 +146,27 @@ export interface Async<T> {
   set(data: T): void;
 }
 
+/** Busy and error state around a user action: run() clears the old error, keeps the new
+ *  one for display (never throws) and says whether the action succeeded. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(async (action: () => Promise<void>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}
+
 /** Loads data when deps change; reload() refetches without clearing what is shown. */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
   const [data, setData] = useState<T>();

@@ -2,7 +2,7 @@
 // items and the zones it applies to.
 import { useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
-import { DateField, Dialog, ErrorBox, Field } from "../components/ui.tsx";
+import { DateField, Dialog, ErrorBox, Field, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
 import { addDays } from "../time.ts";
 import type { Campaign, Item } from "../types.ts";
@@ -22,8 +22,7 @@ export function CampaignForm({ campaign, items, onClose, onSaved }: { campaign: 
   const [allZones, setAllZones] = useState(campaign ? campaign.zoneIds === null : true);
   const [zoneIds, setZoneIds] = useState<number[]>(campaign?.zoneIds ?? []);
   const [enabled, setEnabled] = useState(campaign?.enabled ?? true);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [filter, setFilter] = useState("");
 
   const toggle = (list: number[], v: number) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
@@ -36,29 +35,24 @@ export function CampaignForm({ campaign, items, onClose, onSaved }: { campaign: 
     if (win.some((w) => !/^\d{2}:\d{2}-\d{2}:\d{2}$/.test(w))) return setError(new Error(l.t("campaign.badWindows")));
     if (!itemIds.length) return setError(new Error(l.t("campaign.pickItems")));
     if (!startDate || !endDate) return setError(new Error(l.t("form.dateInvalid")));
-    setBusy(true);
-    const body = {
-      name: name.trim(),
-      startDate,
-      endDate,
-      perDay: perDay ? Number(perDay) : null,
-      perWeek: perWeek ? Number(perWeek) : null,
-      minGapMin: Number(minGap) || 0,
-      maxPerSession: Number(maxPerSession) || 1,
-      windows: win,
-      itemIds,
-      zoneIds: allZones ? null : zoneIds,
-      enabled,
-    };
-    try {
+    await run(async () => {
+      const body = {
+        name: name.trim(),
+        startDate,
+        endDate,
+        perDay: perDay ? Number(perDay) : null,
+        perWeek: perWeek ? Number(perWeek) : null,
+        minGapMin: Number(minGap) || 0,
+        maxPerSession: Number(maxPerSession) || 1,
+        windows: win,
+        itemIds,
+        zoneIds: allZones ? null : zoneIds,
+        enabled,
+      };
       if (campaign) await api.send("PUT", `/api/campaigns/${campaign.id}`, body);
       else await api.send("POST", "/api/campaigns", body);
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

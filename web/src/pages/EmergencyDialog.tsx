@@ -1,7 +1,7 @@
 // "Phát khẩn cấp": choose the bulletin and the zones, then confirm in a second step.
 import { useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
-import { Dialog, ErrorBox, Field, useAsync } from "../components/ui.tsx";
+import { Dialog, ErrorBox, Field, useAsync, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
 import type { Item } from "../types.ts";
 
@@ -15,8 +15,7 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
   const [repeat, setRepeat] = useState("");
   const [hours, setHours] = useState("");
   const [step, setStep] = useState<"form" | "confirm">("form");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   // Emergency bulletins first, then priority, then the rest.
   const rank = { emergency: 0, priority: 1, normal: 2 } as const;
@@ -34,19 +33,13 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
   };
 
   const start = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    const ok = await run(async () => {
       const repeatEveryMin = repeat ? Number(repeat) : null;
       const until = repeatEveryMin && hours ? new Date(Date.now() + Number(hours) * 3_600_000).toISOString() : null;
       await api.send("POST", "/api/emergencies", { itemId, zoneIds, repeatEveryMin, until });
       onStarted();
-    } catch (err) {
-      setError(err);
-      setStep("form");
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (!ok) setStep("form");
   };
 
   return (

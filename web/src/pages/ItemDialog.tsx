@@ -2,7 +2,7 @@
 // archive.
 import { useEffect, useState, type FormEvent } from "react";
 import { useApp, useLiveEvents } from "../context.ts";
-import { Dialog, ErrorBox, Field, Loading, PriorityBadge, StatusBadge, useAsync } from "../components/ui.tsx";
+import { Dialog, ErrorBox, Field, Loading, PriorityBadge, StatusBadge, useAsync, useAction } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
 import type { Item } from "../types.ts";
 import { MetaFields, VOICES, metaBody, splitReason, type Meta } from "./LibraryForms.tsx";
@@ -159,13 +159,11 @@ function ItemEditForm({ item, onCancel, onSaved }: { item: Item; onCancel: () =>
   const [rate, setRate] = useState(item.ttsRate ?? 100);
   const [url, setUrl] = useState(item.relayUrl ?? "");
   const [minutes, setMinutes] = useState(String(Math.round(item.durationMs / 600) / 100));
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   useEffect(() => setError(null), [meta]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    await run(async () => {
       const body: Record<string, unknown> = metaBody(meta);
       // Send only what changed: any TTS change re-synthesises the item.
       if (item.kind === "tts") {
@@ -176,11 +174,7 @@ function ItemEditForm({ item, onCancel, onSaved }: { item: Item; onCancel: () =>
       if (item.kind === "relay") Object.assign(body, { url, durationSec: Math.round(Number(minutes) * 60) });
       await api.send("PATCH", `/api/items/${item.id}`, body);
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form onSubmit={submit} className="stack" data-testid="item-edit-form">

@@ -2,7 +2,7 @@
 // (with a preview player once synthesised) and a relay of an external stream.
 import { useState, type FormEvent } from "react";
 import { useApp, useLiveEvents } from "../context.ts";
-import { DateField, Dialog, ErrorBox, Field, ProgressBar, StatusBadge } from "../components/ui.tsx";
+import { DateField, Dialog, ErrorBox, Field, ProgressBar, StatusBadge, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
 import type { Item, Priority } from "../types.ts";
 
@@ -132,8 +132,7 @@ export function TtsDialog({ onClose, onCreated }: { onClose: () => void; onCreat
   const [text, setText] = useState("");
   const [voice, setVoice] = useState<(typeof VOICES)[number]>("vi");
   const [rate, setRate] = useState(100);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [created, setCreated] = useState<Item | null>(null);
 
   useLiveEvents((e) => {
@@ -144,17 +143,11 @@ export function TtsDialog({ onClose, onCreated }: { onClose: () => void; onCreat
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await api.send<{ item: Item }>("POST", "/api/items", { kind: "tts", ...metaBody(meta), text, voice, rate });
       setCreated(r.item);
       onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -223,20 +216,13 @@ export function RelayDialog({ onClose, onDone }: { onClose: () => void; onDone: 
   const [meta, setMeta] = useState<Meta>(emptyMeta);
   const [url, setUrl] = useState("");
   const [minutes, setMinutes] = useState("30");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.send("POST", "/api/items", { kind: "relay", ...metaBody(meta), url: url.trim(), durationSec: Math.round(Number(minutes) * 60) });
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog title={l.t("relay.title")} onClose={onClose} testId="relay-dialog" wide>

@@ -2,7 +2,7 @@
 // (keyboard users); the length is computed as the render will produce it.
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { useApp } from "../context.ts";
-import { Dialog, ErrorBox, Field, Notice, StatusBadge } from "../components/ui.tsx";
+import { Dialog, ErrorBox, Field, Notice, StatusBadge, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
 import type { Item, Program } from "../types.ts";
 
@@ -37,9 +37,8 @@ export function ProgramEditor(props: {
   const [toAdd, setToAdd] = useState<number | "">("");
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [dragOver, setDragOver] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const [saved, setSaved] = useState(!!props.justSaved);
-  const [busy, setBusy] = useState(false);
   const [airNow, setAirNow] = useState(false);
   const [announce, setAnnounce] = useState("");
   // After a move by the ↑/↓ buttons the rows re-render; keep focus on the moved entry.
@@ -79,18 +78,12 @@ export function ProgramEditor(props: {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body = { name: name.trim(), description: description.trim(), introItemId: intro === "" ? null : intro, outroItemId: outro === "" ? null : outro, gapMs, itemIds: ids };
       const r = program ? await api.send<{ program: Program }>("PUT", `/api/programs/${program.id}`, body) : await api.send<{ program: Program }>("POST", "/api/programs", body);
       setSaved(true);
       onSaved(r.program);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const archive = async () => {

@@ -1,7 +1,7 @@
 // Create or edit a schedule rule: recurring on weekdays, or a one-off session on a date.
 import { useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
-import { DateField, Dialog, ErrorBox, Field } from "../components/ui.tsx";
+import { DateField, Dialog, ErrorBox, Field, useAction } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
 import type { Program, Schedule } from "../types.ts";
 
@@ -19,8 +19,7 @@ export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedul
   const [maxMin, setMaxMin] = useState(String(Math.round((schedule?.maxDurationSec ?? 1800) / 60)));
   const [zoneIds, setZoneIds] = useState<number[]>(schedule?.zoneIds ?? []);
   const [enabled, setEnabled] = useState(schedule?.enabled ?? true);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   const program = programs.find((p) => p.id === programId);
   const tooLong = program && Number(maxMin) > 0 && program.durationMs > Number(maxMin) * 60_000;
@@ -33,29 +32,24 @@ export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedul
     if (!zoneIds.length) return setError(new Error(l.t("schedule.pickZones")));
     if (kind === "recurring" && !days.length) return setError(new Error(l.t("schedule.pickDays")));
     if (kind === "once" && !date) return setError(new Error(l.t("form.dateInvalid")));
-    setBusy(true);
-    const body = {
-      name: name.trim(),
-      programId,
-      kind,
-      daysOfWeek: kind === "recurring" ? [...days].sort((a, b) => a - b) : [],
-      startTime: time,
-      date: kind === "once" ? date : null,
-      validFrom: validFrom || null,
-      validTo: validTo || null,
-      maxDurationSec: Math.round(Number(maxMin) * 60),
-      zoneIds,
-      enabled,
-    };
-    try {
+    await run(async () => {
+      const body = {
+        name: name.trim(),
+        programId,
+        kind,
+        daysOfWeek: kind === "recurring" ? [...days].sort((a, b) => a - b) : [],
+        startTime: time,
+        date: kind === "once" ? date : null,
+        validFrom: validFrom || null,
+        validTo: validTo || null,
+        maxDurationSec: Math.round(Number(maxMin) * 60),
+        zoneIds,
+        enabled,
+      };
       if (schedule) await api.send("PUT", `/api/schedules/${schedule.id}`, body);
       else await api.send("POST", "/api/schedules", body);
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const toggle = (list: number[], v: number) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);

@@ -1,7 +1,7 @@
 // Sign-in and the compulsory first-login password change.
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { Api } from "../api.ts";
-import { ErrorBox, Field } from "../components/ui.tsx";
+import { ErrorBox, Field, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
 import type { User } from "../types.ts";
 
@@ -9,20 +9,13 @@ export function SignIn({ api, onSignedIn, langToggle }: { api: Api; onSignedIn: 
   const l = useLocale();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await api.send<{ user: User; csrfToken: string }>("POST", "/api/auth/login", { username: username.trim(), password });
       onSignedIn(r.user, r.csrfToken);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <main className="auth-page">
@@ -58,22 +51,16 @@ export function ChangePassword({ api, user, onDone, onCancel, langToggle }: { ap
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [again, setAgain] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     if (next.length < 10) return setError(new Error(l.t("auth.passwordTooShort")));
     if (next !== again) return setError(new Error(l.t("auth.passwordMismatch")));
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.send("POST", "/api/auth/password", { currentPassword: current, newPassword: next });
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <main className="auth-page">
