@@ -1,8 +1,14 @@
-// Relay: pull an external stream (VOV, the district station) live and transcode it to
+// Relay: pull an external stream (VOV, the provincial station) live and transcode it to
 // the canonical MP3 on ffmpeg's stdout, frame by frame, for the player to air.
+// Our own HTTP client fetches the stream (audio/relay-fetch.ts: every redirect hop checked,
+// the checked address pinned) and pipes the bytes to ffmpeg's stdin; ffmpeg itself may
+// open no protocol but the pipe, so nothing it parses can make it connect anywhere.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { IncomingMessage } from "node:http";
 import { ffmpegPath as defaultFfmpegPath, formatCommand, type Logger } from "./ffmpeg.ts";
 import { CANONICAL_MP3, Mp3StreamParser } from "./mp3frames.ts";
+import { parseAllowance, type PrivateAllowance } from "./net-policy.ts";
+import { openRelay, relayHttpUrl, type Resolver } from "./relay-fetch.ts";
 
 export interface RelayOptions {
   url: string;
@@ -14,6 +20,15 @@ export interface RelayOptions {
   startTimeoutMs?: number;
   /** Pause reading when this much audio is queued (a fast source, e.g. a file URL). */
   maxBufferMs?: number;
+  /**
+   * Which private addresses the stream (and every redirect) may reach. Default: the
+   * RELAY_ALLOW_PRIVATE environment setting, as validated by the server's config.
+   */
+  allowPrivate?: PrivateAllowance;
+  /** Fail when the source sends nothing this long while we want data (default 5000 ms). */
+  idleTimeoutMs?: number;
+  /** Name resolution (tests of DNS answers); default the system resolver. */
+  resolve?: Resolver;
 }
 
 export interface AudioChunk {
@@ -21,25 +36,28 @@ export interface AudioChunk {
   durationMs: number;
 }
 
-/** ffmpeg reads http(s); an icecast:// listener URL is plain HTTP. */
-export function relayInputUrl(url: string): string {
-  const u = new URL(url);
-  if (u.protocol === "icecast:") return `http:${url.slice("icecast:".length)}`;
-  if (u.protocol !== "http:" && u.protocol !== "https:") {
-    throw new Error(`Địa chỉ tiếp sóng phải là http, https hoặc icecast / Relay URL must be http, https or icecast: ${u.protocol}`);
+/** The RELAY_ALLOW_PRIVATE setting of this process (invalid values allow nothing). */
+export function defaultRelayAllowance(): PrivateAllowance {
+  try {
+    return parseAllowance(process.env.RELAY_ALLOW_PRIVATE);
+  } catch {
+    return false;
   }
-  return url;
 }
 
-/** Pure argv: pull `url`, transcode to canonical MP3 on stdout. */
-export function relayArgs(url: string, durationMs: number): string[] {
+/** ffmpeg reads http(s); an icecast:// listener URL is plain HTTP. */
+export function relayInputUrl(url: string): string {
+  return relayHttpUrl(url).href;
+}
+
+/** Pure argv: decode the relay bytes from stdin, transcode to canonical MP3 on stdout. */
+export function relayArgs(durationMs: number): string[] {
   return [
     "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
-    // Give up on a stalled connection (microseconds) instead of hanging silently.
-    "-rw_timeout", "5000000",
-    // Only network protocols: a playlist or redirect must not reach file: or other schemes.
-    "-protocol_whitelist", "http,https,tcp,tls,crypto",
-    "-i", relayInputUrl(url),
+    // No network and no files for the decoder: a playlist, a redirect or a crafted
+    // stream cannot make ffmpeg open anything but the pipe we feed.
+    "-protocol_whitelist", "pipe",
+    "-i", "pipe:0",
     "-t", ((durationMs + 1000) / 1000).toFixed(3),
     "-map", "0:a:0", "-vn",
     "-ac", String(CANONICAL_MP3.channels), "-ar", String(CANONICAL_MP3.sampleRate),
@@ -50,6 +68,9 @@ export function relayArgs(url: string, durationMs: number): string[] {
     "-f", "mp3", "pipe:1",
   ];
 }
+
+// Playlists need their own fetches (each hop checked); they are not relayed.
+const PLAYLIST = /^\s*(#EXTM3U|\[playlist\])/i;
 
 export class RelayStream {
   /** Resolves at the first audio frame; rejects if the pull fails or times out first. */
@@ -65,15 +86,18 @@ export class RelayStream {
   private readonly closed: Promise<void>;
   private readonly maxBufferMs: number;
   private stopping = false;
+  private readonly fetchCtl = new AbortController();
+  private source: IncomingMessage | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: RelayOptions) {
     this.maxBufferMs = opts.maxBufferMs ?? 10_000;
     const bin = opts.ffmpegPath ?? defaultFfmpegPath();
-    const args = relayArgs(opts.url, opts.durationMs);
-    opts.logger?.debug(`relay: ${formatCommand(bin, args)}`);
+    const args = relayArgs(opts.durationMs);
+    relayHttpUrl(opts.url); // a bad scheme throws here, before any process starts
+    opts.logger?.debug(`relay ${opts.url}: ${formatCommand(bin, args)}`);
     this.child = spawn(bin, args, { stdio: ["pipe", "pipe", "pipe"] });
-    this.child.stdin.on("error", () => undefined);
-    this.child.stdin.end();
+    this.child.stdin.on("error", () => undefined); // ffmpeg stops reading after -t
     this.closed = new Promise((resolve) => this.child.once("close", () => resolve()));
 
     let markStarted: () => void = () => undefined;
@@ -86,7 +110,7 @@ export class RelayStream {
     const timeoutMs = opts.startTimeoutMs ?? 5000;
     const timer = setTimeout(() => {
       this.fail(new Error(`không có âm thanh sau ${timeoutMs} ms / no audio within ${timeoutMs} ms`));
-      this.child.kill("SIGKILL");
+      this.kill();
     }, timeoutMs);
 
     this.child.stderr.on("data", (b: Buffer) => (this.stderr = (this.stderr + b.toString()).slice(-4000)));
@@ -100,6 +124,7 @@ export class RelayStream {
     this.child.on("error", (err) => this.fail(err));
     this.child.once("close", (code, sig) => {
       clearTimeout(timer);
+      this.closeSource();
       this.enqueue(this.parser.end());
       if (code !== 0 && !this.stopping) this.fail(new Error(`ffmpeg exited with ${code ?? sig}: ${this.lastStderrLine()}`));
       this.ended = true;
@@ -112,6 +137,69 @@ export class RelayStream {
       }
       this.notify();
     });
+    void this.pull(timeoutMs);
+  }
+
+  /** Fetches the stream (checked, pinned) and feeds its bytes to ffmpeg's stdin. */
+  private async pull(timeoutMs: number): Promise<void> {
+    try {
+      const { response, url } = await openRelay(this.opts.url, {
+        allowPrivate: this.opts.allowPrivate ?? defaultRelayAllowance(),
+        timeoutMs,
+        signal: this.fetchCtl.signal,
+        ...(this.opts.resolve ? { resolve: this.opts.resolve } : {}),
+      });
+      if (this.stopping || this.child.exitCode !== null) {
+        response.destroy();
+        return;
+      }
+      this.source = response;
+      this.opts.logger?.debug(`relay ${this.opts.url}: connected to ${url.href}`);
+      let first = true;
+      let lastData = Date.now();
+      response.on("data", (b: Buffer) => {
+        lastData = Date.now();
+        if (first && PLAYLIST.test(b.subarray(0, 64).toString("latin1"))) {
+          this.fail(new Error("luồng là danh sách phát (m3u/pls), không phải âm thanh / the stream is a playlist (m3u/pls), not audio"));
+          this.kill();
+        }
+        first = false;
+      });
+      // A live source that goes quiet while we want data is a stall; a paused one is not.
+      const idleMs = this.opts.idleTimeoutMs ?? 5000;
+      this.idleTimer = setInterval(() => {
+        if (!response.isPaused() && !this.child.stdin.writableNeedDrain && Date.now() - lastData > idleMs) {
+          this.fail(new Error(`nguồn tiếp sóng im lặng ${idleMs} ms / the relay source sent nothing for ${idleMs} ms`));
+          this.child.stdin.end();
+          this.closeSource();
+        }
+      }, Math.min(1000, idleMs));
+      response.on("error", (e) => {
+        if (!this.stopping) this.fail(new Error(`kết nối tiếp sóng bị ngắt / relay connection lost: ${e.message}`));
+        this.child.stdin.end();
+      });
+      response.on("aborted", () => {
+        if (!this.stopping) this.fail(new Error("kết nối tiếp sóng bị ngắt / relay connection lost"));
+      });
+      response.on("close", () => this.child.stdin.end());
+      response.pipe(this.child.stdin);
+    } catch (err) {
+      if (this.stopping) return;
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+      this.kill();
+    }
+  }
+
+  private closeSource(): void {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
+    this.fetchCtl.abort();
+    this.source?.destroy();
+  }
+
+  private kill(): void {
+    this.closeSource();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
   }
 
   /** Why the pull stopped or failed, if it did. */
@@ -155,7 +243,7 @@ export class RelayStream {
   /** Kills the pull (if still running) and waits for the process to exit. */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+    this.kill();
     await this.closed;
   }
 

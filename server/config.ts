@@ -1,7 +1,9 @@
 // The one place that reads the environment. Every value is validated by zod; an invalid
 // value stops the process with a one-line message naming the variable.
 import path from "node:path";
+import cron from "node-cron";
 import { z } from "zod";
+import { addressMatcher, parseAllowance } from "../audio/net-policy.ts";
 
 const bool = z
   .enum(["0", "1", "true", "false", "yes", "no"])
@@ -11,6 +13,20 @@ const int = (min: number, max: number) => {
   const msg = `must be a whole number from ${min} to ${max}`;
   return z.coerce.number({ error: msg }).int({ error: msg }).min(min, { error: msg }).max(max, { error: msg });
 };
+
+const cronExpr = z.string().refine((v) => cron.validate(v), "not a valid cron expression (5 or 6 fields, e.g. */5 * * * *)");
+
+/** A comma-separated list of IP addresses or CIDRs (validated entry by entry). */
+const addressList = z.string().transform((v, ctx) => {
+  const entries = v.split(",").map((s) => s.trim()).filter(Boolean);
+  try {
+    addressMatcher(entries);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: (e as Error).message });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 export const timeZoneSchema = z.string().refine((tz) => {
   try {
@@ -40,15 +56,29 @@ const envSchema = z.object({
   LOUDNESS_TARGET_LUFS: z.coerce.number().min(-40).max(-5).default(-16),
   TRUE_PEAK_MAX_DBTP: z.coerce.number().min(-9).max(0).default(-1.5),
   PLAN_HORIZON_HOURS: int(1, 24 * 14).default(48),
-  PLAN_TICK_CRON: z.string().default("*/5 * * * *"),
+  PLAN_TICK_CRON: cronExpr.default("*/5 * * * *"),
   RENDER_LEAD_MINUTES: int(1, 24 * 60).default(30),
   PLAYOUT_PREROLL_SECONDS: int(2, 600).default(20),
   LATE_GRACE_MINUTES: int(0, 24 * 60).default(10),
-  REPORT_CRON: z.string().default("0 7 1 * *"),
+  REPORT_CRON: cronExpr.default("0 7 1 * *"),
   SESSION_TTL_HOURS: int(1, 24 * 90).default(12),
   COOKIE_SECURE: z.enum(["auto", "always", "never"]).default("auto"),
   WORKER_CONCURRENCY: int(1, 64).default(2),
-  RELAY_ALLOW_PRIVATE: bool.default(false),
+  // 0, 1, or the private addresses/CIDRs a relay may reach (e.g. the LAN station only).
+  RELAY_ALLOW_PRIVATE: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseAllowance(v);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: `use 0, 1 or a list of addresses/CIDRs (${(e as Error).message})` });
+        return z.NEVER;
+      }
+    })
+    .default(false),
+  // Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default.
+  TRUSTED_PROXIES: addressList.default([]),
+  JSON_BODY_MAX_KB: int(16, 64 * 1024).default(1024),
   TTS_DEFAULT_VOICE: z.string().min(1).default("vi"),
   FILE_SINK_SPEED: z.coerce.number().min(1).max(1000).default(1),
 });

@@ -1,43 +1,23 @@
-// Relay URLs (VOV, the district station) are fetched by our workers, so they are checked
+// Relay URLs (VOV, the provincial station) are fetched by our workers, so they are checked
 // like any server-side fetch: allowed schemes only, no private or loopback addresses
-// unless RELAY_ALLOW_PRIVATE=1, and the stream must answer when saved.
-import dns from "node:dns/promises";
-import net from "node:net";
+// unless RELAY_ALLOW_PRIVATE allows them, and the stream must answer when saved. The same
+// checked, pinned fetch (audio/relay-fetch.ts) runs again at air time, redirects included.
+import { isPrivateAddress, type PrivateAllowance } from "../audio/net-policy.ts";
+import { checkedAddresses, openRelay, RelayFetchError } from "../audio/relay-fetch.ts";
 import { AppError } from "./errors.ts";
+
+export { isPrivateAddress };
 
 const badUrl = (vi: string, en: string) => new AppError(422, "BAD_RELAY_URL", vi, en);
 
-// Addresses a relay may never point at without RELAY_ALLOW_PRIVATE: loopback, private,
-// link-local, CGNAT, multicast/reserved, and their IPv6 forms (mapped, NAT64, 6to4).
-const BLOCKED = new net.BlockList();
-for (const [a, p] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 3]] as const) BLOCKED.addSubnet(a, p, "ipv4");
-for (const [a, p] of [["::", 127], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8], ["64:ff9b::", 96], ["2002::", 16]] as const) BLOCKED.addSubnet(a, p, "ipv6");
+const fromFetchError = (e: RelayFetchError) => badUrl(e.messageVi, e.messageEn);
 
-export function isPrivateAddress(ip: string): boolean {
-  if (net.isIPv4(ip)) return BLOCKED.check(ip, "ipv4");
-  if (!net.isIPv6(ip)) return true;
-  // IPv4-mapped (::ffff:a.b.c.d, also written ::ffff:7f00:1): judge the IPv4 address.
-  const mapped = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(ip);
-  if (mapped) {
-    if (mapped[1]) return isPrivateAddress(mapped[1]);
-    const hi = parseInt(mapped[2]!, 16);
-    const lo = parseInt(mapped[3]!, 16);
-    return isPrivateAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
-  }
-  return BLOCKED.check(ip, "ipv6");
-}
-
-/** Resolves the host and refuses private addresses; used when saving and again at air time. */
-export async function assertPublicHost(u: URL, allowPrivate: boolean): Promise<void> {
-  const host = u.hostname.replace(/^\[|\]$/g, "");
-  let addrs: string[];
+/** Resolves the host and refuses addresses the allowance does not cover. */
+export async function assertPublicHost(u: URL, allowPrivate: PrivateAllowance): Promise<void> {
   try {
-    addrs = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true })).map((a) => a.address);
-  } catch {
-    throw badUrl(`Không phân giải được tên máy chủ tiếp sóng "${host}".`, `Cannot resolve the relay host "${host}".`);
-  }
-  if (!allowPrivate && addrs.some(isPrivateAddress)) {
-    throw badUrl("Địa chỉ tiếp sóng trỏ vào mạng nội bộ; quản trị viên cần bật RELAY_ALLOW_PRIVATE.", "The relay URL points to a private or loopback address; an administrator must set RELAY_ALLOW_PRIVATE=1.");
+    await checkedAddresses(u.hostname, { allowPrivate });
+  } catch (e) {
+    throw e instanceof RelayFetchError ? fromFetchError(e) : e;
   }
 }
 
@@ -55,34 +35,35 @@ export function parseRelayUrl(raw: string): URL {
   return u;
 }
 
-export async function checkRelayUrl(raw: string, opts: { allowPrivate: boolean; timeoutMs?: number }): Promise<URL> {
+const PLAYLIST = /^\s*(#EXTM3U|\[playlist\])/i;
+
+/** Checks a relay URL when it is saved: address policy on every hop, and audio answers. */
+export async function checkRelayUrl(raw: string, opts: { allowPrivate: PrivateAllowance; timeoutMs?: number }): Promise<URL> {
   const u = parseRelayUrl(raw);
   await assertPublicHost(u, opts.allowPrivate);
-  let httpUrl = new URL(u.href.replace(/^icecast:/, "http:"));
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), opts.timeoutMs ?? 5000);
   try {
-    // Redirects are followed by hand so every hop passes the same address check.
-    let res: Response;
-    for (let hop = 0; ; hop++) {
-      res = await fetch(httpUrl, { signal: ctl.signal, redirect: "manual" });
-      const loc = res.headers.get("location");
-      if (res.status < 300 || res.status >= 400 || !loc) break;
-      await res.body?.cancel();
-      if (hop >= 3) throw new Error("too many redirects");
-      httpUrl = parseRelayUrl(new URL(loc, httpUrl).href);
-      await assertPublicHost(httpUrl, opts.allowPrivate);
+    const { response } = await openRelay(u, { allowPrivate: opts.allowPrivate, timeoutMs: opts.timeoutMs ?? 5000, signal: ctl.signal });
+    const first = await new Promise<Buffer | null>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no data")), opts.timeoutMs ?? 5000);
+      response.once("data", (b: Buffer) => (clearTimeout(timer), resolve(b)));
+      response.once("end", () => (clearTimeout(timer), resolve(null)));
+      response.once("error", (e) => (clearTimeout(timer), reject(e)));
+    });
+    response.destroy();
+    if (!first?.length) throw new Error("no data");
+    if (PLAYLIST.test(first.subarray(0, 64).toString("latin1"))) {
+      throw badUrl(
+        "Địa chỉ này là danh sách phát (m3u/pls/HLS), không phải luồng âm thanh; hãy dùng địa chỉ luồng MP3/AAC trực tiếp của đài.",
+        "This address is a playlist (m3u/pls/HLS), not an audio stream; use the station's direct MP3/AAC stream URL.",
+      );
     }
-    if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-    const reader = res.body.getReader();
-    const first = await reader.read();
-    await reader.cancel();
-    if (first.done || !first.value?.length) throw new Error("no data");
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    if (err instanceof AppError) throw err;
+    if (err instanceof RelayFetchError && err.code === "PRIVATE_ADDRESS") throw fromFetchError(err);
+    const why = err instanceof RelayFetchError ? err.messageEn.replace(/\.$/, "") : err instanceof Error ? err.message : String(err);
     throw badUrl(`Không kết nối được luồng tiếp sóng (${why}).`, `The relay stream is unreachable (${why}).`);
   } finally {
-    clearTimeout(timer);
     ctl.abort();
   }
   return u;

@@ -125,6 +125,7 @@ describe("preparePlayout + startAt (file sink)", () => {
     const hang = createServer((_req, res) => void res.writeHead(200, { "content-type": "audio/mpeg" }));
     await new Promise<void>((resolve) => hang.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(hang.address() as import("node:net").AddressInfo).port}/live`;
+    process.env.RELAY_ALLOW_PRIVATE = "127.0.0.1"; // the test station is on loopback
     try {
       const playout = await preparePlayout({
         segments: [

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANONICAL_FRAME_MS } from "../../audio/mp3frames.ts";
 import { preparePlayout } from "../../audio/player.ts";
-import { relayArgs, startRelay } from "../../audio/relay.ts";
+import { relayArgs, relayInputUrl, startRelay } from "../../audio/relay.ts";
 import { createSink } from "../../audio/sinks/index.ts";
 import { freePort } from "../helpers/icecast.ts";
 import { decodedMs, meanVolumeDb, silence, tmpDir, tone } from "./player-fixtures.ts";
@@ -20,6 +20,8 @@ let server: http.Server;
 let base = "";
 
 beforeAll(async () => {
+  // The test "stations" are on loopback: allow exactly that, as a LAN station would be.
+  process.env.RELAY_ALLOW_PRIVATE = "127.0.0.1";
   server = http.createServer((req, res) => {
     if (req.url !== "/vov1.mp3") {
       res.writeHead(404).end();
@@ -39,12 +41,13 @@ afterAll(async () => {
 const sink = (name: string) => createSink({ kind: "file", dir }, { fileName: name });
 
 describe("relay segments", () => {
-  it("relayArgs transcodes to canonical MP3 on stdout; icecast:// is read over http", () => {
-    const args = relayArgs("icecast://radio.example:8000/vov1", 90_000);
-    expect(args).toContain("http://radio.example:8000/vov1");
+  it("relayArgs decodes our pipe only and transcodes to canonical MP3 on stdout; icecast:// is read over http", () => {
+    const args = relayArgs(90_000);
+    expect(args.join(" ")).toContain("-protocol_whitelist pipe -i pipe:0");
     expect(args.join(" ")).toContain("-ac 1 -ar 44100 -c:a libmp3lame -b:a 128k");
     expect(args.slice(-3)).toEqual(["-f", "mp3", "pipe:1"]);
-    expect(() => relayArgs("file:///etc/passwd", 1000)).toThrow(/http, https or icecast/);
+    expect(relayInputUrl("icecast://radio.example:8000/vov1")).toBe("http://radio.example:8000/vov1");
+    expect(() => startRelay({ url: "file:///etc/passwd", durationMs: 1000 })).toThrow(/http, https or icecast/);
   });
 
   it("pulls a real HTTP stream live between two files", async () => {
