@@ -11,8 +11,9 @@
 // capability probes before each run. Argument building elsewhere in audio/ is
 // pure (string[] in, string[] out) so it is unit-tested without ffmpeg.
 import { spawn } from "node:child_process";
+import { accessSync, constants as fsConstants, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { resolve as resolvePath } from "node:path";
+import { delimiter, join, resolve as resolvePath } from "node:path";
 import type { FfmpegCommand } from "fluent-ffmpeg";
 
 export interface Logger {
@@ -55,18 +56,55 @@ const STDERR_TAIL_CHARS = 8_000;
 
 const require = createRequire(import.meta.url);
 
-/** ffmpeg binary: FFMPEG_PATH, else the one shipped by @ffmpeg-installer/ffmpeg. */
-export function ffmpegPath(): string {
-  const fromEnv = process.env.FFMPEG_PATH;
-  if (fromEnv) return fromEnv;
-  return (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
+export interface BinaryChoice {
+  path: string;
+  /** env: FFMPEG_PATH/FFPROBE_PATH; system: found on PATH (e.g. Debian's, security-updated); bundled: the npm package's 2018 static build. */
+  source: "env" | "system" | "bundled";
 }
 
-/** ffprobe binary: FFPROBE_PATH, else the one shipped by @ffprobe-installer/ffprobe. */
+function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? "").split(delimiter).filter(Boolean)) {
+    const p = join(dir, name);
+    try {
+      if (!statSync(p).isFile()) continue;
+      accessSync(p, fsConstants.X_OK);
+      return p;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
+const chosen = new Map<string, BinaryChoice>();
+
+/**
+ * Which binary runs: the override variable, else the system's (maintained, patched by the
+ * distribution), else the bundled static build as a last resort. Decided once per process.
+ */
+function choose(name: "ffmpeg" | "ffprobe", envVar: string, pkg: string): BinaryChoice {
+  const fromEnv = process.env[envVar];
+  if (fromEnv) return { path: fromEnv, source: "env" };
+  let c = chosen.get(name);
+  if (!c) {
+    const sys = onPath(name);
+    c = sys ? { path: sys, source: "system" } : { path: (require(pkg) as { path: string }).path, source: "bundled" };
+    chosen.set(name, c);
+  }
+  return c;
+}
+
+export const ffmpegBinary = (): BinaryChoice => choose("ffmpeg", "FFMPEG_PATH", "@ffmpeg-installer/ffmpeg");
+export const ffprobeBinary = (): BinaryChoice => choose("ffprobe", "FFPROBE_PATH", "@ffprobe-installer/ffprobe");
+
+/** ffmpeg binary: FFMPEG_PATH, else ffmpeg on PATH, else the one shipped by @ffmpeg-installer/ffmpeg. */
+export function ffmpegPath(): string {
+  return ffmpegBinary().path;
+}
+
+/** ffprobe binary: FFPROBE_PATH, else ffprobe on PATH, else the one shipped by @ffprobe-installer/ffprobe. */
 export function ffprobePath(): string {
-  const fromEnv = process.env.FFPROBE_PATH;
-  if (fromEnv) return fromEnv;
-  return (require("@ffprobe-installer/ffprobe") as { path: string }).path;
+  return ffprobeBinary().path;
 }
 
 export class FfmpegError extends Error {

@@ -72,9 +72,15 @@ export const LIMITER_MARGIN_DB = 1.5;
 /** Decode prep shared by analysis and encode so the gain applies to what was measured. */
 export const PREP_FILTER = `aresample=${CANONICAL.sampleRate},aformat=channel_layouts=mono,asetpts=N/SR/TB`;
 
-export function buildAnalysisArgs(input: string, o: { silenceThresholdDb: number; silenceMinMs: number }): string[] {
+/** Decoding stops this far past the longest allowed item: enough to tell it is too long. */
+export const ANALYSIS_OVERRUN_MS = 2000;
+
+export function buildAnalysisArgs(input: string, o: { silenceThresholdDb: number; silenceMinMs: number; maxDurationMs?: number }): string[] {
   const filter = `${PREP_FILTER},silencedetect=n=${o.silenceThresholdDb}dB:d=${o.silenceMinMs / 1000},${EBUR128_FILTER}`;
-  return ["-nostdin", "-hide_banner", "-v", "info", "-nostats", "-i", fileUrl(input), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", filter, "-f", "null", "-"];
+  // A file whose headers understate its length (a "bitrate liar": probes as minutes,
+  // decodes as hours) is read only up to the item limit, never in full.
+  const cap = o.maxDurationMs !== undefined ? ["-t", ((o.maxDurationMs + ANALYSIS_OVERRUN_MS) / 1000).toFixed(3)] : [];
+  return ["-nostdin", "-hide_banner", "-v", "info", "-nostats", ...cap, "-i", fileUrl(input), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", filter, "-f", "null", "-"];
 }
 
 export interface EncodePlan {
@@ -159,7 +165,7 @@ interface Analysis {
 
 const DECODER_MISSING = /Decoder \(codec ([^)]*)\) not found/;
 
-async function analyse(input: string, o: typeof DEFAULTS, run: RunOptions): Promise<Analysis> {
+async function analyse(input: string, o: typeof DEFAULTS & { maxDurationMs?: number }, run: RunOptions): Promise<Analysis> {
   const silenceLines: string[] = [];
   let decodedMs = 0;
   try {

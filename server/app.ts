@@ -4,6 +4,7 @@ import path from "node:path";
 import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Redis } from "ioredis";
 import type { Clock } from "./clock.ts";
@@ -14,7 +15,9 @@ import type { EventHub } from "./events.ts";
 import type { Logger } from "./logger.ts";
 import type { Queues } from "./queues.ts";
 import { writeAudit } from "./audit.ts";
-import { FailureLimiter } from "./auth/rate-limit.ts";
+import { FallbackThrottleStore, LoginGuard, MemoryThrottleStore, RedisThrottleStore } from "./auth/rate-limit.ts";
+import { bodyLimits, LOGIN_BODY_MAX_BYTES, UPLOAD_ENVELOPE_BYTES } from "./http/body.ts";
+import { addressMatcher, normalizeAddress } from "../audio/net-policy.ts";
 import { SESSION_COOKIE, loadSession, type AuthSession, type AuthUser } from "./auth/sessions.ts";
 import type { Role } from "./auth/roles.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -31,7 +34,8 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   events: EventHub;
-  limiter?: FailureLimiter;
+  /** Sign-in throttling; default: kept in Redis under the queue prefix (shared by instances). */
+  guard?: LoginGuard;
   /** Extra resource routers mounted under /api (added by later modules). */
   extraRoutes?: (api: Hono<AppEnv>, deps: AppDeps) => void;
 }
@@ -48,6 +52,7 @@ export type AppEnv = {
     session: AuthSession | null;
     user: AuthUser | null;
     audit: AuditNote | undefined;
+    clientIp: string;
   };
 };
 
@@ -56,9 +61,27 @@ const PUBLIC_API = new Set(["/api/health", "/api/auth/login"]);
 // Endpoints a user who must change the first password may still call.
 const FIRST_LOGIN_ALLOWED = new Set(["/api/auth/me", "/api/auth/logout", "/api/auth/password"]);
 
-export function clientIp(c: Context): string {
+function socketAddress(c: Context): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? "unknown";
+}
+
+/**
+ * The client's address: the socket peer, unless that peer is a trusted proxy; then the
+ * X-Forwarded-For chain is walked from the right, past every trusted proxy, and the
+ * first address not trusted is the client. A client cannot forge its way past this:
+ * whatever it puts in the header sits left of what our proxies appended.
+ */
+export function resolveClientIp(peer: string, forwardedFor: string | undefined, trusted: (ip: string) => boolean): string {
+  let ip = normalizeAddress(peer);
+  if (!forwardedFor || !trusted(ip)) return ip;
+  const hops = forwardedFor.split(",").map((s) => s.trim()).filter(Boolean);
+  while (hops.length && trusted(ip)) ip = normalizeAddress(hops.pop()!);
+  return ip;
+}
+
+export function clientIp(c: Context): string {
+  return (c.var as { clientIp?: string }).clientIp ?? normalizeAddress(socketAddress(c));
 }
 
 export function currentUser(c: Context<AppEnv>): AuthUser {
@@ -78,8 +101,53 @@ export const requireRole = (...roles: readonly Role[]) =>
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { db, clock, logger } = deps;
-  const limiter = deps.limiter ?? new FailureLimiter(5, 15 * 60_000, () => clock.now().getTime());
+  const guard =
+    deps.guard ??
+    new LoginGuard(new FallbackThrottleStore(new RedisThrottleStore(deps.redis, `${deps.config.QUEUE_PREFIX}:login:`), new MemoryThrottleStore(), logger), () => clock.now().getTime());
+  const trustedProxy = addressMatcher(deps.config.TRUSTED_PROXIES);
   const app = new Hono<AppEnv>();
+
+  // Headers on every answer, errors included. The SPA is built without inline script or
+  // style, so 'self' suffices; media and images may come from blob:/data: (previews).
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Bull Board (admins only) styles its loading screen inline; nothing else may.
+        styleSrc: [(c) => (c.req.path.startsWith("/admin/queues") ? "'self' 'unsafe-inline'" : "'self'")],
+        imgSrc: ["'self'", "data:", "blob:"],
+        mediaSrc: ["'self'", "blob:"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      xFrameOptions: "DENY",
+      referrerPolicy: "same-origin",
+      // Not includeSubDomains: a commune's other sites may still be plain HTTP.
+      strictTransportSecurity: "max-age=15552000",
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    }),
+  );
+
+  // Bodies are bounded before anything parses them (see server/http/body.ts).
+  app.use(
+    "*",
+    bodyLimits({
+      streamed: { "/api/items/upload": deps.config.UPLOAD_MAX_MB * 1024 * 1024 + UPLOAD_ENVELOPE_BYTES },
+      perPath: { "/api/auth/login": LOGIN_BODY_MAX_BYTES },
+      jsonMaxBytes: deps.config.JSON_BODY_MAX_KB * 1024,
+    }),
+  );
+
+  app.use("*", async (c, next) => {
+    c.set("clientIp", resolveClientIp(socketAddress(c), c.req.header("x-forwarded-for"), trustedProxy));
+    await next();
+  });
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
@@ -149,7 +217,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   const api = new Hono<AppEnv>();
-  authRoutes(api, { ...deps, limiter });
+  authRoutes(api, { ...deps, guard });
   usersRoutes(api, deps);
   healthRoutes(api, deps);
   settingsRoutes(api, deps);

@@ -52,7 +52,7 @@ export async function sha256File(file: string): Promise<string> {
   return h.digest("hex");
 }
 
-export const AUDIO_EXTENSIONS = [".mp3", ".wav", ".ogg", ".opus", ".oga", ".flac", ".m4a", ".aac"] as const;
+export const AUDIO_EXTENSIONS = [".mp3", ".wav", ".ogg", ".opus", ".oga", ".flac", ".m4a", ".aac", ".mp4"] as const;
 
 /** Recognises the container from its first bytes; the extension must agree with it. */
 export function sniffAudio(head: Buffer): "mp3" | "wav" | "ogg" | "flac" | "mp4" | "aac" | null {
@@ -75,16 +75,23 @@ const EXT_FAMILY: Record<string, string[]> = {
   ".flac": ["flac"],
   ".m4a": ["mp4"],
   ".aac": ["aac", "mp4"],
+  // A video file's sound track (a recorded meeting): ingest maps the first audio stream only.
+  ".mp4": ["mp4"],
 };
 
 export function extensionMatches(ext: string, sniffed: string): boolean {
   return EXT_FAMILY[ext]?.includes(sniffed) ?? false;
 }
 
-/** A display-safe file name: no path parts, control characters or NUL; NFC; bounded. */
-export function safeFileName(name: string): string {
+/** A display-safe file name: no path parts, control characters or NUL; NFC; bounded, extension kept. */
+export function safeFileName(name: string, maxChars = 200): string {
   const base = name.normalize("NFC").split(/[\\/]/).pop() ?? "";
   // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").replace(/^\.+/, "").trim();
-  return clean.slice(0, 200) || "audio";
+  if (!clean) return "audio";
+  const chars = [...clean]; // by code point, so a cut never splits a surrogate pair
+  if (chars.length <= maxChars) return clean;
+  const ext = path.extname(clean);
+  const keep = ext.length > 0 && ext.length <= 10 ? ext : "";
+  return [...clean.slice(0, clean.length - keep.length)].slice(0, maxChars - keep.length).join("").trimEnd() + keep;
 }

@@ -44,7 +44,8 @@ export const icecastSinkConfigSchema = z.object({
 
 export const alsaSinkConfigSchema = z.object({
   kind: z.literal("alsa"),
-  device: z.string().min(1).regex(/^[A-Za-z0-9_:,.=-]+$/, { error: "Tên thiết bị ALSA không hợp lệ / Invalid ALSA device name" }).default("default"),
+  // No leading "-": ffmpeg would read the device name as an option.
+  device: z.string().min(1).regex(/^[A-Za-z0-9_][A-Za-z0-9_:,.=-]*$/, { error: "Tên thiết bị ALSA không hợp lệ / Invalid ALSA device name" }).default("default"),
   sampleRate: z.union([z.literal(44100), z.literal(48000)]).optional(),
   channels: z.union([z.literal(1), z.literal(2)]).optional(),
 });

@@ -18,7 +18,9 @@ const query = z.object({
 });
 
 const csvCell = (v: unknown) => {
-  const s = v instanceof Date ? v.toISOString() : v === null || v === undefined ? "" : String(v);
+  let s = v instanceof Date ? v.toISOString() : v === null || v === undefined ? "" : String(v);
+  // A title like "=HYPERLINK(…)" must stay text in Excel/LibreOffice (formula injection).
+  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

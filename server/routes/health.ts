@@ -1,8 +1,10 @@
-// GET /api/health: 200 when DB, Redis, ffmpeg/ffprobe and queues answer; 503 naming what failed.
+// GET /api/health: 200 when DB, Redis, ffmpeg/ffprobe and queues answer, else 503.
+// Anonymous callers (load balancers, monitors) learn only up or down; signed-in users
+// also see what failed; administrators see every check, versions and which ffmpeg runs.
 import { execFile } from "node:child_process";
 import type { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../app.ts";
-import { ffmpegPath, ffprobePath } from "../../audio/ffmpeg.ts";
+import { ffmpegBinary, ffprobeBinary } from "../../audio/ffmpeg.ts";
 import { whenReady } from "../redis.ts";
 
 type Check = { ok: boolean; detail?: string; [k: string]: unknown };
@@ -41,8 +43,8 @@ export async function healthReport(deps: AppDeps): Promise<{ ok: boolean; checks
       () => (checks.redis = { ok: true }),
       (e: Error) => (checks.redis = { ok: false, detail: e.message }),
     ),
-    checkBinary(ffmpegPath()).then((c) => (checks.ffmpeg = c)),
-    checkBinary(ffprobePath()).then((c) => (checks.ffprobe = c)),
+    checkBinary(ffmpegBinary().path).then((c) => (checks.ffmpeg = { ...c, ...ffmpegBinary() })),
+    checkBinary(ffprobeBinary().path).then((c) => (checks.ffprobe = { ...c, ...ffprobeBinary() })),
     timed(
       whenReady(deps.redis, 1500).then((ok) => {
         if (!ok) throw new Error("Redis is not connected");
@@ -59,7 +61,12 @@ export async function healthReport(deps: AppDeps): Promise<{ ok: boolean; checks
 export function healthRoutes(api: Hono<AppEnv>, deps: AppDeps) {
   api.get("/health", async (c) => {
     const report = await healthReport(deps);
+    const status = report.ok ? "ok" : "degraded";
+    const code = report.ok ? 200 : 503;
+    const user = c.get("user");
+    if (!user) return c.json({ status }, code);
     const failed = Object.entries(report.checks).filter(([, v]) => !v.ok).map(([k]) => k);
-    return c.json({ status: report.ok ? "ok" : "degraded", failed, checks: report.checks, time: deps.clock.now().toISOString() }, report.ok ? 200 : 503);
+    if (user.role !== "admin") return c.json({ status, failed }, code);
+    return c.json({ status, failed, checks: report.checks, time: deps.clock.now().toISOString() }, code);
   });
 }

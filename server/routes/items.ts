@@ -2,14 +2,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { requireRole, currentUser, type AppEnv } from "../app.ts";
 import { AppError, notFound } from "../errors.ts";
 import { nfcDeep, zv, validationError } from "../http/validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate, sendFile } from "./common.ts";
-import { AUDIO_EXTENSIONS, extensionMatches, safeFileName, sha256File, sniffAudio } from "../storage.ts";
+import { AUDIO_EXTENSIONS, extensionMatches, sniffAudio } from "../storage.ts";
+import { receiveUpload } from "../uploads.ts";
+import { literalSearch } from "../http/search.ts";
 import { checkRelayUrl } from "../relay-url.ts";
 import { ingestRevision } from "../../worker/ingest.ts";
 import { probe } from "../../audio/probe.ts";
@@ -87,19 +88,20 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
 
   api.get("/items", zv("query", listQuery), async (c) => {
     const q = c.req.valid("query");
-    const items = await db.item.findMany({
-      where: {
-        archived: q.archived === "1",
-        categoryId: q.categoryId,
-        priority: q.priority,
-        status: q.status,
-        kind: q.kind,
-        ...(q.q ? { OR: [{ title: like(q.q) }, { sourceRef: like(q.q) }, { ttsText: like(q.q) }] } : {}),
-      },
-      include: { category: true, canonicalAsset: { select: { loudnessI: true, truePeak: true } } },
-      orderBy: { id: "desc" },
-      take: 500,
-    });
+    const text = q.q ? literalSearch(q.q, like, ["title", "sourceRef", "ttsText"]) : null;
+    const base = { archived: q.archived === "1", categoryId: q.categoryId, priority: q.priority, status: q.status, kind: q.kind, ...text?.where };
+    const find = (where: object, take: number) =>
+      db.item.findMany({ where, include: { category: true, canonicalAsset: { select: { loudnessI: true, truePeak: true } } }, orderBy: { id: "desc" }, take });
+    if (!text || text.exact) return c.json({ items: await find(base, 500) });
+    // The database narrowed by the literal fragments; keep rows holding the whole text,
+    // walking back in batches until 500 are found.
+    const items: Awaited<ReturnType<typeof find>> = [];
+    for (let before: number | undefined; items.length < 500; ) {
+      const batch = await find(before === undefined ? base : { ...base, id: { lt: before } }, 500);
+      items.push(...batch.filter(text.matches).slice(0, 500 - items.length));
+      if (batch.length < 500) break;
+      before = batch.at(-1)!.id;
+    }
     return c.json({ items });
   });
 
@@ -126,74 +128,54 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     return c.json({ item }, 201);
   });
 
-  api.post(
-    "/items/upload",
-    editor,
-    bodyLimit({
-      maxSize: config.UPLOAD_MAX_MB * 1024 * 1024,
-      onError: () => {
-        throw new AppError(413, "FILE_TOO_LARGE", `Tệp quá lớn (tối đa ${config.UPLOAD_MAX_MB} MB).`, `The file is too large (at most ${config.UPLOAD_MAX_MB} MB).`);
-      },
-    }),
-    async (c) => {
-      const form = await c.req.parseBody().catch(() => {
-        throw new AppError(400, "BAD_MULTIPART", "Dữ liệu tải lên bị lỗi định dạng.", "The upload is not valid multipart form data.");
-      });
-      const file = form.file;
-      if (!(file instanceof File)) throw new AppError(422, "NO_FILE", "Chưa chọn tệp âm thanh.", "No audio file was attached (field 'file').");
-      const fields = nfcDeep(Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === "string"))) as Record<string, string>;
-      const parsed = uploadMeta.safeParse({ ...fields, title: fields.title ?? path.parse(safeFileName(file.name)).name });
+  // The body is streamed to a temp file as it arrives (server/uploads.ts); bodyLimits in
+  // app.ts refuses a declared length over the limit before this runs.
+  api.post("/items/upload", editor, async (c) => {
+    const up = await receiveUpload(c.req.raw.body, c.req.header("content-type"), {
+      maxFileBytes: config.UPLOAD_MAX_MB * 1024 * 1024,
+      extensions: AUDIO_EXTENSIONS,
+      tmpPath: (ext) => storage.tmpPath(ext),
+    });
+    try {
+      const fields = nfcDeep(up.fields) as Record<string, string>;
+      const parsed = uploadMeta.safeParse({ ...fields, title: fields.title ?? path.parse(up.fileName).name });
       if (!parsed.success) throw validationError(parsed.error);
       const m = parsed.data;
       checkValidity(m.validFrom, m.validTo);
       await categoryExists(m.categoryId);
-      const name = safeFileName(file.name);
-      const ext = path.extname(name).toLowerCase();
-      if (!(AUDIO_EXTENSIONS as readonly string[]).includes(ext)) {
-        throw new AppError(415, "UNSUPPORTED_TYPE", `Định dạng tệp không được hỗ trợ (${ext || "không có phần mở rộng"}). Chấp nhận: ${AUDIO_EXTENSIONS.join(", ")}.`, `Unsupported file type (${ext || "no extension"}). Accepted: ${AUDIO_EXTENSIONS.join(", ")}.`);
+      if (up.bytes === 0) throw new AppError(422, "EMPTY_FILE", "Tệp rỗng (0 byte).", "The file is empty (0 bytes).");
+      const sniffed = sniffAudio(up.head);
+      if (!sniffed || !extensionMatches(up.ext, sniffed)) {
+        throw new AppError(415, "NOT_AUDIO", `Nội dung tệp không phải âm thanh ${up.ext} (có thể là tệp khác bị đổi tên).`, `The file content is not ${up.ext} audio (perhaps another file renamed).`);
       }
-      if (file.size === 0) throw new AppError(422, "EMPTY_FILE", "Tệp rỗng (0 byte).", "The file is empty (0 bytes).");
-      const tmp = storage.tmpPath(ext);
-      try {
-        fs.writeFileSync(tmp, Buffer.from(await file.arrayBuffer()));
-        const head = Buffer.alloc(16);
-        const fd = fs.openSync(tmp, "r");
-        fs.readSync(fd, head, 0, 16, 0);
-        fs.closeSync(fd);
-        const sniffed = sniffAudio(head);
-        if (!sniffed || !extensionMatches(ext, sniffed)) {
-          throw new AppError(415, "NOT_AUDIO", `Nội dung tệp không phải âm thanh ${ext} (có thể là tệp khác bị đổi tên).`, `The file content is not ${ext} audio (perhaps another file renamed).`);
-        }
-        const info = await probe(tmp, { timeoutMs: 30_000 }).catch((err: Error) => {
-          if (err instanceof AudioInputError) throw new AppError(422, err.code, err.messageVi, err.messageEn);
-          throw new AppError(422, "UNREADABLE_AUDIO", "Không đọc được tệp âm thanh (tệp hỏng hoặc bị cắt cụt).", `The audio cannot be read (corrupt or truncated): ${err.message.split("\n")[0]}`);
-        });
-        if (!info.hasAudio || info.durationMs <= 0) throw new AppError(422, "NO_AUDIO_STREAM", "Tệp không có dữ liệu âm thanh.", "The file has no audio stream.");
-        if (!info.codec || info.codec === "unknown") {
-          const e = new AudioInputError("UNSUPPORTED_CODEC", { codec: info.codecTag ?? "?" });
-          throw new AppError(422, e.code, e.messageVi, e.messageEn);
-        }
-        if (info.durationMs > config.ITEM_MAX_MINUTES * 60_000) {
-          throw new AppError(422, "TOO_LONG", `Âm thanh dài quá ${config.ITEM_MAX_MINUTES} phút.`, `The audio is longer than ${config.ITEM_MAX_MINUTES} minutes.`);
-        }
-        const sha = await sha256File(tmp);
-        const rel = storage.commitOriginal(tmp, sha, ext);
-        const item = await db.$transaction(async (tx) => {
-          const asset =
-            (await tx.audioAsset.findUnique({ where: { kind_sha256: { kind: "original", sha256: sha } } })) ??
-            (await tx.audioAsset.create({ data: { kind: "original", sha256: sha, path: rel, sizeBytes: file.size, durationMs: Math.round(info.durationMs), codec: info.codec, sampleRate: info.sampleRate, channels: info.channels } }));
-          return tx.item.create({
-            data: { title: m.title, kind: "audio", categoryId: m.categoryId ?? null, priority: m.priority, sourceRef: m.sourceRef, validFrom: m.validFrom ?? null, validTo: m.validTo ?? null, originalAssetId: asset.id, durationMs: Math.round(info.durationMs), status: "queued", createdById: currentUser(c).id },
-          });
-        });
-        await enqueueIngest(item);
-        c.set("audit", { action: "item.upload", entity: "item", entityId: item.id, detail: { file: name, sha256: sha, bytes: file.size } });
-        return c.json({ item }, 201);
-      } finally {
-        fs.rmSync(tmp, { force: true });
+      const info = await probe(up.tmpPath, { timeoutMs: 30_000 }).catch((err: Error) => {
+        if (err instanceof AudioInputError) throw new AppError(422, err.code, err.messageVi, err.messageEn);
+        throw new AppError(422, "UNREADABLE_AUDIO", "Không đọc được tệp âm thanh (tệp hỏng hoặc bị cắt cụt).", `The audio cannot be read (corrupt or truncated): ${err.message.split("\n")[0]}`);
+      });
+      if (!info.hasAudio || info.durationMs <= 0) throw new AppError(422, "NO_AUDIO_STREAM", "Tệp không có dữ liệu âm thanh.", "The file has no audio stream.");
+      if (!info.codec || info.codec === "unknown") {
+        const e = new AudioInputError("UNSUPPORTED_CODEC", { codec: info.codecTag ?? "?" });
+        throw new AppError(422, e.code, e.messageVi, e.messageEn);
       }
-    },
-  );
+      if (info.durationMs > config.ITEM_MAX_MINUTES * 60_000) {
+        throw new AppError(422, "TOO_LONG", `Âm thanh dài quá ${config.ITEM_MAX_MINUTES} phút.`, `The audio is longer than ${config.ITEM_MAX_MINUTES} minutes.`);
+      }
+      const rel = storage.commitOriginal(up.tmpPath, up.sha256, up.ext);
+      const item = await db.$transaction(async (tx) => {
+        const asset =
+          (await tx.audioAsset.findUnique({ where: { kind_sha256: { kind: "original", sha256: up.sha256 } } })) ??
+          (await tx.audioAsset.create({ data: { kind: "original", sha256: up.sha256, path: rel, sizeBytes: up.bytes, durationMs: Math.round(info.durationMs), codec: info.codec, sampleRate: info.sampleRate, channels: info.channels } }));
+        return tx.item.create({
+          data: { title: m.title, kind: "audio", categoryId: m.categoryId ?? null, priority: m.priority, sourceRef: m.sourceRef, validFrom: m.validFrom ?? null, validTo: m.validTo ?? null, originalAssetId: asset.id, durationMs: Math.round(info.durationMs), status: "queued", createdById: currentUser(c).id },
+        });
+      });
+      await enqueueIngest(item);
+      c.set("audit", { action: "item.upload", entity: "item", entityId: item.id, detail: { file: up.fileName, sha256: up.sha256, bytes: up.bytes } });
+      return c.json({ item }, 201);
+    } finally {
+      fs.rmSync(up.tmpPath, { force: true });
+    }
+  });
 
   api.patch("/items/:id", editor, zv("param", idParam), zv("json", patchBody), async (c) => {
     const { id } = c.req.valid("param");
@@ -252,7 +234,7 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     if (!item || !asset) throw notFound("item");
     const file = storage.abs(asset.path);
     const ext = path.extname(file).toLowerCase();
-    const types: Record<string, string> = { ".mp3": "audio/mpeg", ".wav": "audio/wav", ".ogg": "audio/ogg", ".opus": "audio/ogg", ".oga": "audio/ogg", ".flac": "audio/flac", ".m4a": "audio/mp4", ".aac": "audio/aac" };
+    const types: Record<string, string> = { ".mp3": "audio/mpeg", ".wav": "audio/wav", ".ogg": "audio/ogg", ".opus": "audio/ogg", ".oga": "audio/ogg", ".flac": "audio/flac", ".m4a": "audio/mp4", ".mp4": "audio/mp4", ".aac": "audio/aac" };
     return sendFile(c, file, types[ext] ?? "application/octet-stream");
   });
 }

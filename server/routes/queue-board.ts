@@ -6,8 +6,21 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { loadSession, SESSION_COOKIE } from "../auth/sessions.ts";
-import type { AppDeps, AppEnv } from "../app.ts";
+import { clientIp, type AppDeps, type AppEnv } from "../app.ts";
+import { writeAudit } from "../audit.ts";
 import { AppError } from "../errors.ts";
+
+const foreign = () => new AppError(403, "CSRF", "Yêu cầu không đến từ trang quản trị.", "The request did not come from the queue dashboard.");
+
+/** The host of an Origin/Referer value; null for "null", garbage or a missing value. */
+function originHost(v: string | undefined): string | null {
+  if (!v || v === "null") return null;
+  try {
+    return new URL(v).host;
+  } catch {
+    return null;
+  }
+}
 
 export function mountQueueBoard(app: Hono<AppEnv>, deps: AppDeps) {
   const adapter = new HonoAdapter(serveStatic);
@@ -20,14 +33,17 @@ export function mountQueueBoard(app: Hono<AppEnv>, deps: AppDeps) {
     if (s.user.role !== "admin" || s.user.mustChangePassword) throw new AppError(403, "FORBIDDEN", "Chỉ quản trị viên được xem hàng đợi.", "Only administrators may view the queues.");
     // Bull Board's own requests cannot carry our CSRF header: its mutations (retry, clean,
     // remove) must at least come from this origin.
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
-      const origin = c.req.header("origin") ?? c.req.header("referer");
-      const host = c.req.header("host");
-      if (!origin || !host || new URL(origin).host !== host) {
-        throw new AppError(403, "CSRF", "Yêu cầu không đến từ trang quản trị.", "The request did not come from the queue dashboard.");
-      }
-    }
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    // A sandboxed or privacy-stripped request sends "Origin: null": refused like a foreign one.
+    const from = originHost(c.req.header("origin")) ?? (c.req.header("origin") ? null : originHost(c.req.header("referer")));
+    const host = c.req.header("host");
+    if (!from || !host || from !== host) throw foreign();
     await next();
+    // Retry, clean, remove, pause…: who did what to which queue or job.
+    if (c.res.status < 400) {
+      const rest = c.req.path.replace(/^\/admin\/queues\/api\//, "");
+      await writeAudit(deps.db, { userId: s.user.id, action: `queue.${c.req.method.toLowerCase()}`, entity: "queue", entityId: rest.split("/")[1] ?? "", detail: { path: rest }, ip: clientIp(c) }, deps.clock.now());
+    }
   });
   app.route("/admin/queues", adapter.registerPlugin());
 }

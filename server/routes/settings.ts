@@ -71,7 +71,15 @@ export function settingsRoutes(api: Hono<AppEnv>, { db, config }: AppDeps) {
     const existing = await db.zone.findUnique({ where: { id } });
     if (!existing) throw notFound("zone");
     const stored = JSON.parse(existing.outputConfig) as Record<string, unknown>;
-    if (body.outputKind === "icecast" && !body.outputConfig.password && stored.password) body.outputConfig.password = stored.password;
+    if (body.outputKind === "icecast" && !body.outputConfig.password && stored.password) {
+      // The stored password goes only to the server it was entered for: a new host or port
+      // (or dropping TLS) needs it typed again, or an admin's typo would send it elsewhere.
+      const sameServer = existing.outputKind === "icecast" && String(body.outputConfig.host ?? "").toLowerCase() === String(stored.host ?? "").toLowerCase() && Number(body.outputConfig.port) === Number(stored.port) && !(stored.tls === true && body.outputConfig.tls !== true);
+      if (!sameServer) {
+        throw new AppError(422, "ICECAST_PASSWORD_REQUIRED", "Đã đổi máy chủ Icecast: hãy nhập lại mật khẩu nguồn cho máy chủ mới.", "The Icecast server changed: enter the source password for the new server.", { fields: [{ field: "outputConfig.password", message: "required when the host or port changes" }] });
+      }
+      body.outputConfig.password = stored.password;
+    }
     const output = validateZoneOutput(body.outputKind, body.outputConfig, config.dataDir);
     const clash = await db.zone.findFirst({ where: { code: body.code, NOT: { id } } });
     if (clash) throw conflict("ZONE_CODE_TAKEN", "Mã cụm loa đã tồn tại.", "That zone code is already used.");
