@@ -106,8 +106,11 @@ export class Client {
   }
 }
 
+// scrypt at N=2^17 costs ~0.5 s: one hash per distinct test password is enough.
+const hashes = new Map<string, Promise<string>>();
 export async function createUser(db: Db, username: string, role: string, password = "correct horse battery", mustChangePassword = false) {
-  return db.user.create({ data: { username, displayName: username, role, passwordHash: await hashPassword(password), mustChangePassword } });
+  if (!hashes.has(password)) hashes.set(password, hashPassword(password));
+  return db.user.create({ data: { username, displayName: username, role, passwordHash: await hashes.get(password)!, mustChangePassword } });
 }
 
 export async function signedIn(env: TestEnv, role: string, username = `${role}-${randomBytes(3).toString("hex")}`): Promise<Client> {

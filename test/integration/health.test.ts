@@ -8,10 +8,11 @@ describe("health", () => {
   });
   afterAll(async () => env.cleanup());
 
-  it("answers 200 with the status of DB, Redis, ffmpeg, ffprobe and queues", async () => {
-    const r = await env.app.request("/api/health");
+  it("answers 200 with the status of DB, Redis, ffmpeg, ffprobe and queues (details for an admin)", async () => {
+    const admin = await signedIn(env, "admin");
+    const r = await admin.req("GET", "/api/health");
     expect(r.status).toBe(200);
-    const body = await r.json();
+    const body = r.json;
     expect(body.status).toBe("ok");
     expect(Object.keys(body.checks).sort()).toEqual(["database", "ffmpeg", "ffprobe", "queues", "redis"]);
     expect(body.checks.ffmpeg.version).toMatch(/^ffmpeg version/);
@@ -26,13 +27,13 @@ describe("health with Redis down", () => {
   afterAll(async () => env.cleanup());
 
   it("answers 503 naming what failed, and queue-backed actions answer 503 quickly", async () => {
-    const r = await env.app.request("/api/health");
+    const admin = await signedIn(env, "admin");
+    const r = await admin.req("GET", "/api/health");
     expect(r.status).toBe(503);
-    const body = await r.json();
+    const body = r.json;
     expect(body.failed).toContain("redis");
     expect(body.failed).toContain("queues");
     expect(body.failed).not.toContain("database");
-    const admin = await signedIn(env, "admin");
     const t0 = Date.now();
     const q = await admin.req("POST", "/api/reports/monthly", { month: "2026-10" });
     expect(q.status).toBe(503);
