@@ -16,7 +16,7 @@ import type { Logger } from "./logger.ts";
 import type { Queues } from "./queues.ts";
 import { writeAudit } from "./audit.ts";
 import { FallbackThrottleStore, LoginGuard, MemoryThrottleStore, RedisThrottleStore } from "./auth/rate-limit.ts";
-import { bodyLimits, LOGIN_BODY_MAX_BYTES, UPLOAD_ENVELOPE_BYTES } from "./http/body.ts";
+import { bodyLimits, closeWithoutReading, hasUnreadBody, LOGIN_BODY_MAX_BYTES, UPLOAD_ENVELOPE_BYTES } from "./http/body.ts";
 import { addressMatcher, normalizeAddress } from "../audio/net-policy.ts";
 import { SESSION_COOKIE, loadSession, type AuthSession, type AuthUser } from "./auth/sessions.ts";
 import type { Role } from "./auth/roles.ts";
@@ -150,6 +150,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.onError((err, c) => {
+    // Refused before its body was read (too large, no session, bad upload): read no more.
+    if (hasUnreadBody(c)) closeWithoutReading(c);
     if (err instanceof AppError) {
       return c.json({ error: { code: err.code, message: `${err.messageVi} / ${err.messageEn}`, messageVi: err.messageVi, messageEn: err.messageEn, details: err.details } }, err.status);
     }

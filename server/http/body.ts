@@ -2,6 +2,7 @@
 // limit is refused without reading a byte; an undeclared (chunked) body is counted while
 // it is read and refused as soon as it passes the limit. JSON is also checked for depth
 // before JSON.parse, so deep nesting cannot reach recursive code (nfcDeep, zod).
+import type { IncomingMessage } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../errors.ts";
 
@@ -88,18 +89,10 @@ export function bodyLimits(opts: BodyLimitOptions): MiddlewareHandler {
     const max = streamedMax ?? opts.perPath[c.req.path] ?? opts.jsonMaxBytes;
     const declared = declaredLength(c);
     if (declared !== null && declared > max) {
-      // Close the connection rather than read (drain) what the client still sends.
-      c.header("connection", "close");
       throw streamedMax !== undefined ? fileTooLarge(streamedMax - UPLOAD_ENVELOPE_BYTES) : bodyTooLarge(max);
     }
     if (streamedMax !== undefined) return next();
-    let bytes: Uint8Array;
-    try {
-      bytes = await readBounded(c.req.raw.body, max);
-    } catch (err) {
-      if (err instanceof AppError) c.header("connection", "close");
-      throw err;
-    }
+    const bytes = await readBounded(c.req.raw.body, max);
     const text = new TextDecoder().decode(bytes);
     if (/json/i.test(c.req.header("content-type") ?? "") && jsonDeeperThan(text, JSON_MAX_DEPTH)) throw jsonTooDeep();
     // Hand the (already read) body on as text; later c.req.json() parses from it.
@@ -112,3 +105,38 @@ export const fileTooLarge = (maxBytes: number) => {
   const mb = Math.round(maxBytes / 1024 / 1024);
   return new AppError(413, "FILE_TOO_LARGE", `Tệp quá lớn (tối đa ${mb} MB).`, `The file is too large (at most ${mb} MB).`, { maxBytes });
 };
+
+const LINGER_MS = 2000;
+
+/** The Node request behind this context, when served by @hono/node-server. */
+function incomingOf(c: Context): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+}
+
+/** True while the client may still be sending a body nobody will read. */
+export function hasUnreadBody(c: Context): boolean {
+  const incoming = incomingOf(c);
+  return !!incoming?.socket && WITH_BODY.has(c.req.method) && !incoming.readableEnded;
+}
+
+/**
+ * After refusing a request whose body is still arriving: answer, then read no more of
+ * it and close gracefully. Closing at once would reset the connection while the client
+ * is still sending, and it could lose our answer; draining would read what we refused
+ * (the server adapter would discard up to 64 MB). So the socket gets "Connection: close",
+ * its reading stays stopped, our side is shut after the answer (FIN) and the socket is
+ * dropped LINGER_MS later, by when the client has read the answer and stopped.
+ */
+export function closeWithoutReading(c: Context): void {
+  const incoming = incomingOf(c);
+  const socket = incoming?.socket;
+  if (!incoming || !socket) return;
+  c.header("connection", "close");
+  incoming.pause();
+  // Both Node (req._dump) and the adapter (drain) resume a request to discard its body.
+  incoming.resume = () => incoming;
+  socket.destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+}
