@@ -89,6 +89,7 @@ export class RelayStream {
   private readonly fetchCtl = new AbortController();
   private source: IncomingMessage | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  private gotAudio = false;
 
   constructor(private readonly opts: RelayOptions) {
     this.maxBufferMs = opts.maxBufferMs ?? 10_000;
@@ -129,7 +130,7 @@ export class RelayStream {
       if (code !== 0 && !this.stopping) this.fail(new Error(`ffmpeg exited with ${code ?? sig}: ${this.lastStderrLine()}`));
       this.ended = true;
       if (this.failure && !this.queue.length) markFailed(this.failure);
-      else if (this.queue.length) markStarted();
+      else if (this.queue.length || this.gotAudio) markStarted();
       else if (this.stopping) markFailed(new Error("stopped"));
       else {
         this.fail(new Error("luồng kết thúc mà không có âm thanh / stream ended without audio"));
@@ -249,6 +250,7 @@ export class RelayStream {
 
   private enqueue(frames: AudioChunk[]): void {
     for (const f of frames) {
+      this.gotAudio = true;
       this.queue.push(f);
       this.queuedMs += f.durationMs;
     }

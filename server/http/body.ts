@@ -2,7 +2,7 @@
 // limit is refused without reading a byte; an undeclared (chunked) body is counted while
 // it is read and refused as soon as it passes the limit. JSON is also checked for depth
 // before JSON.parse, so deep nesting cannot reach recursive code (nfcDeep, zod).
-import type { IncomingMessage } from "node:http";
+import { IncomingMessage } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../errors.ts";
 
@@ -110,7 +110,8 @@ const LINGER_MS = 2000;
 
 /** The Node request behind this context, when served by @hono/node-server. */
 function incomingOf(c: Context): IncomingMessage | undefined {
-  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof IncomingMessage ? incoming : undefined;
 }
 
 /** True while the client may still be sending a body nobody will read. */
