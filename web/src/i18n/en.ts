@@ -38,7 +38,7 @@ export const en: Record<MessageKey, string> = {
   "auth.currentOneTime": "Current password (the one-time password)",
   "auth.newPassword": "New password",
   "auth.repeatPassword": "Repeat the new password",
-  "auth.passwordRule": "At least 10 characters.",
+  "auth.passwordRule": "At least 10 characters, 5 different ones; no common password, keyboard run or user name.",
   "auth.passwordTooShort": "The new password must have at least 10 characters.",
   "auth.passwordMismatch": "The two new passwords do not match.",
   "auth.changeSubmit": "Save new password",

@@ -37,7 +37,7 @@ export const vi = {
   "auth.currentOneTime": "Mật khẩu hiện tại (mật khẩu dùng một lần)",
   "auth.newPassword": "Mật khẩu mới",
   "auth.repeatPassword": "Nhập lại mật khẩu mới",
-  "auth.passwordRule": "Ít nhất 10 ký tự.",
+  "auth.passwordRule": "Ít nhất 10 ký tự, 5 ký tự khác nhau; không dùng mật khẩu phổ biến, dãy phím liền nhau hay tên đăng nhập.",
   "auth.passwordTooShort": "Mật khẩu mới phải có ít nhất 10 ký tự.",
   "auth.passwordMismatch": "Hai lần nhập mật khẩu mới không khớp nhau.",
   "auth.changeSubmit": "Lưu mật khẩu mới",
