@@ -75,19 +75,23 @@ describe("JSON bodies", () => {
 
 describe("uploads stream to disk", () => {
   const chunk = toneChunk();
-
-  it("a chunked 300 MB upload is refused with 413 after at most the limit + 1 MB read, leaving no file or row", async () => {
-    const { contentType, prefix, suffix } = multipart("bai-lon.wav", { title: "Quá lớn" });
-    const items = await db.item.count();
-    const read0 = bytesRead(api.pid);
-    const r = await push(`${api.url}/api/items/upload`, {
+  /** Streams a WAV of `dataBytes` as a multipart upload, declared or chunked. */
+  const uploadWav = (name: string, dataBytes: number, chunked: boolean, fields: Record<string, string> = {}) => {
+    const { contentType, prefix, suffix } = multipart(name, fields);
+    return push(`${api.url}/api/items/upload`, {
       headers: { "content-type": contentType, cookie: auth.cookie, "x-csrf-token": auth.csrf },
-      prefix: Buffer.concat([prefix, wavHeader(300 * MB)]),
+      prefix: Buffer.concat([prefix, wavHeader(dataBytes)]),
       suffix,
-      bodyBytes: 300 * MB,
-      chunked: true,
+      bodyBytes: dataBytes,
+      chunked,
       chunk,
     });
+  };
+
+  it("a chunked 300 MB upload is refused with 413 after at most the limit + 1 MB read, leaving no file or row", async () => {
+    const items = await db.item.count();
+    const read0 = bytesRead(api.pid);
+    const r = await uploadWav("bai-lon.wav", 300 * MB, true, { title: "Quá lớn" });
     // What the kernel counted as read by the API process (sockets and files alike), at
     // the answer and again once the connection is gone (nothing drained afterwards).
     const read = bytesRead(api.pid) - read0;
@@ -107,34 +111,16 @@ describe("uploads stream to disk", () => {
   });
 
   it("a declared 300 MB upload is refused before a byte of it is read", async () => {
-    const { contentType, prefix, suffix } = multipart("bai-lon.wav");
     const read0 = bytesRead(api.pid);
-    const r = await push(`${api.url}/api/items/upload`, {
-      headers: { "content-type": contentType, cookie: auth.cookie, "x-csrf-token": auth.csrf },
-      prefix: Buffer.concat([prefix, wavHeader(300 * MB)]),
-      suffix,
-      bodyBytes: 300 * MB,
-      chunked: false,
-      chunk,
-    });
+    const r = await uploadWav("bai-lon.wav", 300 * MB, false);
     expect(r.status).toBe(413);
     expect(bytesRead(api.pid) - read0).toBeLessThan(2 * MB);
     expect(tmpFiles()).toEqual([]);
   });
 
   it("a 199 MB upload is stored whole, hashed on the way in, and raises RSS by < 64 MB", async () => {
-    const { contentType, prefix, suffix } = multipart("ban-tin-dai.wav", { title: "Bản tin dài" });
     const dataBytes = 199 * MB - 44;
-    const { result: r, growth, before, peak } = await peakRssGrowth(api.pid, () =>
-      push(`${api.url}/api/items/upload`, {
-        headers: { "content-type": contentType, cookie: auth.cookie, "x-csrf-token": auth.csrf },
-        prefix: Buffer.concat([prefix, wavHeader(dataBytes)]),
-        suffix,
-        bodyBytes: dataBytes,
-        chunked: false,
-        chunk,
-      }),
-    );
+    const { result: r, growth, before, peak } = await peakRssGrowth(api.pid, () => uploadWav("ban-tin-dai.wav", dataBytes, false, { title: "Bản tin dài" }));
     expect(r.status, r.body).toBe(201);
     const item = JSON.parse(r.body).item;
     expect(item.title).toBe("Bản tin dài");
