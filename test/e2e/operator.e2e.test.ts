@@ -18,7 +18,8 @@ const ffmpegBin = (require("@ffmpeg-installer/ffmpeg") as { path: string }).path
 
 const TZ = "Asia/Ho_Chi_Minh";
 const ADMIN_PASSWORD = "Mat-khau-moi-2026";
-const VIEWER_PASSWORD = "Nguoi-xem-2026!";
+// Not containing the user name "nguoixem": the password policy refuses that.
+const VIEWER_PASSWORD = "Xem-bao-cao-2026!";
 const ZONE = { code: "e2e-loa", name: "Cụm loa thử nghiệm E2E", village: "Thôn Thử" };
 const AUDIO_TITLE = "Bản tin âm thanh thử nghiệm";
 const TTS_TITLE = "Thông báo đọc tự động thử nghiệm";
