@@ -72,7 +72,7 @@ export function Field({ label, children, hint, className }: { label: string; chi
 }
 
 const AIRING_TONE: Record<string, string> = {
-  planned: "neutral", ready: "info", airing: "live", aired: "ok", interrupted: "warn", failed: "bad", missed: "bad", cancelled: "muted",
+  planned: "neutral", ready: "info", airing: "live", aired: "ok", interrupted: "warn", failed: "bad", missed: "bad", cancelled: "muted", superseded: "muted", expected: "expected",
   queued: "neutral", processing: "info", completed: "ok", skipped: "muted", active: "live", ended: "muted",
 };
 
