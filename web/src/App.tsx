@@ -182,7 +182,7 @@ function Root() {
               </span>
             </a>
             <Clock />
-            <span className={`live-dot ${live.connected ? "on" : ""}`} title={locale.t(live.connected ? "live.connected" : "live.disconnected")} aria-label={locale.t(live.connected ? "live.connected" : "live.disconnected")} role="img" />
+            <span className={`live-dot ${live.connected ? "on" : ""}`} data-testid={live.connected ? "live-dot-on" : "live-dot"} title={locale.t(live.connected ? "live.connected" : "live.disconnected")} aria-label={locale.t(live.connected ? "live.connected" : "live.disconnected")} role="img" />
             <AlertsButton />
             <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="mainnav" onClick={() => setMenuOpen(!menuOpen)} data-testid="menu-toggle">
               <span aria-hidden="true" className="burger" />
