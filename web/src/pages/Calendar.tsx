@@ -11,23 +11,11 @@ import { useLocale, type MessageKey } from "../i18n/index.ts";
 import { useApiGet } from "../query.ts";
 import { addDays, isoWeekday, isoWeekNumber, startOfWeek } from "../time.ts";
 import type { Program } from "../types.ts";
+import type { CalendarSession as ApiSession } from "../../../server/domain/calendar.ts";
 import { AiringDialog } from "./AiringDialog.tsx";
 
-export interface CalendarSession {
-  key: string;
-  airingId: number | null;
-  scheduleId: number | null;
-  scheduleName: string | null;
-  zoneId: number;
-  programId: number | null;
-  programName: string | null;
-  source: string;
-  localDate: string;
-  time: string;
-  start: string;
-  maxDurationMs: number;
-  status: string;
-}
+/** One session as /api/calendar sends it: the domain's shape plus the names to show. */
+export type CalendarSession = ApiSession & { programName: string | null; scheduleName: string | null };
 
 /** Monday of the first ISO week whose Thursday lies in the month "YYYY-MM". */
 function firstWeekOfMonth(ym: string): string {

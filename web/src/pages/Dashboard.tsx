@@ -10,6 +10,7 @@ import { useLocale, type MessageKey } from "../i18n/index.ts";
 import { useApiGet } from "../query.ts";
 import type { Airing, Campaign, CampaignStatus, Emergency, LiveStatus } from "../types.ts";
 import { EmergencyDialog } from "./EmergencyDialog.tsx";
+import { QueueTable } from "./Queues.tsx";
 import { AiringDialog } from "./AiringDialog.tsx";
 
 interface Health {
@@ -30,7 +31,8 @@ export function Dashboard() {
   const announce = useAnnouncer();
   const airingsKey = ["airings", { from: today, to: today }];
   const airingsQ = useApiGet<{ airings: Airing[] }>(airingsKey, "/api/airings" + qs({ from: today, to: today }), { refetchInterval: 20_000 });
-  const airings = { data: airingsQ.data?.airings, error: airingsQ.error };
+  // A session replaced by a newer plan is not news for the operator (the calendar can show it).
+  const airings = { data: airingsQ.data?.airings.filter((a) => a.status !== "superseded"), error: airingsQ.error };
   const statusQ = useApiGet<LiveStatus>(["status"], "/api/status");
   const health = useQuery<Health>({
     queryKey: ["health"],
@@ -218,31 +220,7 @@ export function Dashboard() {
               {health.data?.status === "ok" ? <span className="badge tone-ok">{l.t("dash.healthOk")}</span> : health.data ? <span className="badge tone-bad">{l.t("dash.healthBad", { what: health.data.failed.join(", ") })}</span> : null}
             </p>
             {status ? (
-              <TableWrap label={l.t("dash.queues")}>
-              <table className="table compact" data-testid="queue-table">
-                <caption className="sr-only">{l.t("dash.queues")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{l.t("dash.queue")}</th>
-                    <th scope="col">{l.t("dash.active")}</th>
-                    <th scope="col">{l.t("dash.waiting")}</th>
-                    <th scope="col">{l.t("dash.delayed")}</th>
-                    <th scope="col">{l.t("dash.failed")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {Object.entries(status.queue.counts).map(([name, c]) => (
-                    <tr key={name}>
-                      <th scope="row">{l.t(`queue.${name}` as MessageKey)}</th>
-                      <td>{c.active}</td>
-                      <td>{c.waiting}</td>
-                      <td>{c.delayed}</td>
-                      <td className={c.failed ? "bad" : ""}>{c.failed}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              </TableWrap>
+              <QueueTable status={status} compact testId="queue-table" />
             ) : null}
             {status && !status.queue.ok ? <p className="bad">{l.t("dash.queueDown")}</p> : null}
           </section>

@@ -35,36 +35,44 @@ export function QueuesPage() {
             )}{" "}
             {health.data ? <span className="muted small">{health.data.status === "ok" ? l.t("dash.healthOk") : l.t("dash.healthBad", { what: health.data.failed.join(", ") })}</span> : null}
           </p>
-          <TableWrap label={l.t("dash.queues")}>
-            <table className="table" data-testid="queues-table">
-              <thead>
-                <tr>
-                  <th scope="col">{l.t("dash.queue")}</th>
-                  <th scope="col">{l.t("dash.active")}</th>
-                  <th scope="col">{l.t("dash.waiting")}</th>
-                  <th scope="col">{l.t("dash.delayed")}</th>
-                  <th scope="col">{l.t("dash.failed")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {queues.map(([name, c]) => (
-                  <tr key={name} data-testid={`queue-${name}`}>
-                    <th scope="row">
-                      {l.t(`queue.${name}` as MessageKey)}
-                      <span className="muted small block">{l.t(`queues.what.${name}` as MessageKey)}</span>
-                    </th>
-                    <td>{l.num(c.active)}</td>
-                    <td>{l.num(c.waiting)}</td>
-                    <td>{l.num(c.delayed)}</td>
-                    <td className={c.failed ? "bad strong" : ""}>{l.num(c.failed)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
+          <QueueTable status={status} testId="queues-table" />
           <p className="muted small">{l.t("queues.help")}</p>
         </section>
       ) : null}
     </div>
+  );
+}
+
+/** Job counts per queue (the dashboard shows it compact, this page with what each queue does). */
+export function QueueTable({ status, compact, testId }: { status: LiveStatus; compact?: boolean; testId: string }) {
+  const l = useLocale();
+  return (
+    <TableWrap label={l.t("dash.queues")}>
+      <table className={`table${compact ? " compact" : ""}`} data-testid={testId}>
+        <thead>
+          <tr>
+            <th scope="col">{l.t("dash.queue")}</th>
+            <th scope="col">{l.t("dash.active")}</th>
+            <th scope="col">{l.t("dash.waiting")}</th>
+            <th scope="col">{l.t("dash.delayed")}</th>
+            <th scope="col">{l.t("dash.failed")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(status.queue.counts).map(([name, c]) => (
+            <tr key={name} data-testid={`queue-${name}`}>
+              <th scope="row">
+                {l.t(`queue.${name}` as MessageKey)}
+                {compact ? null : <span className="muted small block">{l.t(`queues.what.${name}` as MessageKey)}</span>}
+              </th>
+              <td>{l.num(c.active)}</td>
+              <td>{l.num(c.waiting)}</td>
+              <td>{l.num(c.delayed)}</td>
+              <td className={c.failed ? "bad strong" : ""}>{l.num(c.failed)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
   );
 }
