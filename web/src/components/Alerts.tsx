@@ -3,6 +3,7 @@
 // Built on the contract in COORDINATION.md (GET /api/alerts, POST /api/alerts/:id/ack,
 // SSE alert.raised / alert.acknowledged, which invalidate ["alerts"] in query.ts).
 import { useState } from "react";
+import { createPortal } from "react-dom";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { qs } from "../api.ts";
 import { useApp } from "../context.ts";
@@ -46,7 +47,8 @@ export function AlertsButton() {
         {n ? <span className="count" data-testid="alerts-count">{n}</span> : null}
         <span className="sr-only">{n ? l.t("alerts.openN", { n }) : l.t("alerts.none")}</span>
       </button>
-      {open ? <AlertsDialog onClose={() => setOpen(false)} /> : null}
+      {/* Outside the header, whose white-on-blue button styles must not reach the dialog. */}
+      {open ? createPortal(<AlertsDialog onClose={() => setOpen(false)} />, document.body) : null}
     </>
   );
 }
@@ -100,12 +102,12 @@ function AlertsDialog({ onClose }: { onClose: () => void }) {
                   {a.resolvedAt ? ` · ${l.t("alerts.resolvedAt", { time: l.dateTime(a.resolvedAt) })}` : ""}
                   {a.acknowledgedAt ? ` · ${l.t("alerts.ackBy", { name: whoName(a.acknowledgedBy), time: l.dateTime(a.acknowledgedAt) })}` : ""}
                 </span>
+                {can.editContent && !a.acknowledgedAt ? (
+                  <button type="button" className="btn ack-btn" onClick={() => ack(a.id)} data-testid={`alert-ack-${a.id}`}>
+                    {l.t("alerts.ack")}
+                  </button>
+                ) : null}
               </div>
-              {can.editContent && !a.acknowledgedAt ? (
-                <button type="button" className="btn" onClick={() => ack(a.id)} data-testid={`alert-ack-${a.id}`}>
-                  {l.t("alerts.ack")}
-                </button>
-              ) : null}
             </li>
           ))}
         </ul>
