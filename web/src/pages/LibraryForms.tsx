@@ -93,7 +93,7 @@ export function MetaFields({ meta, onChange, selfId, hideTitle }: { meta: Meta; 
   );
 }
 
-const ACCEPT = ".mp3,.wav,.ogg,.oga,.opus,.flac,.m4a,.aac,audio/*";
+const ACCEPT = ".mp3,.wav,.ogg,.oga,.opus,.flac,.m4a,.aac,.mp4,audio/*";
 
 interface Pending {
   file: File;
