@@ -108,7 +108,10 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
       // busboy truncates at its own fileSize limit: that too is "over the limit".
       stream.once("limit", () => meter.destroy(fileTooLarge(opts.maxFileBytes)));
       const tmp = (st.tmp = opts.tmpPath(ext));
-      st.writing = pipeline(stream, meter, fs.createWriteStream(tmp, { flags: "wx" })).then(
+      // Created now, not by the stream's deferred open: a refusal that comes before that
+      // open would otherwise remove nothing and let the open create the file afterwards.
+      const fd = fs.openSync(tmp, "wx", 0o600);
+      st.writing = pipeline(stream, meter, fs.createWriteStream(tmp, { fd })).then(
         () => {
           st.result = { tmpPath: tmp, fileName, ext, bytes: meter.bytes, sha256: meter.hash.digest("hex"), head: meter.head };
         },
