@@ -3,7 +3,7 @@
 // - account + address: 5 failures lock that account at that address only, so a stranger
 //   elsewhere (or one guessing random names behind the same NAT) cannot lock anyone out;
 // - address and account separately: past 10 failures, attempts are spaced out (a delay
-//   growing 250 ms per failure up to 2 s, enforced as a queue of slots so parallel guesses
+//   growing 250 ms per failure up to 1.5 s, enforced as a queue of slots so parallel guesses
 //   gain nothing); an attempt that would wait more than 5 s is refused with 429. A correct
 //   password therefore still gets in once the guessing stops, after at most the delay.
 import { createHash } from "node:crypto";
@@ -133,7 +133,7 @@ export interface LoginGuardOptions {
   maxWaitMs: number;
 }
 
-export const LOGIN_GUARD_DEFAULTS: LoginGuardOptions = { windowMs: 15 * 60_000, pairMax: 5, softAfter: 10, stepMs: 250, maxDelayMs: 2000, maxWaitMs: 5000 };
+export const LOGIN_GUARD_DEFAULTS: LoginGuardOptions = { windowMs: 15 * 60_000, pairMax: 5, softAfter: 10, stepMs: 250, maxDelayMs: 1500, maxWaitMs: 5000 };
 
 const h = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 24);
 
