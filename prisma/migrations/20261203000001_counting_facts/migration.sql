@@ -64,7 +64,8 @@ ALTER TABLE "AsRun" ADD COLUMN "noteParams" TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE "AsRun" ADD COLUMN "settled" BOOLEAN NOT NULL DEFAULT false;
 CREATE UNIQUE INDEX "AsRun_unitKey_key" ON "AsRun"("unitKey");
 CREATE INDEX "AsRun_settled_status_idx" ON "AsRun"("settled", "status");
-CREATE INDEX "AsRun_play_idx" ON "AsRun"("localDate", "itemId", "categoryId", "priority", "itemKind", "role", "counted", "unitKey", "durationMs", "zoneId");
+CREATE INDEX "AsRun_zone_play_idx" ON "AsRun"("localDate", "zoneId", "role", "counted", "settled");
+CREATE INDEX "AsRun_play_idx" ON "AsRun"("localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source", "settled", "counted", "unitKey", "durationMs");
 
 
 -- CreateIndex

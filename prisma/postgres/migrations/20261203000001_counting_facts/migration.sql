@@ -80,7 +80,10 @@ CREATE UNIQUE INDEX "AsRun_unitKey_key" ON "AsRun"("unitKey");
 CREATE INDEX "AsRun_settled_status_idx" ON "AsRun"("settled", "status");
 
 -- CreateIndex
-CREATE INDEX "AsRun_play_idx" ON "AsRun"("localDate", "itemId", "categoryId", "priority", "itemKind", "role", "counted", "unitKey", "durationMs", "zoneId");
+CREATE INDEX "AsRun_play_idx" ON "AsRun"("localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source", "settled", "counted", "unitKey", "durationMs");
+
+-- CreateIndex
+CREATE INDEX "AsRun_zone_play_idx" ON "AsRun"("localDate", "zoneId", "role", "counted", "settled");
 
 -- AddForeignKey
 ALTER TABLE "AsRunCampaign" ADD CONSTRAINT "AsRunCampaign_asRunId_fkey" FOREIGN KEY ("asRunId") REFERENCES "AsRun"("id") ON DELETE CASCADE ON UPDATE CASCADE;
