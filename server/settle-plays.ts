@@ -6,7 +6,7 @@
 import type { Db } from "./db/client.ts";
 import { campaignSpecFromRow } from "./domain/campaign.ts";
 import {
-  asRunFacts, campaignMatchers, campaignsOfPlay, dutyFromRoster, isPlay, outcomeOf, sessionKeyOf, unitKeyOf, wentOnAir, type DutyShift,
+  airedLevel, asRunFacts, campaignMatchers, campaignsOfPlay, dutyFromRoster, isPlay, outcomeOf, sessionKeyOf, unitKeyOf, wentOnAir, type DutyShift,
 } from "./domain/plays.ts";
 import { classifyReason } from "./domain/reasons.ts";
 import { toLocalParts } from "./domain/time.ts";
@@ -43,8 +43,6 @@ async function settleRows(db: Db, tz: string): Promise<number> {
     if (rows.length === 0) return done;
     const lineIds = rows.map((r) => r.rundownLineId).filter((x): x is number => x != null);
     const lines = new Map((await db.rundownLine.findMany({ where: { id: { in: lineIds } }, select: { id: true, reason: true, durationMs: true, campaignId: true } })).map((l) => [l.id, l]));
-    const itemIds = [...new Set(rows.map((r) => r.itemId).filter((x): x is number => x != null))];
-    const items = new Map((await db.item.findMany({ where: { id: { in: itemIds } }, select: { id: true, priority: true } })).map((i) => [i.id, i]));
     // Occurrence of an item within its airing: among the airing's plays, in airing order.
     const airingIds = [...new Set(rows.map((r) => r.airingId).filter((x): x is number => x != null))];
     const siblings = await db.asRun.findMany({
@@ -56,9 +54,10 @@ async function settleRows(db: Db, tz: string): Promise<number> {
       const line = r.rundownLineId != null ? lines.get(r.rundownLineId) : undefined;
       const airing = r.airing ?? { id: -r.id, source: r.source, programId: null, emergencyId: null, scheduledStart: r.scheduledStart };
       // Facts the playout already stored from the first frame are kept as they are.
-      const facts = r.role
-        ? { priority: r.priority, role: r.role, plannedMs: r.plannedMs, sessionKey: r.sessionKey || sessionKeyOf(airing) }
-        : asRunFacts(airing, { reason: line?.reason, priority: r.itemId != null ? items.get(r.itemId)?.priority ?? r.priority : r.priority, durationMs: line?.durationMs ?? 0 });
+      const facts = {
+        ...(r.role ? { role: r.role, plannedMs: r.plannedMs, sessionKey: r.sessionKey || sessionKeyOf(airing) } : asRunFacts(airing, { reason: line?.reason, durationMs: line?.durationMs ?? 0 })),
+        priority: airedLevel(airing.source, r.priority),
+      };
       const counted = isPlay({ status: r.status, durationMs: r.durationMs, plannedMs: facts.plannedMs });
       const note = classifyReason(r.note);
       const minute = toLocalParts(airing.scheduledStart, tz).minuteOfDay;

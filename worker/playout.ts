@@ -140,7 +140,7 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
                 airingId: initial.id, zoneId: initial.zoneId, itemId: e.tag.itemId, rundownLineId: e.tag.lineId, categoryId: e.tag.categoryId, priority: e.tag.priority, itemKind: e.tag.kind, campaignId: e.tag.campaignId,
                 localDate: localDateOf(e.actualStartMs, tz), scheduledStart: new Date(scheduledMs + (placed.find((l) => l.id === e.tag.lineId)?.offsetMs ?? 0)), actualStart: new Date(e.actualStartMs),
                 status: "playing", source: asRunSource(e.tag.reason), workerId: ctx.workerId,
-                ...asRunFacts(initial, { ...e.tag, durationMs: placed.find((l) => l.id === e.tag.lineId)?.durationMs }),
+                ...asRunFacts(initial, { reason: e.tag.reason, durationMs: placed.find((l) => l.id === e.tag.lineId)?.durationMs }),
               },
             })
             .then((r) => r.id);

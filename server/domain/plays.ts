@@ -48,7 +48,7 @@ export const wentOnAir = (r: { status: string; durationMs: number }): boolean =>
 
 export function airedLevel(airingSource: string, itemPriority: string): Level {
   if (airingSource === "emergency") return "emergency";
-  return itemPriority === "priority" || itemPriority === "emergency" ? itemPriority : "normal";
+  return itemPriority === "priority" || itemPriority === "emergency" ? (itemPriority as Level) : "normal";
 }
 
 export function playRole(lineReason: string | null | undefined): Role {
@@ -80,13 +80,14 @@ export const unitKeyOf = (sessionKey: string, itemId: number | null, occurrence:
 /**
  * The facts an as-run row carries from its first frame (the playout spreads them into the
  * row it creates; settle-plays.ts derives them the same way for rows written otherwise).
+ * The level is not among them: the playout writes the item's level and settling turns it
+ * into the level it aired at (airedLevel), which is idempotent.
  */
 export function asRunFacts(
   airing: SessionAiring,
-  line: { reason?: string | null; priority?: string | null; durationMs?: number | null } | null | undefined,
-): { priority: Level; role: Role; plannedMs: number; sessionKey: string } {
+  line: { reason?: string | null; durationMs?: number | null } | null | undefined,
+): { role: Role; plannedMs: number; sessionKey: string } {
   return {
-    priority: airedLevel(airing.source, line?.priority ?? "normal"),
     role: playRole(line?.reason),
     plannedMs: Math.max(0, Math.round(line?.durationMs ?? 0)),
     sessionKey: sessionKeyOf(airing),

@@ -28,8 +28,8 @@ const num = (v: N | undefined): number => (v == null ? 0 : Number(v));
 export const minutes = (ms: number): number => Math.round(ms / 6_000) / 10;
 
 interface FacetRow {
-  date: string; itemId: N; categoryId: N; level: string; itemKind: string; role: string; status: string; source: string; kind: string | null;
-  n: N; plays: N; units: N; unitMs: N;
+  date: string; itemId: N; categoryId: N; level: string; itemKind: string; role: string; status: string; source: string;
+  n: N; plays: N; units: N; programUnits: N; emergencyUnits: N; unitMs: N;
 }
 interface AiringRow {
   id: N; zoneId: N; date: string; start: Date | string; sessionKey: string; source: string; status: string; outcome: string; audioMs: N;
@@ -90,12 +90,11 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
     const [n, plays, units, unitMs] = [num(f.n), num(f.plays), num(f.units), num(f.unitMs)];
     const itemId = f.itemId == null ? null : num(f.itemId);
     const categoryId = f.categoryId == null ? null : num(f.categoryId);
-    const inProgram = f.kind === "p";
     totals.plays += plays;
     if (f.source === "make_good") totals.makeGoodPlays += plays;
     const d = dayRows.get(f.date);
     if (d) d.plays += plays;
-    if (f.kind === "e") totals.emergencyItems += units;
+    totals.emergencyItems += num(f.emergencyUnits);
     let it = byItem.get(itemId);
     if (!it) byItem.set(itemId, (it = { units: 0, plays: 0, ms: 0, cut: 0, failed: 0, skipped: 0, cat: new Map(), level: new Map(), kind: new Map() }));
     it.plays += plays;
@@ -112,10 +111,11 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
     c.units += units; c.ms += unitMs; l.units += units; l.ms += unitMs;
     if (itemId !== null) { c.items.add(itemId); l.items.add(itemId); }
     if (f.itemKind === "relay") relayMs += unitMs; else ownMs += unitMs;
-    if (inProgram) {
-      totals.newsItems += units;
+    const programUnits = num(f.programUnits);
+    if (programUnits > 0) {
+      totals.newsItems += programUnits;
       if (itemId !== null) distinct.add(itemId);
-      if (d) d.newsItems += units;
+      if (d) d.newsItems += programUnits;
     }
   }
   totals.itemsDistinct = distinct.size;

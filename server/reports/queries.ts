@@ -10,21 +10,22 @@ export interface DateRange {
 }
 
 /**
- * One pass over the as-run rows of the range, grouped by everything a breakdown needs;
- * the grouping keys are a prefix-compatible subset of AsRun_play_idx. `kind` is the first
- * letter of the row's news unit ("p" program session, "e" emergency, null = no unit).
+ * One pass over the as-run rows of the range, grouped by everything a breakdown needs; the
+ * grouping keys are a prefix of AsRun_play_idx, so the grouping streams along the index.
+ * News units are split by the session they belong to (unitKey starts with "p" or "e").
  */
 export const playFacetsSql = (r: DateRange) => Prisma.sql`
   SELECT "localDate" AS "date", "itemId" AS "itemId", "categoryId" AS "categoryId", "priority" AS "level",
          "itemKind" AS "itemKind", "role" AS "role", "status" AS "status", "source" AS "source",
-         SUBSTR("unitKey", 1, 1) AS "kind",
          COUNT(*) AS "n",
          SUM(CASE WHEN "counted" THEN 1 ELSE 0 END) AS "plays",
+         SUM(CASE WHEN "unitKey" LIKE 'p%' THEN 1 ELSE 0 END) AS "programUnits",
+         SUM(CASE WHEN "unitKey" LIKE 'e%' THEN 1 ELSE 0 END) AS "emergencyUnits",
          COUNT("unitKey") AS "units",
          SUM(CASE WHEN "unitKey" IS NOT NULL THEN "durationMs" ELSE 0 END) AS "unitMs"
   FROM "AsRun"
   WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to} AND "settled"
-  GROUP BY "localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source", SUBSTR("unitKey", 1, 1)`;
+  GROUP BY "localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source"`;
 
 /** Per-zone plays of news items. */
 export const zonePlaysSql = (r: DateRange) => Prisma.sql`

@@ -9,7 +9,7 @@ import { idParam, localDate } from "./common.ts";
 import { campaignSpecFromRow, campaignZoneStatus, validateCampaign, campaignActiveOn } from "../domain/campaign.ts";
 import { addDays, localDateOf, toLocalParts } from "../domain/time.ts";
 import { settlePlays } from "../settle-plays.ts";
-import { eligibleSessionDates } from "../reports/campaigns.ts";
+import { campaignFeasibility, eligibleSessionDates } from "../reports/campaigns.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const body = z.object({
@@ -47,6 +47,15 @@ export function campaignsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     }
     validateCampaign(campaignSpecFromRow({ id: 0, ...toData(b), items: b.itemIds.map((itemId) => ({ itemId })), zones: (b.zoneIds ?? []).map((zoneId) => ({ zoneId })) }));
   };
+
+  // Whether the schedules can meet the targets (the campaign form shows the warnings before saving).
+  api.post("/campaigns/feasibility", zv("json", body), async (c) => {
+    const b = c.req.valid("json");
+    const spec = campaignSpecFromRow({ id: 0, ...toData(b), items: b.itemIds.map((itemId) => ({ itemId })), zones: (b.zoneIds ?? []).map((zoneId) => ({ zoneId })) });
+    validateCampaign(spec);
+    const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
+    return c.json(await campaignFeasibility(db, spec, tz));
+  });
 
   api.get("/campaigns", async (c) => {
     const campaigns = await db.campaign.findMany({ include, orderBy: { id: "desc" } });

@@ -15,6 +15,7 @@ import { reportToCsvBuffer } from "../reports/csv.ts";
 import { reportToXlsx } from "../reports/xlsx.ts";
 import { reportToPdf } from "../reports/pdf.ts";
 import { writeLogbookPdf, writeLogbookXlsx } from "../reports/logbook.ts";
+import { loadDocSettings } from "../reports/settings.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const query = z.object({
@@ -50,7 +51,7 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     if (period.days > 3700) throw new AppError(422, "PERIOD_TOO_LONG", "Kỳ báo cáo quá dài (tối đa 10 năm).", "The report period is too long (10 years at most).");
     const report = await computeReport(db, { from: period.from, to: period.to, key: period.key, labelVi: period.labelVi, labelEn: period.labelEn }, { now: clock.now() });
     if (q.format === "json") return c.json({ report });
-    const body = q.format === "csv" ? reportToCsvBuffer(report) : q.format === "xlsx" ? await reportToXlsx(report) : await reportToPdf(report);
+    const body = q.format === "csv" ? reportToCsvBuffer(report) : q.format === "xlsx" ? await reportToXlsx(report) : await reportToPdf(report, await loadDocSettings(db));
     const name = `bao-cao-${period.key}.${q.format}`;
     return c.body(new Uint8Array(body), 200, { "content-type": TYPES[q.format], "content-disposition": `attachment; filename="${name}"` });
   });
@@ -74,7 +75,7 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
       const tmp = deps.storage.tmpPath(`.${q.format}`);
       try {
         const range = { from: period.from, to: period.to, labelVi: period.labelVi };
-        if (q.format === "pdf") await writeLogbookPdf(db, range, tmp, { timeZone: tz, commune, zoneId: q.zoneId, zoneLabel: zone?.name });
+        if (q.format === "pdf") await writeLogbookPdf(db, range, tmp, { timeZone: tz, commune, zoneId: q.zoneId, zoneLabel: zone?.name, settings: await loadDocSettings(db) });
         else await writeLogbookXlsx(db, range, tmp, { timeZone: tz, zoneId: q.zoneId });
         const body = fs.readFileSync(tmp);
         return c.body(new Uint8Array(body), 200, { "content-type": TYPES[q.format], "content-disposition": `attachment; filename="so-nhat-ky-${period.key}.${q.format}"` });
