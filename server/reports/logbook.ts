@@ -12,7 +12,7 @@ import { reasonVi } from "../domain/reasons.ts";
 import { settlePlays } from "../settle-plays.ts";
 import { eachDate, formatDateVi, isoWeekday, localTimeOf } from "./period.ts";
 import { DELETED_ITEM, LEVEL_LABELS, OUTCOME_VI, PDF_TEXT, STATUS_VI, UNCATEGORISED } from "./labels.ts";
-import { BOLD, BODY, closingBlock, contentWidth, createPdf, ITALIC, PdfTable, pipePdf, REGULAR, stampAt, unitLines, vi } from "./pdfdoc.ts";
+import { adminHeader, BOLD, BODY, closingBlock, contentWidth, createPdf, ITALIC, PdfTable, pipePdf, stampAt, vi } from "./pdfdoc.ts";
 import { excelDate, excelLocalDateTime } from "./xlsx.ts";
 import type { Column } from "./tables.ts";
 import type { DateRange } from "./queries.ts";
@@ -143,7 +143,7 @@ export async function* logbookDays(db: Db, range: DateRange, opts: LogbookOption
 }
 
 const c = (header: string, width: number, type: Column["type"] = "text"): Column => ({ header, headerEn: header, type, width });
-const PDF_COLUMNS: Column[] = [c("STT", 4, "int"), c("Giờ phát", 7), c("Tin, bài", 34), c("Số, ký hiệu văn bản", 13), c("Chủ đề", 20), c("Mức độ", 9), c("Thời lượng", 8), c("Cụm loa", 7)];
+const PDF_COLUMNS: Column[] = [c("STT", 4, "int"), c("Giờ phát", 7), c("Tin, bài", 31), c("Số, ký hiệu văn bản", 13), c("Chủ đề", 20), c("Mức độ", 12), c("Thời lượng", 8), c("Cụm loa", 7)];
 
 export interface LogbookPdfOptions extends LogbookOptions {
   timeZone: string;
@@ -178,8 +178,8 @@ export async function writeLogbookPdf(db: Db, range: LogbookRange, output: strin
   const period = range.labelVi ?? `từ ngày ${formatDateVi(range.from)} đến ngày ${formatDateVi(range.to)}`;
 
   const left = doc.page.margins.left;
-  unitLines(opts.commune).forEach((line, i, all) => doc.font(i === all.length - 1 ? BOLD : REGULAR).fontSize(12).text(vi(line), left, doc.y, { width: contentWidth(doc) * 0.45, align: "center" }));
-  doc.moveDown(0.8).font(BOLD).fontSize(14).text(vi(PDF_TEXT.logbookTitle), left, doc.y, { width: contentWidth(doc), align: "center" });
+  adminHeader(doc, opts.commune, null, null, 0.8);
+  doc.moveDown(0.2).font(BOLD).fontSize(14).text(vi(PDF_TEXT.logbookTitle), left, doc.y, { width: contentWidth(doc), align: "center" });
   doc.font(BOLD).fontSize(BODY).text(vi(period.charAt(0).toUpperCase() + period.slice(1) + (opts.zoneLabel ? ` — ${opts.zoneLabel}` : "")), { width: contentWidth(doc), align: "center" });
   doc.moveDown(0.8);
 

@@ -40,8 +40,10 @@ export function summarySentences(rep: BroadcastReport): string[] {
     (t.emergencyBroadcasts ? `, trong đó phát khẩn cấp ${n0(t.emergencyBroadcasts)} lần với ${n0(t.emergencyItems)} tin` : "") +
     `; phát bù ${n0(t.makeGoodPlays)} lượt.`);
   out.push(rep.campaigns.length
-    ? `Thực hiện ${n0(rep.campaigns.length)} chiến dịch tuyên truyền trọng điểm: ` + rep.campaigns.map((c) =>
-      `"${c.name}" đạt ${n1(c.compliancePct)}% chỉ tiêu (${n0(c.plays)}/${n0(c.target)} lượt, trong đó ${n0(c.inserted)} lượt chèn thêm, ${n0(c.makeGoods)} lượt phát bù)`).join("; ") + "."
+    ? `Thực hiện ${n0(rep.campaigns.length)} chiến dịch tuyên truyền trọng điểm: ` + rep.campaigns.map((c) => c.target > 0
+      ? `"${c.name}" đạt ${n1(c.compliancePct)}% chỉ tiêu (phát ${n0(c.plays)} lượt, chỉ tiêu ${n0(c.target)} lượt` +
+        `${c.zonesBelowTarget ? `, ${n0(c.zonesBelowTarget)} cụm loa chưa đạt` : ""}; ${n0(c.inserted)} lượt chèn thêm, ${n0(c.makeGoods)} lượt phát bù)`
+      : `"${c.name}" phát ${n0(c.plays)} lượt, không tính chỉ tiêu vì trong kỳ không có buổi phát phù hợp`).join("; ") + "."
     : "Trong kỳ không có chiến dịch tuyên truyền trọng điểm.");
   const o = t.zoneSessions;
   const faults = o.fault + o.missed;

@@ -92,11 +92,11 @@ export function fitSize(doc: Pdf, font: string, text: string, max: number, width
 export const docNumberLine = (issuerCode: string, kind = "BC") => `Số:        /${kind}${issuerCode.trim() ? `-${issuerCode.trim()}` : ""}`;
 
 /** Issuer top-left with the document number, quốc hiệu and tiêu ngữ top-right, place and date under them. */
-export function adminHeader(doc: Pdf, c: ReportCommune, at: Date, docNumber = docNumberLine("")): void {
+export function adminHeader(doc: Pdf, c: ReportCommune, at: Date | null, docNumber: string | null = docNumberLine(""), widthShare = 1): void {
   const left = doc.page.margins.left;
-  const width = contentWidth(doc);
+  const width = contentWidth(doc) * widthShare;
   const leftW = width * 0.42;
-  const rightX = left + width * 0.40;
+  const rightX = left + contentWidth(doc) - width * 0.60;
   const rightW = width * 0.60;
   const top = doc.y;
 
@@ -108,8 +108,8 @@ export function adminHeader(doc: Pdf, c: ReportCommune, at: Date, docNumber = do
     doc.text(line, left, y, { width: leftW, align: "center" });
     y = doc.y;
   });
-  rule(doc, left + leftW * 0.35, left + leftW * 0.65, y + 3);
-  doc.font(REGULAR).fontSize(BODY).text(vi(docNumber), left, y + 10, { width: leftW, align: "center" });
+  rule(doc, left + leftW * 0.35, left + leftW * 0.65, y + 5);
+  if (docNumber) doc.font(REGULAR).fontSize(BODY).text(vi(docNumber), left, y + 13, { width: leftW, align: "center" });
   const leftBottom = doc.y;
 
   const nation = vi(PDF_TEXT.nation);
@@ -117,7 +117,7 @@ export function adminHeader(doc: Pdf, c: ReportCommune, at: Date, docNumber = do
   doc.font(BOLD).fontSize(BODY).text(vi(PDF_TEXT.motto), rightX, doc.y, { width: rightW, align: "center" });
   const mottoW = doc.widthOfString(vi(PDF_TEXT.motto));
   rule(doc, rightX + (rightW - mottoW) / 2, rightX + (rightW + mottoW) / 2, doc.y + 2);
-  doc.font(ITALIC).fontSize(BODY).text(vi(placeDateLine(c, at)), rightX, Math.max(doc.y + 10, leftBottom - 16), { width: rightW, align: "center" });
+  if (at) doc.font(ITALIC).fontSize(BODY).text(vi(placeDateLine(c, at)), rightX, Math.max(doc.y + 10, leftBottom - 16), { width: rightW, align: "center" });
 
   doc.x = left;
   doc.y = Math.max(leftBottom, doc.y) + 18;
