@@ -33,9 +33,10 @@ describe("generateMonthlyReport", () => {
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(dataDir, r.files.xlsx!));
-    expect(wb.getWorksheet("Tổng hợp")!.getCell("B8").value).toBe(11); // "Tổng lượt phát tin bài"
+    expect(wb.getWorksheet("Tổng hợp")!.getCell("A9").value).toBe("Tổng lượt phát tin, bài tại các cụm loa");
+    expect(wb.getWorksheet("Tổng hợp")!.getCell("B9").value).toBe(11);
     const text = (await pdfPages(fs.readFileSync(path.join(dataDir, r.files.pdf!)))).join(" ");
-    expect(text).toContain("Kết quả công tác tuyên truyền trên hệ thống truyền thanh tháng 10/2026");
+    expect(text).toContain("Kết quả công tác tuyên truyền trên hệ thống truyền thanh cơ sở tháng 10/2026");
     expect(text).toContain("Kiến Minh, ngày 01 tháng 11 năm 2026");
   });
 
