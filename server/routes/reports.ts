@@ -59,14 +59,16 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   // The weekly broadcast log book (sổ nhật ký chương trình phát thanh) that inspections check.
   api.get(
     "/reports/logbook",
-    zv("query", z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/, "week must be YYYY-Www").optional(), zoneId: z.coerce.number().int().positive().optional(), format: z.enum(["pdf", "xlsx"]).default("pdf") })),
+    zv("query", z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/, "week must be YYYY-Www").optional(), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "month must be YYYY-MM").optional(), zoneId: z.coerce.number().int().positive().optional(), format: z.enum(["pdf", "xlsx"]).default("pdf") })),
     async (c) => {
       const q = c.req.valid("query");
       const commune = await db.commune.findUniqueOrThrow({ where: { id: 1 } });
       const tz = commune.timeZone;
       let period;
       try {
-        period = resolvePeriod({ kind: "week", value: q.week ?? weekKeyOf(new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(clock.now())) }, tz);
+        period = q.month
+          ? resolvePeriod({ kind: "month", value: q.month }, tz)
+          : resolvePeriod({ kind: "week", value: q.week ?? weekKeyOf(new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(clock.now())) }, tz);
       } catch (err) {
         throw new AppError(422, "BAD_PERIOD", "Tuần không hợp lệ.", `Invalid week: ${(err as Error).message}`);
       }
