@@ -243,6 +243,7 @@ describe("one counting truth (property)", () => {
           await airMonth(h, m, s, op.id);
           h.clock.jumpTo(at(s.last, "23:00"));
           const want = await independentCounts(h, s);
+          if (process.env.PROPERTY_DEBUG) console.log((await h.env.db.airing.findMany({ orderBy: { scheduledStart: "asc" } })).map((a) => `#${a.id} ${a.scheduledStart.toISOString()} ${a.localDate} ${a.source} z${a.zoneId} ${a.status} ${a.statusReason}`).join("\n"));
           console.log(`run ${run}: ${month}, ${m.days} days, ${m.zones} zone(s), sessions ${m.sessions.join("+")}, ${m.campaigns.length} campaign(s) → ${JSON.stringify(want)}`);
 
           // The report (JSON) on the commune's basis.
