@@ -246,7 +246,7 @@ export async function writeLogbookXlsx(db: Db, range: LogbookRange, file: string
         head.font = { bold: true };
         head.commit();
         s.items.forEach((it, i) => ws.addRow([...session, i + 1, excelLocalDateTime(it.start, tz), it.title, it.sourceRef, it.topic, it.jingle ? "" : it.level, Math.round(it.durationMs / 1000), null]).commit());
-        for (const e of s.exceptions) ws.addRow([...session, null, null, null, null, null, null, null, e]).commit();
+        for (const e of s.exceptions) ws.addRow([...session, null, null, null, null, null, null, null, `Ngoại lệ — ${e}`]).commit();
       }
       ws.addRow([excelDate(day.date), null, "Tổng thời lượng phát trong ngày", null, null, formatDuration(day.totalMs)]).commit();
     }

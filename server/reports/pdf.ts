@@ -5,7 +5,7 @@
 // the closing paragraph with "Nơi nhận" and the signer, page numbers top centre from page 2.
 import { formatNumberVi, PDF_TEXT } from "./labels.ts";
 import {
-  adminHeader, BOLD, closingBlock, contentWidth, createPdf, docNumberLine, ensureSpace, heading, ITALIC, paragraph, PdfTable, pageNumbersTop, pdfToBuffer, REGULAR, rule, unitLines, vi, BODY, type Pdf,
+  adminHeader, BOLD, closingBlock, contentWidth, createPdf, docNumberLine, ensureSpace, heading, ITALIC, paragraph, PdfTable, pageNumbersTop, pdfToBuffer, REGULAR, rule, vi, BODY, type Pdf,
 } from "./pdfdoc.ts";
 import { reportTables, type ReportTable } from "./tables.ts";
 import type { BroadcastReport } from "./types.ts";
@@ -165,10 +165,9 @@ export function buildReportPdf(rep: BroadcastReport, opts: PdfReportOptions = {}
   heading(doc, "III. SỐ LIỆU CÁC KÊNH KHÁC (do đơn vị nhập)");
   otherChannelSentences(rep).forEach((s, i) => paragraph(doc, rep.otherChannels.entered ? `${i + 1}. ${s}` : s));
 
-  const unit = unitLines(rep.commune).at(-1) ?? "";
-  const unitName = unit ? unit.charAt(0) + unit.slice(1).toLocaleLowerCase("vi") : "đơn vị";
+  const unitName = rep.commune.unitName.split("\n").at(-1)?.trim();
   closingBlock(doc,
-    [`Trên đây là báo cáo kết quả công tác tuyên truyền trên hệ thống truyền thanh cơ sở ${rep.period.labelVi} của ${unitName}./.`],
+    [`Trên đây là báo cáo kết quả công tác tuyên truyền trên hệ thống truyền thanh cơ sở ${rep.period.labelVi}${unitName ? ` của ${unitName}` : ""}./.`],
     opts.recipients?.length ? opts.recipients : DEFAULT_RECIPIENTS,
     [{ title: opts.signerTitle || PDF_TEXT.director, name: opts.signerName || undefined }]);
   pageNumbersTop(doc);

@@ -16,6 +16,7 @@ import { createStorage, sha256File } from "../../server/storage.ts";
 import { airDir } from "../../server/zones.ts";
 import { createPlayoutChannels, type PlayoutChannels } from "../../worker/channels.ts";
 import { createPlayoutHandler } from "../../worker/playout.ts";
+import { createRenderHandler, loadRenderInput, renderHashOf, saveRender } from "../../worker/render.ts";
 import { createIngestHandler } from "../../worker/ingest.ts";
 import { ingestRevision } from "../../worker/ingest.ts";
 import { createTtsRegistry } from "../../audio/tts.ts";
@@ -67,6 +68,12 @@ export interface MonthHarness {
   item(title: string, clip: CanonicalClip, extra?: { priority?: string; categoryId?: number | null; sourceRef?: string }): Promise<number>;
   /** Plays airings through the production playout handler, concurrently (one zone each). */
   play(airingIds: number[], opts?: { slow?: boolean; during?: (airingId: number) => Promise<void> }): Promise<void>;
+  /**
+   * Renders ahead, as the render job does: the first airing through the production render
+   * handler, the others with the same run-down saved from a copy of its file (saveRender),
+   * so 30 zones of one session cost one ffmpeg run. Returns how many were rendered.
+   */
+  prerender(airingIds: number[]): Promise<number>;
   /** Breaks (or repairs) a zone's output: its directory becomes a path under a regular file. */
   breakOutput(zoneId: number, broken: boolean): Promise<void>;
   cleanup(): Promise<void>;
@@ -108,6 +115,29 @@ export async function createMonthHarness(start: string | Date | number, opts: { 
         if (o.during) await o.during(id);
         await run.catch(() => undefined); // a failed output is recorded by the handler itself
       }));
+    },
+    async prerender(ids) {
+      const render = createRenderHandler({ db: env.db, storage, config: env.config, events: env.events, logger: silentLogger });
+      let first: { hash: string; file: string; lines: Map<number, number>; durationMs: number } | null = null;
+      let n = 0;
+      for (const id of ids) {
+        const input = await loadRenderInput(env.db, id);
+        if (!input) continue;
+        const hash = renderHashOf(input.lines, input.program?.gapMs ?? 1000, input.maxDurationMs);
+        if (!first || first.hash !== hash) {
+          await render({ airingId: id, hash }, ctx());
+          const done = await env.db.airing.findUniqueOrThrow({ where: { id }, include: { renderAsset: true, lines: { orderBy: { position: "asc" } } } });
+          if (!done.renderAsset) continue;
+          first = { hash, file: storage.abs(done.renderAsset.path), lines: new Map(done.lines.map((l) => [l.position, l.offsetMs])), durationMs: done.renderAsset.durationMs };
+        } else {
+          const tmp = storage.tmpPath(".mp3");
+          fs.copyFileSync(first.file, tmp);
+          const lines = input.lines.map((l) => ({ lineId: l.id, offsetMs: first!.lines.get(l.position) ?? l.offsetMs, durationMs: l.durationMs }));
+          await saveRender({ db: env.db, storage, config: env.config, events: env.events, logger: silentLogger }, id, hash, tmp, lines, first.durationMs);
+        }
+        n++;
+      }
+      return n;
     },
     async breakOutput(zoneId, broken) {
       await env.db.zone.update({ where: { id: zoneId }, data: { outputConfig: JSON.stringify({ dir: broken ? "broken/zone" : `zone-${zoneId}` }) } });
