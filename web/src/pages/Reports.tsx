@@ -8,6 +8,7 @@ import { DateField, ErrorBox, Field, Loading, Notice, PageHeader, useAsync } fro
 import { useLocale, type MessageKey } from "../i18n/index.ts";
 import { addDays, isoWeekKey } from "../time.ts";
 import type { ArchivedReport, BroadcastReport } from "../types.ts";
+import { OtherChannels } from "./OtherChannels.tsx";
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -107,17 +108,17 @@ export function Reports() {
             </div>
           </div>
           <div className="stat-grid" data-testid="report-totals">
-            <Stat label={l.t("report.sessions")} value={r.totals.sessionsAired} sub={l.t("report.slots", { n: r.totals.sessionSlots })} />
-            <Stat label={l.t("report.programDays")} value={r.totals.programDays} />
-            <Stat label={l.t("report.itemAirings")} value={r.totals.itemAirings} sub={l.t("report.itemsDistinct", { n: r.totals.itemsDistinct })} />
-            <Stat label={l.t("report.airtime")} value={round1(r.totals.airtimeMinutes)} sub={l.t("report.ownRelay", { own: round1(r.totals.ownMinutes), relay: round1(r.totals.relayMinutes) })} />
-            <Stat label={l.t("report.emergency")} value={r.totals.emergencySessions} />
-            <Stat label={l.t("report.makeGoods")} value={r.totals.makeGoodAirings} />
-            <Stat label={l.t("report.problems")} value={r.totals.sessionStatus.failed + r.totals.sessionStatus.interrupted + r.totals.sessionStatus.missed} bad />
+            <Stat label={l.t("report.programs")} value={r.totals.programs} sub={l.t("report.daysAired", { n: r.totals.daysAired })} />
+            <Stat label={l.t("report.newsItems")} value={r.totals.newsItems} sub={l.t("report.itemsDistinct", { n: r.totals.itemsDistinct })} />
+            <Stat label={l.t("report.plays")} value={r.totals.plays} />
+            <Stat label={l.t("report.airtime")} value={round1(r.totals.airtimeMinutes)} sub={l.t("report.ownRelay", { own: fmt(l.lang, round1(r.totals.ownMinutes)), relay: fmt(l.lang, round1(r.totals.relayMinutes)) })} />
+            <Stat label={l.t("report.emergencyBroadcasts")} value={r.totals.emergencyBroadcasts} />
+            <Stat label={l.t("report.makeGoods")} value={r.totals.makeGoodPlays} />
+            <Stat label={l.t("report.faults")} value={r.totals.zoneSessions.fault + r.totals.zoneSessions.missed} bad />
           </div>
-          <ColumnChart title={l.t("report.chartDay")} bars={r.byDay.map((d) => ({ label: l.localDate(d.date).slice(0, 5), value: d.airings }))} testId="chart-day" />
+          <ColumnChart title={l.t("report.chartDayNews")} bars={r.byDay.map((d) => ({ label: l.localDate(d.date).slice(0, 5), value: d.newsItems }))} testId="chart-day" />
           <div className="chart-row">
-            <HBarChart title={l.t("report.chartTopic")} bars={r.byCategory.map((c) => ({ label: c.categoryId === null ? l.t("item.noCategory") : l.pick(c.nameVi, c.nameEn), value: c.airings }))} testId="chart-topic" />
+            <HBarChart title={l.t("report.chartTopicNews")} bars={r.byCategory.map((c) => ({ label: c.categoryId === null ? l.t("item.noCategory") : l.pick(c.nameVi, c.nameEn), value: c.newsItems }))} testId="chart-topic" />
             <HBarChart title={l.t("report.chartZone")} bars={r.byZone.map((z) => ({ label: z.name, value: z.sessionsAired }))} testId="chart-zone" />
           </div>
           {r.byItem.length ? (
@@ -128,7 +129,7 @@ export function Reports() {
                   <tr>
                     <th scope="col">{l.t("common.item")}</th>
                     <th scope="col">{l.t("item.category")}</th>
-                    <th scope="col">{l.t("report.airings")}</th>
+                    <th scope="col">{l.t("report.newsItemsCol")}</th>
                     <th scope="col">{l.t("report.minutes")}</th>
                   </tr>
                 </thead>
@@ -137,8 +138,8 @@ export function Reports() {
                     <tr key={`${i.itemId}-${n}`}>
                       <td>{i.title}</td>
                       <td className="small">{categoryName(i.categoryId, i.categoryNameVi) || "—"}</td>
-                      <td>{i.airings}</td>
-                      <td>{i.airtimeMinutes.toFixed(1)}</td>
+                      <td>{i.newsItems}</td>
+                      <td>{i.airtimeMinutes.toLocaleString(l.lang === "vi" ? "vi-VN" : "en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 })}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -153,7 +154,7 @@ export function Reports() {
                   <tr>
                     <th scope="col">{l.t("campaign.name")}</th>
                     <th scope="col">{l.t("campaign.target")}</th>
-                    <th scope="col">{l.t("campaign.aired")}</th>
+                    <th scope="col">{l.t("campaign.plays")}</th>
                     <th scope="col">{l.t("report.compliance")}</th>
                   </tr>
                 </thead>
@@ -162,8 +163,8 @@ export function Reports() {
                     <tr key={c.campaignId}>
                       <td>{c.name}</td>
                       <td>{c.target}</td>
-                      <td>{c.aired}</td>
-                      <td className={c.compliancePct < 100 ? "bad strong" : "ok strong"}>{c.compliancePct}%</td>
+                      <td>{c.plays}</td>
+                      <td className={c.compliancePct < 100 ? "bad strong" : "ok strong"}>{fmt(l.lang, c.compliancePct)}%</td>
                     </tr>
                   ))}
                 </tbody>
@@ -172,15 +173,20 @@ export function Reports() {
           ) : null}
         </>
       ) : null}
+      <OtherChannels canEdit={can.generateReports} />
       <Archive reports={archive.data} error={archive.error} canGenerate={can.generateReports} onQueued={archive.reload} />
     </div>
   );
 }
 
+/** Decimal comma in Vietnamese, point in English. */
+const fmt = (lang: string, n: number) => n.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 1 });
+
 function Stat({ label, value, sub, bad }: { label: string; value: number; sub?: string; bad?: boolean }) {
+  const l = useLocale();
   return (
     <div className={`stat ${bad && value ? "bad" : ""}`}>
-      <span className="stat-value">{value}</span>
+      <span className="stat-value">{fmt(l.lang, value)}</span>
       <span className="stat-label">{label}</span>
       {sub ? <span className="muted small">{sub}</span> : null}
     </div>

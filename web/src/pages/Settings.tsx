@@ -5,6 +5,7 @@ import { useApp } from "../context.ts";
 import { Dialog, ErrorBox, Field, Notice, PageHeader } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
 import type { Zone } from "../types.ts";
+import { DocumentSettings } from "./DocumentSettings.tsx";
 
 export function Settings() {
   const { zones } = useApp();
@@ -19,6 +20,7 @@ export function Settings() {
         </a>
       </PageHeader>
       <CommuneForm />
+      <DocumentSettings />
       <section className="panel" aria-labelledby="zones-h">
         <div className="row gap align-center">
           <h2 id="zones-h" className="grow">
