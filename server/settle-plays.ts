@@ -6,7 +6,7 @@
 import type { Db } from "./db/client.ts";
 import { campaignSpecFromRow } from "./domain/campaign.ts";
 import {
-  airedLevel, asRunFacts, campaignMatchers, campaignsOfPlay, dutyFromRoster, isPlay, outcomeOf, sessionKeyOf, unitKeyOf, wentOnAir, type DutyShift,
+  airedLevel, asRunFacts, campaignMatchers, campaignsOfPlay, dutyFromRoster, isPlay, outcomeOf, playRole, sessionKeyOf, unitKeyOf, wentOnAir, type DutyShift,
 } from "./domain/plays.ts";
 import { classifyReason } from "./domain/reasons.ts";
 import { toLocalParts } from "./domain/time.ts";
@@ -82,9 +82,10 @@ async function settleRows(db: Db, tz: string): Promise<number> {
         let k = 0;
         for (const s of siblings) {
           if (s.airingId !== r.airingId || s.itemId !== r.itemId) continue;
-          const sRole = s.id === r.id ? facts.role : s.role || (s.rundownLineId != null && ["intro", "outro"].includes(lines.get(s.rundownLineId)?.reason ?? "") ? "jingle" : "news");
+          const sLine = s.rundownLineId != null ? lines.get(s.rundownLineId) : undefined;
+          const sRole = s.id === r.id ? facts.role : s.role || playRole(sLine?.reason);
           if (sRole !== "news") continue;
-          const planned = s.id === r.id ? facts.plannedMs : s.plannedMs || (s.rundownLineId != null ? lines.get(s.rundownLineId)?.durationMs ?? 0 : 0);
+          const planned = s.id === r.id ? facts.plannedMs : s.plannedMs || (sLine?.durationMs ?? 0);
           if (isPlay({ status: s.status, durationMs: s.durationMs, plannedMs: planned })) k++;
           if (s.id === r.id) break;
         }
