@@ -41,8 +41,6 @@ async function settleRows(db: Db, tz: string): Promise<number> {
       include: { airing: { select: { id: true, source: true, programId: true, emergencyId: true, scheduledStart: true } } },
     });
     if (rows.length === 0) return done;
-    const lineIds = rows.map((r) => r.rundownLineId).filter((x): x is number => x != null);
-    const lines = new Map((await db.rundownLine.findMany({ where: { id: { in: lineIds } }, select: { id: true, reason: true, durationMs: true, campaignId: true } })).map((l) => [l.id, l]));
     // Occurrence of an item within its airing: among the airing's plays, in airing order.
     const airingIds = [...new Set(rows.map((r) => r.airingId).filter((x): x is number => x != null))];
     const siblings = await db.asRun.findMany({
@@ -50,6 +48,8 @@ async function settleRows(db: Db, tz: string): Promise<number> {
       select: { id: true, airingId: true, itemId: true, status: true, durationMs: true, plannedMs: true, role: true, rundownLineId: true, actualStart: true },
       orderBy: [{ actualStart: "asc" }, { id: "asc" }],
     });
+    const lineIds = [...rows, ...siblings].map((r) => r.rundownLineId).filter((x): x is number => x != null);
+    const lines = new Map((await db.rundownLine.findMany({ where: { id: { in: [...new Set(lineIds)] } }, select: { id: true, reason: true, durationMs: true, campaignId: true } })).map((l) => [l.id, l]));
     for (const r of rows) {
       const line = r.rundownLineId != null ? lines.get(r.rundownLineId) : undefined;
       const airing = r.airing ?? { id: -r.id, source: r.source, programId: null, emergencyId: null, scheduledStart: r.scheduledStart };
