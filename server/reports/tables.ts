@@ -79,7 +79,7 @@ export function reportTables(rep: BroadcastReport): ReportTable[] {
     },
     {
       key: "by-item", titleVi: "Theo tin, bài", titleEn: "By item",
-      columns: [col("STT", "No.", "int", 6), col("Tin, bài", "Item", "text", 40), col("Số, ký hiệu văn bản", "Source document", "text", 16), col("Loại", "Kind", "text", 14),
+      columns: [col("STT", "No.", "int", 7), col("Tin, bài", "Item", "text", 40), col("Số, ký hiệu văn bản", "Source document", "text", 16), col("Loại", "Kind", "text", 14),
         col("Chủ đề", "Topic", "text", 24), col("Mức độ", "Level", "text", 12), col("Số lần phát (buổi)", "News items", "int", 11), col("Lượt phát tại cụm loa", "Plays", "int", 11),
         col("Thời lượng (phút)", "Airtime (min)", "decimal", 13), col("Phát dở", "Cut", "int", 8), col("Lỗi", "Failed", "int", 7), col("Bỏ qua", "Skipped", "int", 7)],
       rows: rep.byItem.map((it, i) => [i + 1, it.title, it.sourceRef, KIND_VI[it.kind] ?? it.kind, it.categoryNameVi, levelVi(it.level), it.newsItems, it.plays, it.airtimeMinutes, it.cut, it.failed, it.skipped]),

@@ -87,7 +87,7 @@ describe("log book PDF (pdftotext) and XLSX (SheetJS)", () => {
     expect(itemRows).toHaveLength(3 + 2 + 2 + 1); // 06:00, 17:00 on 1 Oct; 06:00 on 2 Oct; the emergency
     expect(itemRows[0]!.slice(1, 10)).toEqual(["06:00", "Chương trình sáng", "2/2", "Nguyễn Thị Lan", "13:00", 1, expect.any(Date), "Tuyên truyền Luật Đất đai 2024", "12-CV/ĐU"]);
     expect((rows[2]![0] as Date).toISOString().slice(0, 10)).toBe("2026-10-01");
-    expect(rows.some((r) => r[13] === "Cụm loa thôn Đông: Bỏ lỡ (Lỗi kỹ thuật)")).toBe(true);
+    expect(rows.some((r) => r[13] === "Ngoại lệ — Cụm loa thôn Đông: Bỏ lỡ (Lỗi kỹ thuật)")).toBe(true);
   });
 
   it("stores a weekly log book once per week", async () => {
