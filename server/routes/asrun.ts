@@ -9,7 +9,7 @@ import { settlePlays } from "../settle-plays.ts";
 import { csvDocument } from "../reports/csv.ts";
 import { formatCell } from "../reports/tables.ts";
 import { LEVEL_LABELS, SOURCE_VI, STATUS_VI } from "../reports/labels.ts";
-import { reasonVi } from "../domain/reasons.ts";
+import { reasonEn, reasonVi } from "../domain/reasons.ts";
 
 const query = z.object({
   from: localDate.optional(),
@@ -54,6 +54,7 @@ export function asRunRoutes(api: Hono<AppEnv>, { db }: ResourceDeps) {
         "content-disposition": `attachment; filename="nhat-ky-phat-song.csv"`,
       });
     }
-    return c.json({ rows });
+    // Notes as codes rendered by the one catalogue, in both languages (the UI picks one).
+    return c.json({ rows: rows.map((r) => ({ ...r, noteVi: reasonVi(r.noteCode, r.noteParams), noteEn: reasonEn(r.noteCode, r.noteParams) })) });
   });
 }
