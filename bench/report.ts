@@ -60,14 +60,15 @@ function seed(db: Database.Database, rows: number): void {
       FROM (SELECT n, (n / ${ZONES}) % ${SESSIONS} = 5 AND (n / ${perDay}) % 9 = 0 AS emergency,
                    CASE WHEN n % 97 = 0 THEN 'failed' WHEN n % 89 = 0 THEN 'missed' WHEN n % 83 = 0 THEN 'interrupted' ELSE 'aired' END AS st FROM s)`);
     db.exec(`${seq(rows - 1, 0)} INSERT INTO "AsRun"(id, airingId, zoneId, itemId, categoryId, priority, itemKind, campaignId, localDate,
-        scheduledStart, actualStart, actualEnd, durationMs, status, source, role, counted, unitKey, settled)
+        scheduledStart, actualStart, actualEnd, durationMs, status, source, role, counted, unitKey, unit, settled)
       SELECT n + 1, a + 1, a % ${ZONES} + 1, it, it % ${CATS} + 1, ${prio("it")}, ${kind("it")},
              CASE WHEN h % 20 = 0 THEN (h / 20) % ${CAMPAIGNS} + 1 END, date('${START}', '+' || (a / ${perDay}) || ' days'),
              ${ISO("st")}, ${ISO("st")}, ${ISO(`st + (60000 + h % 240000) / 86400000.0`)}, 60000 + h % 240000,
              CASE WHEN h % 100 < 95 THEN 'completed' WHEN h % 100 < 97 THEN 'interrupted' WHEN h % 100 < 99 THEN 'failed' ELSE 'skipped' END,
              CASE WHEN it % 50 = 0 THEN 'emergency' WHEN h % 33 = 0 THEN 'make_good' ELSE 'schedule' END,
              CASE WHEN n % ${PER_AIRING} = 0 THEN 'jingle' ELSE 'news' END, h % 100 < 95,
-             CASE WHEN h % 100 < 95 AND a % ${ZONES} = 0 AND n % ${PER_AIRING} <> 0 THEN 'p' || n END, 1
+             CASE WHEN h % 100 < 95 AND a % ${ZONES} = 0 AND n % ${PER_AIRING} <> 0 THEN 'p' || n END,
+             CASE WHEN h % 100 < 95 AND a % ${ZONES} = 0 AND n % ${PER_AIRING} <> 0 THEN 1 ELSE 0 END, 1
       FROM (SELECT n, a, it, h, ${sessionStart("a")} + (n % ${PER_AIRING}) * 3.0 / 1440 AS st
             FROM (SELECT n, n / ${PER_AIRING} AS a, (n * 7919 + n / ${PER_AIRING} * 104729) % ${ITEMS} + 1 AS it, (n * 2654435761) % 1000003 AS h FROM s))`);
     db.exec(`INSERT INTO "Shortfall"(campaignId, zoneId, periodKind, periodStart, target, aired, reasonVi, reasonEn)

@@ -6,7 +6,7 @@
 import type { Db } from "./db/client.ts";
 import { campaignSpecFromRow } from "./domain/campaign.ts";
 import {
-  airedLevel, asRunFacts, campaignMatchers, campaignsOfPlay, dutyFromRoster, isPlay, outcomeOf, playRole, sessionKeyOf, unitKeyOf, wentOnAir, type DutyShift,
+  airedLevel, asRunFacts, campaignMatchers, campaignsOfPlay, dutyFromRoster, isPlay, outcomeOf, playRole, sessionKeyOf, sessionKind, unitKeyOf, wentOnAir, type DutyShift,
 } from "./domain/plays.ts";
 import { classifyReason } from "./domain/reasons.ts";
 import { toLocalParts } from "./domain/time.ts";
@@ -97,8 +97,9 @@ async function settleRows(db: Db, tz: string): Promise<number> {
 
 /** Takes the session-level news unit unless another zone's play of the session holds it. */
 async function claimUnit(db: Db, asRunId: number, unitKey: string): Promise<void> {
+  const unit = sessionKind(unitKey) === "emergency" ? 2 : sessionKind(unitKey) === "program" ? 1 : 3;
   try {
-    await db.asRun.update({ where: { id: asRunId }, data: { unitKey } });
+    await db.asRun.update({ where: { id: asRunId }, data: { unitKey, unit } });
   } catch (err) {
     if ((err as { code?: string }).code !== "P2002") throw err;
   }

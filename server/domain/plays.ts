@@ -70,6 +70,7 @@ export function sessionKeyOf(a: SessionAiring): string {
   return `a${a.id}`;
 }
 
+/** Works on a session key or a unit key (which starts with its session key). */
 export const sessionKind = (key: string): "program" | "emergency" | "other" =>
   key.startsWith("p") ? "program" : key.startsWith("e") ? "emergency" : "other";
 

@@ -86,7 +86,7 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
   let ownMs = 0, relayMs = 0;
   const bump = <K>(m: Map<K, number>, k: K, by: number) => m.set(k, (m.get(k) ?? 0) + by);
   for (const f of facets) {
-    if (f.role !== "news") continue; // jingles are neither news items nor topics
+    if (f.role !== "news" || f.status === "playing") continue; // jingles are neither news items nor topics; rows on air are not closed yet
     const [n, plays, units, unitMs] = [num(f.n), num(f.plays), num(f.units), num(f.unitMs)];
     const itemId = f.itemId == null ? null : num(f.itemId);
     const categoryId = f.categoryId == null ? null : num(f.categoryId);

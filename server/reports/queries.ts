@@ -12,26 +12,27 @@ export interface DateRange {
 /**
  * One pass over the as-run rows of the range, grouped by everything a breakdown needs; the
  * grouping keys are a prefix of AsRun_play_idx, so the grouping streams along the index.
- * News units are split by the session they belong to (unitKey starts with "p" or "e").
+ * Rows still on air (status "playing", not settled) form groups of their own that compute.ts
+ * leaves out; settled rows carry `counted` and `unit` (1 program session, 2 emergency).
  */
 export const playFacetsSql = (r: DateRange) => Prisma.sql`
   SELECT "localDate" AS "date", "itemId" AS "itemId", "categoryId" AS "categoryId", "priority" AS "level",
          "itemKind" AS "itemKind", "role" AS "role", "status" AS "status", "source" AS "source",
          COUNT(*) AS "n",
          SUM(CASE WHEN "counted" THEN 1 ELSE 0 END) AS "plays",
-         SUM(CASE WHEN "unitKey" LIKE 'p%' THEN 1 ELSE 0 END) AS "programUnits",
-         SUM(CASE WHEN "unitKey" LIKE 'e%' THEN 1 ELSE 0 END) AS "emergencyUnits",
-         COUNT("unitKey") AS "units",
-         SUM(CASE WHEN "unitKey" IS NOT NULL THEN "durationMs" ELSE 0 END) AS "unitMs"
+         SUM(CASE WHEN "unit" = 1 THEN 1 ELSE 0 END) AS "programUnits",
+         SUM(CASE WHEN "unit" = 2 THEN 1 ELSE 0 END) AS "emergencyUnits",
+         SUM(CASE WHEN "unit" > 0 THEN 1 ELSE 0 END) AS "units",
+         SUM(CASE WHEN "unit" > 0 THEN "durationMs" ELSE 0 END) AS "unitMs"
   FROM "AsRun"
-  WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to} AND "settled"
+  WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to}
   GROUP BY "localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source"`;
 
 /** Per-zone plays of news items. */
 export const zonePlaysSql = (r: DateRange) => Prisma.sql`
   SELECT "zoneId" AS "zoneId", COUNT(*) AS "plays"
   FROM "AsRun"
-  WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to} AND "settled" AND "counted" AND "role" = 'news'
+  WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to} AND "counted" AND "role" = 'news'
   GROUP BY "zoneId"`;
 
 /** Every settled zone airing of the range (a few thousand a month): sessions are folded in JS. */
@@ -59,7 +60,7 @@ export function reportStatements(r: DateRange): Prisma.Sql[] {
 }
 
 export const REPORT_INDEXES: { name: string; columns: string[] }[] = [
-  { name: "AsRun_play_idx", columns: ["localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source", "settled", "counted", "unitKey", "durationMs"] },
+  { name: "AsRun_play_idx", columns: ["localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source", "counted", "unit", "durationMs"] },
 ];
 
 export const createIndexSql = (ix: { name: string; columns: string[] }) =>

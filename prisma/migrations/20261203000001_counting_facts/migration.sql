@@ -59,13 +59,14 @@ ALTER TABLE "AsRun" ADD COLUMN "role" TEXT NOT NULL DEFAULT '';
 ALTER TABLE "AsRun" ADD COLUMN "sessionKey" TEXT NOT NULL DEFAULT '';
 ALTER TABLE "AsRun" ADD COLUMN "counted" BOOLEAN NOT NULL DEFAULT false;
 ALTER TABLE "AsRun" ADD COLUMN "unitKey" TEXT;
+ALTER TABLE "AsRun" ADD COLUMN "unit" INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE "AsRun" ADD COLUMN "noteCode" TEXT NOT NULL DEFAULT '';
 ALTER TABLE "AsRun" ADD COLUMN "noteParams" TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE "AsRun" ADD COLUMN "settled" BOOLEAN NOT NULL DEFAULT false;
 CREATE UNIQUE INDEX "AsRun_unitKey_key" ON "AsRun"("unitKey");
 CREATE INDEX "AsRun_settled_status_idx" ON "AsRun"("settled", "status");
-CREATE INDEX "AsRun_zone_play_idx" ON "AsRun"("localDate", "zoneId", "role", "counted", "settled");
-CREATE INDEX "AsRun_play_idx" ON "AsRun"("localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source", "settled", "counted", "unitKey", "durationMs");
+CREATE INDEX "AsRun_zone_play_idx" ON "AsRun"("localDate", "zoneId", "role", "counted");
+CREATE INDEX "AsRun_play_idx" ON "AsRun"("localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source", "counted", "unit", "durationMs");
 
 
 -- CreateIndex

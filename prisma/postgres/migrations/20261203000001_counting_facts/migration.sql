@@ -16,6 +16,7 @@ ADD COLUMN     "plannedMs" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "role" TEXT NOT NULL DEFAULT '',
 ADD COLUMN     "sessionKey" TEXT NOT NULL DEFAULT '',
 ADD COLUMN     "settled" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "unit" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "unitKey" TEXT;
 
 -- CreateTable
@@ -80,10 +81,10 @@ CREATE UNIQUE INDEX "AsRun_unitKey_key" ON "AsRun"("unitKey");
 CREATE INDEX "AsRun_settled_status_idx" ON "AsRun"("settled", "status");
 
 -- CreateIndex
-CREATE INDEX "AsRun_play_idx" ON "AsRun"("localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source", "settled", "counted", "unitKey", "durationMs");
+CREATE INDEX "AsRun_play_idx" ON "AsRun"("localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source", "counted", "unit", "durationMs");
 
 -- CreateIndex
-CREATE INDEX "AsRun_zone_play_idx" ON "AsRun"("localDate", "zoneId", "role", "counted", "settled");
+CREATE INDEX "AsRun_zone_play_idx" ON "AsRun"("localDate", "zoneId", "role", "counted");
 
 -- AddForeignKey
 ALTER TABLE "AsRunCampaign" ADD CONSTRAINT "AsRunCampaign_asRunId_fkey" FOREIGN KEY ("asRunId") REFERENCES "AsRun"("id") ON DELETE CASCADE ON UPDATE CASCADE;
