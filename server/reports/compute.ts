@@ -28,7 +28,7 @@ const num = (v: N | undefined): number => (v == null ? 0 : Number(v));
 export const minutes = (ms: number): number => Math.round(ms / 6_000) / 10;
 
 interface FacetRow {
-  date: string; itemId: N; categoryId: N; level: string; itemKind: string; role: string; status: string; source: string;
+  facet: "item" | "day"; date: string | null; itemId: N; categoryId: N; level: string; itemKind: string; role: string; status: string; source: string;
   n: N; plays: N; units: N; programUnits: N; emergencyUnits: N; unitMs: N;
 }
 interface AiringRow {
@@ -58,7 +58,8 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
   const r: DateRange = { from: range.from, to: range.to };
   const problemLimit = opts.problemLimit ?? 100;
   const facets = await db.$queryRaw<FacetRow[]>(playFacetsSql(r));
-  const zonePlays = new Map((await db.$queryRaw<{ zoneId: N; plays: N }[]>(zonePlaysSql(r))).map((z) => [num(z.zoneId), num(z.plays)]));
+  const zonePlays = new Map<number, number>();
+  for (const z of await db.$queryRaw<{ zoneId: N; plays: N }[]>(zonePlaysSql(r))) zonePlays.set(num(z.zoneId), (zonePlays.get(num(z.zoneId)) ?? 0) + num(z.plays));
   const airingRows = (await db.$queryRaw<AiringRow[]>(airingFactsSql(r))).map((a) => ({ ...a, id: num(a.id), zoneId: num(a.zoneId), audioMs: num(a.audioMs), start: new Date(a.start) }));
   const campaignPlays = (await db.$queryRaw<{ campaignId: N; zoneId: N; plays: N; inserted: N; makeGoods: N }[]>(campaignPlaysSql(r)))
     .map((c) => ({ campaignId: num(c.campaignId), zoneId: num(c.zoneId), plays: num(c.plays), inserted: num(c.inserted), makeGoods: num(c.makeGoods) }));
@@ -86,14 +87,17 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
   let ownMs = 0, relayMs = 0;
   const bump = <K>(m: Map<K, number>, k: K, by: number) => m.set(k, (m.get(k) ?? 0) + by);
   for (const f of facets) {
-    if (f.role !== "news" || f.status === "playing") continue; // jingles are neither news items nor topics; rows on air are not closed yet
+    if (f.facet === "day") {
+      const d = dayRows.get(f.date ?? "");
+      if (d) { d.plays += num(f.plays); d.newsItems += num(f.programUnits); }
+      continue;
+    }
+    if (f.role !== "news") continue; // jingles are neither news items nor topics
     const [n, plays, units, unitMs] = [num(f.n), num(f.plays), num(f.units), num(f.unitMs)];
     const itemId = f.itemId == null ? null : num(f.itemId);
     const categoryId = f.categoryId == null ? null : num(f.categoryId);
     totals.plays += plays;
     if (f.source === "make_good") totals.makeGoodPlays += plays;
-    const d = dayRows.get(f.date);
-    if (d) d.plays += plays;
     totals.emergencyItems += num(f.emergencyUnits);
     let it = byItem.get(itemId);
     if (!it) byItem.set(itemId, (it = { units: 0, plays: 0, ms: 0, cut: 0, failed: 0, skipped: 0, cat: new Map(), level: new Map(), kind: new Map() }));
@@ -115,7 +119,6 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
     if (programUnits > 0) {
       totals.newsItems += programUnits;
       if (itemId !== null) distinct.add(itemId);
-      if (d) d.newsItems += programUnits;
     }
   }
   totals.itemsDistinct = distinct.size;

@@ -10,30 +10,43 @@ export interface DateRange {
 }
 
 /**
- * One pass over the as-run rows of the range, grouped by everything a breakdown needs; the
- * grouping keys are a prefix of AsRun_play_idx, so the grouping streams along the index.
- * Rows still on air (status "playing", not settled) form groups of their own that compute.ts
- * leaves out; settled rows carry `counted` and `unit` (1 program session, 2 emergency).
+ * One pass over the as-run rows of the range. The inner GROUP BY is a prefix of
+ * AsRun_play_idx, so it streams along the index without a sort; the outer SELECTs regroup
+ * those groups (days × items × statuses) so that few rows cross into JavaScript:
+ * - facet 'item': per (item, topic, level, kind, role, status, source) → items, topics,
+ *   levels, status counts, make-goods;
+ * - facet 'day': news plays and units per date.
+ * Rows still on air (status "playing", not settled yet) are left out of both. Settled rows
+ * carry `counted` and `unit` (1: the news unit of a program session, 2: of an emergency).
  */
 export const playFacetsSql = (r: DateRange) => Prisma.sql`
-  SELECT "localDate" AS "date", "itemId" AS "itemId", "categoryId" AS "categoryId", "priority" AS "level",
-         "itemKind" AS "itemKind", "role" AS "role", "status" AS "status", "source" AS "source",
-         COUNT(*) AS "n",
-         SUM(CASE WHEN "counted" THEN 1 ELSE 0 END) AS "plays",
-         SUM(CASE WHEN "unit" = 1 THEN 1 ELSE 0 END) AS "programUnits",
-         SUM(CASE WHEN "unit" = 2 THEN 1 ELSE 0 END) AS "emergencyUnits",
-         SUM(CASE WHEN "unit" > 0 THEN 1 ELSE 0 END) AS "units",
-         SUM(CASE WHEN "unit" > 0 THEN "durationMs" ELSE 0 END) AS "unitMs"
-  FROM "AsRun"
-  WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to}
-  GROUP BY "localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source"`;
+  WITH g AS MATERIALIZED (
+    SELECT "localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source",
+           COUNT(*) AS n,
+           SUM(CASE WHEN "counted" THEN 1 ELSE 0 END) AS plays,
+           SUM(CASE WHEN "unit" = 1 THEN 1 ELSE 0 END) AS pu,
+           SUM(CASE WHEN "unit" = 2 THEN 1 ELSE 0 END) AS eu,
+           SUM(CASE WHEN "unit" > 0 THEN 1 ELSE 0 END) AS units,
+           SUM(CASE WHEN "unit" > 0 THEN "durationMs" ELSE 0 END) AS ums
+    FROM "AsRun"
+    WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to}
+    GROUP BY "localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source")
+  SELECT 'item' AS "facet", NULL AS "date", "itemId" AS "itemId", "categoryId" AS "categoryId", "priority" AS "level", "itemKind" AS "itemKind",
+         "role" AS "role", "status" AS "status", "source" AS "source", SUM(n) AS "n", SUM(plays) AS "plays", SUM(pu) AS "programUnits",
+         SUM(eu) AS "emergencyUnits", SUM(units) AS "units", SUM(ums) AS "unitMs"
+  FROM g WHERE "status" <> 'playing'
+  GROUP BY "itemId", "categoryId", "priority", "itemKind", "role", "status", "source"
+  UNION ALL
+  SELECT 'day', "localDate", NULL, NULL, NULL, NULL, 'news', NULL, NULL, SUM(n), SUM(plays), SUM(pu), SUM(eu), SUM(units), SUM(ums)
+  FROM g WHERE "role" = 'news' AND "status" <> 'playing'
+  GROUP BY "localDate"`;
 
-/** Per-zone plays of news items. */
+/** Per-zone plays of news items, per date (streams along AsRun_zone_play_idx; compute.ts sums the dates). */
 export const zonePlaysSql = (r: DateRange) => Prisma.sql`
-  SELECT "zoneId" AS "zoneId", COUNT(*) AS "plays"
+  SELECT "localDate" AS "date", "zoneId" AS "zoneId", COUNT(*) AS "plays"
   FROM "AsRun"
-  WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to} AND "counted" AND "role" = 'news'
-  GROUP BY "zoneId"`;
+  WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to} AND "role" = 'news' AND "counted"
+  GROUP BY "localDate", "zoneId"`;
 
 /** Every settled zone airing of the range (a few thousand a month): sessions are folded in JS. */
 export const airingFactsSql = (r: DateRange) => Prisma.sql`
