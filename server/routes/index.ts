@@ -13,6 +13,7 @@ import { emergencyRoutes } from "./emergency.ts";
 import { statusRoutes } from "./status.ts";
 import { reportsRoutes } from "./reports.ts";
 import { reportInputsRoutes } from "./report-inputs.ts";
+import { calendarRoutes } from "./calendar.ts";
 import { createPlanner, type Planner, type ReplanScope } from "../planner.ts";
 
 export interface ResourceDeps extends AppDeps {
@@ -50,4 +51,5 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
   statusRoutes(api, deps);
   reportsRoutes(api, deps);
   reportInputsRoutes(api, deps);
+  calendarRoutes(api, deps);
 }

@@ -136,7 +136,7 @@ describe("operator web app in Chromium", () => {
 
     await page.getByTestId("upload-open").click();
     await page.getByTestId("upload-file").setInputFiles(wav);
-    await page.getByTestId("item-title").fill(AUDIO_TITLE);
+    await page.getByTestId("upload-title-0").fill(AUDIO_TITLE);
     await page.getByTestId("item-category").selectOption({ label: "Chủ trương, chính sách, pháp luật" });
     await page.getByTestId("item-priority").selectOption("priority");
     await screenshot(page, "06-tai-len-am-thanh");
@@ -232,9 +232,8 @@ describe("operator web app in Chromium", () => {
     await page.getByTestId("schedule-save").click();
     await page.getByTestId("schedule-dialog").waitFor({ state: "detached" });
 
-    const zoneValue = await page.getByTestId("calendar-zone").locator("option", { hasText: ZONE.name }).getAttribute("value");
-    await page.getByTestId("calendar-zone").selectOption(zoneValue!);
-    const event = page.locator('[data-testid^="cal-airing-"]').filter({ hasText: when.hhmm });
+    // The week calendar shows every zone; the new zone's row carries the session.
+    const event = page.getByTestId(`cal-row-${ZONE.code}`).locator('[data-testid^="cal-session-a"]').filter({ hasText: when.hhmm });
     await event.waitFor({ timeout: 30_000 });
     await screenshot(page, "12-lich-phat");
     await event.click();
@@ -307,6 +306,33 @@ describe("operator web app in Chromium", () => {
     await page.getByTestId("active-emergencies").waitFor({ state: "detached" });
   });
 
+  it("stops a running emergency from the dashboard's big Stop control, after an in-app confirmation", async () => {
+    await nav("dashboard", "page-dashboard");
+    await page.getByTestId("emergency-open").click();
+    await page.getByTestId("emergency-item").selectOption(String(ids.audio));
+    await page.getByTestId("emergency-toggle-all").click();
+    await page.getByTestId(`emergency-zone-${ZONE.code}`).check();
+    // Repeating, so it stays active until stopped.
+    await page.getByTestId("emergency-repeat").fill("30");
+    await page.getByTestId("emergency-hours").fill("1,5");
+    await page.getByTestId("emergency-next").click();
+    await page.getByTestId("emergency-confirm").click();
+    await page.getByTestId("emergency-dialog").waitFor({ state: "detached" });
+    const stop = page.getByTestId("active-emergencies").locator('[data-testid^="emergency-cancel-"]');
+    await stop.waitFor();
+    await page.getByTestId(`now-playing-${ZONE.code}`).getByText(AUDIO_TITLE).waitFor({ timeout: 30_000 });
+    const box = await stop.boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(44);
+    await screenshot(page, "16d-nut-dung-khan-cap");
+    await stop.click();
+    await page.getByTestId("confirm-dialog").waitFor();
+    expect(await page.getByTestId("confirm-dialog").textContent()).toContain(AUDIO_TITLE);
+    await page.getByTestId("confirm-yes").click();
+    await page.getByTestId("active-emergencies").waitFor({ state: "detached", timeout: 10_000 });
+    // The zone stops showing "on air" at once, not at the next 20 s refresh.
+    await until("the zone to stop airing the emergency", async () => ((await page.getByTestId(`now-playing-${ZONE.code}`).textContent())?.includes(AUDIO_TITLE) ? undefined : true), 8000, 200);
+  });
+
   it("shows campaigns with today's and this month's compliance", async () => {
     await nav("campaigns", "page-campaigns");
     const table = page.getByTestId("campaigns-table");
@@ -330,8 +356,9 @@ describe("operator web app in Chromium", () => {
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
 
     // The monthly report is generated in the background and lands in the archive.
-    const month = communeDateTime(new Date()).dmy.replace(/^\d\d\/(\d\d)\/(\d{4})$/, "$2-$1");
-    await page.getByTestId("report-month").fill(month);
+    const [, mm, yyyy] = communeDateTime(new Date()).dmy.split("/");
+    await page.getByTestId("report-month-year").selectOption(String(Number(yyyy)));
+    await page.getByTestId("report-month-month").selectOption(String(Number(mm)));
     await page.getByTestId("report-generate").click();
     const archived = page.getByTestId("report-archive").locator(`a[href$="/xlsx"]`);
     await until("the monthly report in the archive", async () => {

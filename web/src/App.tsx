@@ -1,10 +1,12 @@
-// The application shell: who is signed in, language, reference data, live events and a
-// tiny History-API router over the pages.
+// The application shell: who is signed in, language, reference data (through the query
+// cache), live events, the header with its phone menu, and a tiny History-API router.
 import { useCallback, useEffect, useMemo, useState, type MouseEvent, type ReactElement } from "react";
+import { QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { createApi } from "./api.ts";
 import { AppContext, permissionsOf, type AppState } from "./context.ts";
 import { LocaleContext, makeLocale, storeLang, storedLang, type Lang, type MessageKey } from "./i18n/index.ts";
 import { useLive } from "./live.ts";
+import { createQueryClient } from "./query.ts";
 import type { Category, Commune, User, Zone } from "./types.ts";
 import { ChangePassword, SignIn } from "./pages/SignIn.tsx";
 import { Dashboard } from "./pages/Dashboard.tsx";
@@ -16,7 +18,9 @@ import { AsRunPage } from "./pages/AsRun.tsx";
 import { Reports } from "./pages/Reports.tsx";
 import { Users } from "./pages/Users.tsx";
 import { Settings } from "./pages/Settings.tsx";
+import { QueuesPage } from "./pages/Queues.tsx";
 import { Clock } from "./components/Clock.tsx";
+import { AlertsButton } from "./components/Alerts.tsx";
 
 interface Route {
   path: string;
@@ -35,20 +39,30 @@ const ROUTES: Route[] = [
   { path: "/reports", label: "nav.reports", page: () => <Reports /> },
   { path: "/users", label: "nav.users", page: () => <Users />, admin: true },
   { path: "/settings", label: "nav.settings", page: () => <Settings />, admin: true },
+  { path: "/queues", label: "nav.queues", page: () => <QueuesPage />, admin: true },
 ];
 
 export function App() {
+  const [queryClient] = useState(createQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Root />
+    </QueryClientProvider>
+  );
+}
+
+function Root() {
+  const qc = useQueryClient();
   const [lang, setLang] = useState<Lang>(storedLang);
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [changingPassword, setChangingPassword] = useState(false);
-  const [commune, setCommune] = useState<Commune | null>(null);
-  const [zones, setZones] = useState<Zone[]>([]);
-  const [categories, setCategories] = useState<Category[]>([]);
+  const [menuOpen, setMenuOpen] = useState(false);
   const [path, setPath] = useState(() => window.location.pathname);
   const api = useMemo(() => createApi(() => setUser(null)), []);
-  const locale = useMemo(() => makeLocale(lang, commune?.timeZone ?? "Asia/Ho_Chi_Minh"), [lang, commune?.timeZone]);
   const ready = !!user && !user.mustChangePassword;
-  const live = useLive(ready);
+  const live = useLive(ready, qc);
+  const [refs, setRefs] = useState<{ commune: Commune | null; zones: Zone[]; categories: Category[] }>({ commune: null, zones: [], categories: [] });
+  const locale = useMemo(() => makeLocale(lang, refs.commune?.timeZone ?? "Asia/Ho_Chi_Minh"), [lang, refs.commune?.timeZone]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -74,33 +88,44 @@ export function App() {
   const navigate = useCallback((to: string) => {
     if (to !== window.location.pathname + window.location.search) window.history.pushState(null, "", to);
     setPath(to.split("?")[0] ?? "/");
+    setMenuOpen(false);
     window.scrollTo(0, 0);
   }, []);
 
+  // Reference data goes through the query cache like everything else; the context keeps
+  // plain arrays for the many components that only read them.
   const reloadRefs = useCallback(async () => {
     const [c, z, cat] = await Promise.all([
-      api.get<{ commune: Commune | null }>("/api/commune"),
-      api.get<{ zones: Zone[] }>("/api/zones"),
-      api.get<{ categories: Category[] }>("/api/categories"),
+      qc.fetchQuery({ queryKey: ["commune"], queryFn: () => api.get<{ commune: Commune | null }>("/api/commune"), staleTime: 0 }),
+      qc.fetchQuery({ queryKey: ["zones"], queryFn: () => api.get<{ zones: Zone[] }>("/api/zones"), staleTime: 0 }),
+      qc.fetchQuery({ queryKey: ["categories"], queryFn: () => api.get<{ categories: Category[] }>("/api/categories"), staleTime: 0 }),
     ]);
-    setCommune(c.commune);
-    setZones(z.zones);
-    setCategories(cat.categories);
-  }, [api]);
+    setRefs({ commune: c.commune, zones: z.zones, categories: cat.categories });
+  }, [api, qc]);
 
   useEffect(() => {
     if (ready) reloadRefs().catch(() => {});
-  }, [ready, reloadRefs]);
+    else qc.clear();
+  }, [ready, reloadRefs, qc]);
+
+  const state: AppState | null = useMemo(
+    () => (user ? { api, user, can: permissionsOf(user.role), commune: refs.commune, zones: refs.zones, categories: refs.categories, reloadRefs, navigate, live } : null),
+    [api, user, refs, reloadRefs, navigate, live],
+  );
+
+  const routes = ROUTES.filter((r) => !r.admin || !!state?.can.administer);
+  const route = routes.find((r) => r.path === path) ?? (path === "/" ? routes[0] : undefined);
+
+  // One title per page, so tabs, history and screen readers say where the user is.
+  useEffect(() => {
+    const page = !user ? locale.t("auth.signInTitle") : user.mustChangePassword || changingPassword ? locale.t("auth.changeTitle") : route ? locale.t(route.label) : locale.t("nav.notFound");
+    document.title = `${page} · ${locale.t("app.name")}`;
+  }, [user, changingPassword, route, locale]);
 
   const toggleLang = (
     <button type="button" className="btn link" onClick={() => setLang(lang === "vi" ? "en" : "vi")} data-testid="lang-toggle" lang={lang === "vi" ? "en" : "vi"}>
       {locale.t("lang.toggle")}
     </button>
-  );
-
-  const state: AppState | null = useMemo(
-    () => (user ? { api, user, can: permissionsOf(user.role), commune, zones, categories, reloadRefs, navigate, live } : null),
-    [api, user, commune, zones, categories, reloadRefs, navigate, live],
   );
 
   if (user === undefined) return <LocaleContext.Provider value={locale}><p className="muted pad">{locale.t("common.loading")}</p></LocaleContext.Provider>;
@@ -136,64 +161,62 @@ export function App() {
     navigate("/");
   };
 
-  const routes = ROUTES.filter((r) => !r.admin || state.can.administer);
-  const route = routes.find((r) => r.path === path) ?? (path === "/" ? routes[0] : undefined);
   const link = (to: string) => (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
     e.preventDefault();
     navigate(to);
   };
+  const roleName = locale.t(`role.${user.role}` as MessageKey);
 
   return (
     <LocaleContext.Provider value={locale}>
       <AppContext.Provider value={state}>
-        <a className="skip" href="#main">{locale.t("nav.skip")}</a>
-        <header className="topbar">
-          <div className="brand">
-            <span className="logo" aria-hidden="true">◖))</span>
-            <div>
-              <strong>{locale.t("app.name")}</strong>
-              <span className="commune">{commune?.name ?? ""}</span>
+        <div className={`app ${menuOpen ? "menu-open" : ""}`}>
+          <a className="skip" href="#main">{locale.t("nav.skip")}</a>
+          <header className="topbar">
+            <a className="brand" href="/" onClick={link("/")}>
+              <img className="logo" src="/icons/icon.svg" alt="" width="36" height="36" />
+              <span>
+                <strong>{locale.t("app.name")}</strong>
+                <span className="commune">{refs.commune?.name ?? ""}</span>
+              </span>
+            </a>
+            <Clock />
+            <span className={`live-dot ${live.connected ? "on" : ""}`} data-testid={live.connected ? "live-dot-on" : "live-dot"} title={locale.t(live.connected ? "live.connected" : "live.disconnected")} aria-label={locale.t(live.connected ? "live.connected" : "live.disconnected")} role="img" />
+            <AlertsButton />
+            <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="mainnav" onClick={() => setMenuOpen(!menuOpen)} data-testid="menu-toggle">
+              <span aria-hidden="true" className="burger" />
+              {locale.t("nav.menu")}
+            </button>
+            <div className="user-box">
+              <span data-testid="current-user">
+                {user.displayName}
+                {user.displayName !== roleName ? ` · ${roleName}` : ""}
+              </span>
+              {toggleLang}
+              <button type="button" className="btn link" onClick={() => setChangingPassword(true)} data-testid="change-password">
+                {locale.t("auth.changeTitle")}
+              </button>
+              <button type="button" className="btn" onClick={signOut} data-testid="sign-out">
+                {locale.t("auth.signOut")}
+              </button>
             </div>
-          </div>
-          <Clock />
-          <div className="user-box">
-            <span className={`live-dot ${live.connected ? "on" : ""}`} title={locale.t(live.connected ? "live.connected" : "live.disconnected")} aria-label={locale.t(live.connected ? "live.connected" : "live.disconnected")} role="img" />
-            <span data-testid="current-user">
-              {user.displayName}
-              {user.displayName !== locale.t(`role.${user.role}` as MessageKey) ? ` · ${locale.t(`role.${user.role}` as MessageKey)}` : ""}
-            </span>
-            {toggleLang}
-            <button type="button" className="btn link" onClick={() => setChangingPassword(true)} data-testid="change-password">
-              {locale.t("auth.changeTitle")}
-            </button>
-            <button type="button" className="btn" onClick={signOut} data-testid="sign-out">
-              {locale.t("auth.signOut")}
-            </button>
-          </div>
-        </header>
-        <nav className="mainnav" aria-label={locale.t("nav.label")}>
-          <ul>
-            {routes.map((r) => (
-              <li key={r.path}>
-                <a href={r.path} onClick={link(r.path)} aria-current={r === route ? "page" : undefined} data-testid={`nav-${r.path === "/" ? "dashboard" : r.path.slice(1)}`}>
-                  {locale.t(r.label)}
-                </a>
-              </li>
-            ))}
-            {state.can.administer ? (
-              <li>
-                <a href="/admin/queues" target="_blank" rel="noopener" data-testid="nav-queues">
-                  {locale.t("nav.queues")} <span aria-hidden="true">↗</span>
-                  <span className="sr-only">{locale.t("nav.newTab")}</span>
-                </a>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-        <main id="main" className="content" tabIndex={-1}>
-          {route ? route.page() : <p data-testid="not-found">{locale.t("nav.notFound")}</p>}
-        </main>
+          </header>
+          <nav className="mainnav" id="mainnav" aria-label={locale.t("nav.label")}>
+            <ul>
+              {routes.map((r) => (
+                <li key={r.path}>
+                  <a href={r.path} onClick={link(r.path)} aria-current={r === route ? "page" : undefined} data-testid={`nav-${r.path === "/" ? "dashboard" : r.path.slice(1)}`}>
+                    {locale.t(r.label)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <main id="main" className="content" tabIndex={-1}>
+            {route ? route.page() : <p data-testid="not-found">{locale.t("nav.notFound")}</p>}
+          </main>
+        </div>
       </AppContext.Provider>
     </LocaleContext.Provider>
   );

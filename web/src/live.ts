@@ -1,12 +1,14 @@
-// One EventSource on /api/status/stream per signed-in tab: keeps the latest status
-// snapshot and fans every event out to the pages that subscribed.
+// One EventSource on /api/status/stream per signed-in tab: every event is applied to the
+// query cache first (query.ts), then fanned out to the pages that subscribed.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { QueryClient } from "@tanstack/react-query";
 import type { LiveEvent } from "./context.ts";
 import type { LiveStatus } from "./types.ts";
+import { applyLiveEvent } from "./query.ts";
 
-const EVENT_TYPES = ["status", "airing.status", "airing.now", "airing.rendered", "item.progress", "item.status", "plan.updated", "emergency.started", "emergency.cancelled", "report.ready"];
+const EVENT_TYPES = ["status", "airing.status", "airing.now", "airing.rendered", "item.progress", "item.status", "plan.updated", "emergency.started", "emergency.cancelled", "report.ready", "alert.raised", "alert.acknowledged"];
 
-export function useLive(enabled: boolean) {
+export function useLive(enabled: boolean, qc: QueryClient) {
   const [status, setStatus] = useState<LiveStatus | null>(null);
   const [connected, setConnected] = useState(false);
   const listeners = useRef(new Set<(e: LiveEvent) => void>());
@@ -16,9 +18,15 @@ export function useLive(enabled: boolean) {
     let es: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
+    let wasOpen = false;
     const open = () => {
       es = new EventSource("/api/status/stream");
-      es.onopen = () => setConnected(true);
+      es.onopen = () => {
+        setConnected(true);
+        // Events sent while the stream was down are lost: refetch what is on screen.
+        if (wasOpen) void qc.invalidateQueries();
+        wasOpen = true;
+      };
       es.onerror = () => {
         setConnected(false);
         // A closed stream (e.g. the server restarted with an error status) is reopened
@@ -38,6 +46,7 @@ export function useLive(enabled: boolean) {
           }
           if (type === "status") setStatus(data as unknown as LiveStatus);
           const event: LiveEvent = { ...data, type };
+          applyLiveEvent(qc, event);
           listeners.current.forEach((fn) => fn(event));
         });
       }
@@ -49,7 +58,7 @@ export function useLive(enabled: boolean) {
       es?.close();
       setConnected(false);
     };
-  }, [enabled]);
+  }, [enabled, qc]);
 
   const subscribe = useCallback((fn: (e: LiveEvent) => void) => {
     listeners.current.add(fn);

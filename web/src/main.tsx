@@ -1,4 +1,5 @@
-// Entry point of the operator SPA.
+// Entry point of the operator SPA, and the app-shell service worker that makes it
+// installable on a phone's home screen (public/sw.js never caches API data).
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
@@ -10,3 +11,11 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js").catch(() => {
+      /* not installable here (e.g. a private window); the app works the same */
+    });
+  });
+}

@@ -75,11 +75,28 @@ export function formatDuration(ms: number): string {
   return h ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
 
-/** ISO week key of a local date, e.g. "2026-W48" (for the reports API). */
-export function isoWeekKey(ymd: string): string {
+/** ISO week-numbering year and week of a local date (the week's Thursday decides). */
+export function isoWeekOf(ymd: string): { year: number; week: number } {
   const thursday = addDays(ymd, 4 - isoWeekday(ymd));
   const year = Number(thursday.slice(0, 4));
   const jan1 = new Date(`${year}-01-01T00:00:00Z`).getTime();
   const week = Math.floor((new Date(thursday + "T00:00:00Z").getTime() - jan1) / 86_400_000 / 7) + 1;
+  return { year, week };
+}
+
+export const isoWeekNumber = (ymd: string): number => isoWeekOf(ymd).week;
+
+/** ISO week key of a local date, e.g. "2026-W48" (for the reports API). */
+export function isoWeekKey(ymd: string): string {
+  const { year, week } = isoWeekOf(ymd);
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
+
+/** Monday of ISO week `week` of ISO year `year`. */
+export function isoWeekMonday(year: number, week: number): string {
+  // 4 January is always in week 1.
+  return addDays(startOfWeek(`${year}-01-04`), (week - 1) * 7);
+}
+
+/** Number of ISO weeks in an ISO year (52 or 53). */
+export const isoWeeksInYear = (year: number): number => isoWeekOf(`${year}-12-28`).week;

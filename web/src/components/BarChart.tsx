@@ -31,6 +31,8 @@ export function ColumnChart({ bars, title, testId, unit = "" }: { bars: Bar[]; t
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
+      {/* On a phone the chart keeps a legible size and scrolls sideways in its own box. */}
+      <div className="chart-scroll col" tabIndex={0} role="group" aria-label={title}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}. ${summary}`} preserveAspectRatio="xMidYMid meet">
         {ticks.map((v) => {
           const y = pad.t + innerH - (v / max) * innerH;
@@ -60,6 +62,7 @@ export function ColumnChart({ bars, title, testId, unit = "" }: { bars: Bar[]; t
           );
         })}
       </svg>
+      </div>
     </figure>
   );
 }
@@ -77,6 +80,7 @@ export function HBarChart({ bars, title, testId, unit = "" }: { bars: Bar[]; tit
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
+      <div className="chart-scroll hbar" tabIndex={0} role="group" aria-label={title}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}. ${summary}`} preserveAspectRatio="xMinYMid meet" style={{ maxWidth: W }}>
         {bars.map((b, i) => {
           const y = 4 + i * rowH;
@@ -96,6 +100,7 @@ export function HBarChart({ bars, title, testId, unit = "" }: { bars: Bar[]; tit
           );
         })}
       </svg>
+      </div>
     </figure>
   );
 }

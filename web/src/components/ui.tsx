@@ -72,7 +72,7 @@ export function Field({ label, children, hint, className }: { label: string; chi
 }
 
 const AIRING_TONE: Record<string, string> = {
-  planned: "neutral", ready: "info", airing: "live", aired: "ok", interrupted: "warn", failed: "bad", missed: "bad", cancelled: "muted",
+  planned: "neutral", ready: "info", airing: "live", aired: "ok", interrupted: "warn", failed: "bad", missed: "bad", cancelled: "muted", superseded: "muted", expected: "expected",
   queued: "neutral", processing: "info", completed: "ok", skipped: "muted", active: "live", ended: "muted",
 };
 
@@ -138,14 +138,6 @@ export function DateField(props: { label: string; value: string; onChange: (ymd:
   );
 }
 
-export interface Async<T> {
-  data: T | undefined;
-  error: unknown;
-  loading: boolean;
-  reload(): void;
-  set(data: T): void;
-}
-
 /** Busy and error state around a user action: run() clears the old error, keeps the new
  *  one for display (never throws) and says whether the action succeeded. */
 export function useAction() {
@@ -167,36 +159,57 @@ export function useAction() {
   return { busy, error, setError, run };
 }
 
-/** Loads data when deps change; reload() refetches without clearing what is shown. */
-export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-  const loader = useRef(load);
-  loader.current = load;
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    loader.current().then(
-      (d) => {
-        if (!live) return;
-        setData(d);
-        setError(null);
-        setLoading(false);
-      },
-      (e: unknown) => {
-        if (!live) return;
-        setError(e);
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [...deps, tick]);
-  const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { data, error, loading, reload, set: setData };
+/**
+ * A table that scrolls sideways inside its own box on a narrow screen instead of widening
+ * the page. The box is focusable and named so keyboard users can scroll it too.
+ */
+export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
+interface ConfirmRequest {
+  title: string;
+  message: string;
+  confirm: string;
+  danger?: boolean;
+  resolve(ok: boolean): void;
+}
+
+/**
+ * An in-app confirmation (the browser's confirm() is small, English-buttoned on some
+ * systems and blocks the live updates). ask() resolves true when the user confirms.
+ */
+export function useConfirm() {
+  const [req, setReq] = useState<ConfirmRequest | null>(null);
+  const ask = useCallback(
+    (o: { title: string; message: string; confirm: string; danger?: boolean }) => new Promise<boolean>((resolve) => setReq({ ...o, resolve })),
+    [],
+  );
+  const l = useLocale();
+  const done = (ok: boolean) => {
+    req?.resolve(ok);
+    setReq(null);
+  };
+  const element = req ? (
+    <Dialog title={req.title} onClose={() => done(false)} testId="confirm-dialog" danger={req.danger}>
+      <div className="stack">
+        <p className="confirm-text">{req.message}</p>
+        <div className="row gap end wrap">
+          <button type="button" className="btn" onClick={() => done(false)} data-testid="confirm-no">
+            {l.t("common.cancel")}
+          </button>
+          <button type="button" className={`btn ${req.danger ? "danger" : "primary"} big`} onClick={() => done(true)} data-testid="confirm-yes" autoFocus>
+            {req.confirm}
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  ) : null;
+  return { ask, element };
 }
 
 export function Loading() {

@@ -4,6 +4,7 @@ import { createContext, useContext } from "react";
 import { vi, type MessageKey } from "./vi.ts";
 import { en } from "./en.ts";
 import { ApiError } from "../api.ts";
+import { FormError } from "../forms.ts";
 import { formatDuration, localParts, todayIn, ymdToDmy } from "../time.ts";
 
 export type Lang = "vi" | "en";
@@ -41,6 +42,10 @@ export interface Locale {
   /** "YYYY-MM-DD" → dd/MM/yyyy */
   localDate(ymd: string | null | undefined): string;
   duration(ms: number): string;
+  /** A number the Vietnamese way (1.234,5) or the English way (1,234.5). */
+  num(n: number, decimals?: number): string;
+  /** The label of an API field name ("title" → "Tiêu đề"). */
+  fieldLabel(field: string): string;
   today(): string;
   /** The user-facing text of any error, in the current language. */
   errorText(e: unknown): string;
@@ -55,6 +60,13 @@ export function makeLocale(lang: Lang, tz: string): Locale {
     return vars ? s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`)) : s;
   };
   const pick = (v: string, e: string) => (lang === "en" ? e || v : v || e);
+  const num = (n: number, decimals = 0) => (Number.isFinite(n) ? n.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB", { minimumFractionDigits: decimals, maximumFractionDigits: decimals }) : "…");
+  const fieldLabel = (field: string) => {
+    // "zoneIds.0" → "zoneIds"; unknown names get a neutral word rather than English.
+    const base = field.split(".")[0] ?? field;
+    const key = `field.${base}` as MessageKey;
+    return key in cat ? cat[key] : t("field.unknown");
+  };
   return {
     lang,
     tz,
@@ -78,12 +90,15 @@ export function makeLocale(lang: Lang, tz: string): Locale {
     },
     localDate: ymdToDmy,
     duration: formatDuration,
+    num,
+    fieldLabel,
     today: () => todayIn(tz),
     errorText: (e) => {
+      if (e instanceof FormError) return t("form.problems", { list: e.problems.map((p) => `${p.label}: ${p.message}`).join("; ") });
       if (e instanceof ApiError) {
-        const base = pick(e.messageVi, e.messageEn);
-        const fields = e.fields.length ? ` (${e.fields.map((f) => `${f.field}: ${f.message}`).join("; ")})` : "";
-        return lang === "en" ? base + fields : base;
+        // The server names fields by their API names; the user reads them by their labels.
+        if (e.fields.length) return t("error.validation", { fields: [...new Set(e.fields.map((f) => fieldLabel(f.field)))].join(", ") });
+        return pick(e.messageVi, e.messageEn);
       }
       return e instanceof Error ? e.message : String(e);
     },

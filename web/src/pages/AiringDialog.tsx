@@ -1,28 +1,31 @@
 // The run-down of one airing: every line with its offset, length and the reason it is
 // there (program / priority / campaign / make-good / bumped …), plus what actually aired.
 import { useState } from "react";
-import { useApp, useLiveEvents } from "../context.ts";
-import { Dialog, ErrorBox, Loading, StatusBadge, useAsync } from "../components/ui.tsx";
+import { useQueryClient } from "@tanstack/react-query";
+import { useApp } from "../context.ts";
+import { Dialog, ErrorBox, Loading, StatusBadge, TableWrap, useConfirm } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
+import { useApiGet } from "../query.ts";
 import type { AiringDetail } from "../types.ts";
 import { splitReason } from "./LibraryForms.tsx";
 
-export function AiringDialog({ id, onClose, onChanged }: { id: number; onClose: () => void; onChanged?: () => void }) {
+/** The run-down of one airing; live events refresh it through the ["airing", id] cache entry. */
+export function AiringDialog({ id, onClose }: { id: number; onClose: () => void }) {
   const { api, can } = useApp();
   const l = useLocale();
-  const airing = useAsync(() => api.get<{ airing: AiringDetail }>(`/api/airings/${id}`).then((r) => r.airing), [id]);
+  const qc = useQueryClient();
+  const airing = useApiGet<{ airing: AiringDetail }>(["airing", id], `/api/airings/${id}`);
   const [error, setError] = useState<unknown>(null);
-  useLiveEvents((e) => {
-    if ((e.type === "airing.status" || e.type === "airing.rendered") && Number(e.airingId) === id) airing.reload();
-  });
-  const a = airing.data;
+  const confirm = useConfirm();
+  const a = airing.data?.airing;
 
   const cancel = async () => {
-    if (!window.confirm(l.t("airing.cancelConfirm"))) return;
+    if (!(await confirm.ask({ title: l.t("airing.cancel"), message: l.t("airing.cancelConfirm"), confirm: l.t("airing.cancel"), danger: true }))) return;
     try {
       await api.send("POST", `/api/airings/${id}/cancel`);
-      airing.reload();
-      onChanged?.();
+      await qc.invalidateQueries({ queryKey: ["airing", id] });
+      void qc.invalidateQueries({ queryKey: ["airings"] });
+      void qc.invalidateQueries({ queryKey: ["calendar"] });
     } catch (err) {
       setError(err);
     }
@@ -69,6 +72,7 @@ export function AiringDialog({ id, onClose, onChanged }: { id: number; onClose: 
           </dl>
           {a.statusReason ? <p className="muted">{l.pick(...splitReason(a.statusReason))}</p> : null}
           <h3>{l.t("airing.rundown")}</h3>
+          <TableWrap label={l.t("airing.rundown")}>
           <table className="table" data-testid="rundown">
             <thead>
               <tr>
@@ -94,9 +98,11 @@ export function AiringDialog({ id, onClose, onChanged }: { id: number; onClose: 
               ))}
             </tbody>
           </table>
+          </TableWrap>
           {a.asRuns.length ? (
             <>
               <h3>{l.t("airing.asRun")}</h3>
+              <TableWrap label={l.t("airing.asRun")}>
               <table className="table compact" data-testid="airing-asrun">
                 <thead>
                   <tr>
@@ -119,6 +125,7 @@ export function AiringDialog({ id, onClose, onChanged }: { id: number; onClose: 
                   ))}
                 </tbody>
               </table>
+              </TableWrap>
             </>
           ) : null}
           {can.schedule && (a.status === "planned" || a.status === "ready") ? (
@@ -130,6 +137,7 @@ export function AiringDialog({ id, onClose, onChanged }: { id: number; onClose: 
           ) : null}
         </div>
       ) : null}
+      {confirm.element}
     </Dialog>
   );
 }

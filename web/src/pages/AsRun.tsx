@@ -2,9 +2,11 @@
 import { useState } from "react";
 import { qs } from "../api.ts";
 import { useApp } from "../context.ts";
-import { DateField, ErrorBox, Field, Loading, PageHeader, StatusBadge, useAsync } from "../components/ui.tsx";
+import { DateField, ErrorBox, Field, Loading, PageHeader, StatusBadge, TableWrap } from "../components/ui.tsx";
+import { WeekPicker } from "../components/PeriodPickers.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
-import { addDays, isoWeekKey } from "../time.ts";
+import { useApiGet } from "../query.ts";
+import { addDays, isoWeekKey, isoWeekMonday } from "../time.ts";
 import type { AsRunRow } from "../types.ts";
 
 interface Filters {
@@ -16,15 +18,18 @@ interface Filters {
 }
 
 export function AsRunPage() {
-  const { api, zones } = useApp();
+  const { zones } = useApp();
   const l = useLocale();
   const [draft, setDraft] = useState<Filters>(() => ({ from: addDays(l.today(), -6), to: l.today(), zoneId: "", status: "", source: "" }));
   const [filters, setFilters] = useState(draft);
-  const rows = useAsync(() => api.get<{ rows: AsRunRow[] }>("/api/asrun" + qs({ ...filters, limit: 1000 })).then((r) => r.rows), [filters]);
+  const rowsQ = useApiGet<{ rows: AsRunRow[] }>(["asrun", filters], "/api/asrun" + qs({ ...filters, limit: 1000 }));
+  const rows = { data: rowsQ.data?.rows, error: rowsQ.error, loading: rowsQ.isLoading };
   const set = (k: keyof Filters) => (v: string) => setDraft({ ...draft, [k]: v });
   const csvHref = "/api/asrun" + qs({ ...filters, limit: 5000, format: "csv" });
   const [week, setWeek] = useState(() => isoWeekKey(l.today()));
   const logbook = (format: string) => "/api/reports/logbook" + qs({ week, zoneId: filters.zoneId, format });
+  const monday = isoWeekMonday(Number(week.slice(0, 4)), Number(week.slice(6)));
+  const weekText = l.t("period.weekOption", { n: Number(week.slice(6)), from: l.localDate(monday).slice(0, 5), to: l.localDate(addDays(monday, 6)).slice(0, 5) });
 
   return (
     <div data-testid="page-asrun">
@@ -35,6 +40,7 @@ export function AsRunPage() {
       </PageHeader>
       <form
         className="filters"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           setFilters(draft);
@@ -81,14 +87,14 @@ export function AsRunPage() {
           <h2 id="logbook-h">{l.t("asrun.logbook")}</h2>
           <p className="muted small">{l.t("asrun.logbookHint")}</p>
         </div>
-        <Field label={l.t("period.week")} hint={l.t("period.weekHint")}>
-          <input value={week} onChange={(e) => setWeek(e.target.value.trim())} pattern="\d{4}-W\d{2}" className="narrow" data-testid="logbook-week" />
-        </Field>
-        <a className="btn" href={logbook("pdf")} download aria-label={l.t("asrun.logbookPdf", { week })} data-testid="logbook-pdf">
+        <WeekPicker value={week} onChange={setWeek} testId="logbook" />
+        <a className="btn" href={logbook("pdf")} download data-testid="logbook-pdf">
           <span aria-hidden="true">⤓</span> {l.t("download.pdf")}
+          <span className="sr-only"> — {l.t("asrun.logbookOf", { week: weekText })}</span>
         </a>
-        <a className="btn" href={logbook("xlsx")} download aria-label={l.t("asrun.logbookXlsx", { week })} data-testid="logbook-xlsx">
+        <a className="btn" href={logbook("xlsx")} download data-testid="logbook-xlsx">
           <span aria-hidden="true">⤓</span> {l.t("download.xlsx")}
+          <span className="sr-only"> — {l.t("asrun.logbookOf", { week: weekText })}</span>
         </a>
       </section>
       <ErrorBox error={rows.error} />
@@ -97,6 +103,7 @@ export function AsRunPage() {
       {rows.data?.length ? (
         <>
           <p className="muted small">{l.t("asrun.count", { n: rows.data.length })}</p>
+          <TableWrap label={l.t("nav.asrun")}>
           <table className="table" data-testid="asrun-table">
             <thead>
               <tr>
@@ -132,6 +139,7 @@ export function AsRunPage() {
               ))}
             </tbody>
           </table>
+          </TableWrap>
         </>
       ) : null}
     </div>

@@ -4,10 +4,12 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
 import { DateField, Dialog, ErrorBox, Field, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
+import { FormError, nameKey, problemsOf } from "../forms.ts";
 import { addDays } from "../time.ts";
 import type { Campaign, Item } from "../types.ts";
+import { DuplicateWarning } from "./LibraryForms.tsx";
 
-export function CampaignForm({ campaign, items, onClose, onSaved }: { campaign: Campaign | null; items: Item[]; onClose: () => void; onSaved: () => void }) {
+export function CampaignForm({ campaign, items, others, onClose, onSaved }: { campaign: Campaign | null; items: Item[]; others: Campaign[]; onClose: () => void; onSaved: () => void }) {
   const { api, zones } = useApp();
   const l = useLocale();
   const [name, setName] = useState(campaign?.name ?? "");
@@ -28,12 +30,15 @@ export function CampaignForm({ campaign, items, onClose, onSaved }: { campaign: 
   const toggle = (list: number[], v: number) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const shown = items.filter((i) => !i.archived && (itemIds.includes(i.id) || i.title.toLowerCase().includes(filter.toLowerCase())));
 
+  const duplicate = others.find((c) => c.id !== campaign?.id && nameKey(c.name) === nameKey(name) && nameKey(name) !== "");
+
   // Warns, before saving, when the schedules cannot meet the target (POST /api/campaigns/feasibility).
   const [feasibility, setFeasibility] = useState<{ ok: boolean; problems: { code: string; messageVi: string; messageEn: string }[] } | null>(null);
   useEffect(() => {
     const win = windows.split(/[,;\s]+/).map((w) => w.trim()).filter(Boolean);
-    if (!itemIds.length || !startDate || !endDate || (!perDay && !perWeek) || win.some((w) => !/^\d{2}:\d{2}-\d{2}:\d{2}$/.test(w))) return setFeasibility(null);
-    const body = { name: name.trim() || "-", startDate, endDate, perDay: perDay ? Number(perDay) : null, perWeek: perWeek ? Number(perWeek) : null, minGapMin: Number(minGap) || 0, maxPerSession: Number(maxPerSession) || 1, windows: win, itemIds, zoneIds: allZones ? null : zoneIds, enabled: true };
+    const n = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v) : null);
+    if (!itemIds.length || !startDate || !endDate || (!n(perDay) && !n(perWeek)) || win.some((w) => !/^\d{2}:\d{2}-\d{2}:\d{2}$/.test(w))) return setFeasibility(null);
+    const body = { name: name.trim() || "-", startDate, endDate, perDay: n(perDay), perWeek: n(perWeek), minGapMin: n(minGap) ?? 0, maxPerSession: n(maxPerSession) ?? 1, windows: win, itemIds, zoneIds: allZones ? null : zoneIds, enabled: true };
     const t = setTimeout(() => {
       api.send<{ ok: boolean; problems: { code: string; messageVi: string; messageEn: string }[] }>("POST", "/api/campaigns/feasibility", body).then(setFeasibility, () => setFeasibility(null));
     }, 400);
@@ -44,9 +49,18 @@ export function CampaignForm({ campaign, items, onClose, onSaved }: { campaign: 
     e.preventDefault();
     setError(null);
     const win = windows.split(/[,;\s]+/).map((w) => w.trim()).filter(Boolean);
-    if (win.some((w) => !/^\d{2}:\d{2}-\d{2}:\d{2}$/.test(w))) return setError(new Error(l.t("campaign.badWindows")));
-    if (!itemIds.length) return setError(new Error(l.t("campaign.pickItems")));
-    if (!startDate || !endDate) return setError(new Error(l.t("form.dateInvalid")));
+    const problems = problemsOf(l, [
+      [l.t("campaign.name"), name, { required: true, maxLength: 200 }],
+      [l.t("campaign.perDay"), perDay, { number: { min: 1, max: 48 } }],
+      [l.t("campaign.perWeek"), perWeek, { number: { min: 1, max: 300 } }],
+      [l.t("campaign.minGap"), minGap, { number: { min: 0, max: 1440 } }],
+      [l.t("campaign.maxPerSession"), maxPerSession, { number: { min: 1, max: 10 } }],
+    ]);
+    if (!startDate) problems.push({ label: l.t("campaign.start"), message: l.t("form.dateInvalid") });
+    if (!endDate) problems.push({ label: l.t("campaign.end"), message: l.t("form.dateInvalid") });
+    if (win.some((w) => !/^\d{2}:\d{2}-\d{2}:\d{2}$/.test(w))) problems.push({ label: l.t("campaign.windows"), message: l.t("campaign.badWindows") });
+    if (!itemIds.length) problems.push({ label: l.t("campaign.items"), message: l.t("campaign.pickItems") });
+    if (problems.length) return setError(new FormError(problems));
     await run(async () => {
       const body = {
         name: name.trim(),
@@ -69,26 +83,27 @@ export function CampaignForm({ campaign, items, onClose, onSaved }: { campaign: 
 
   return (
     <Dialog title={campaign ? l.t("campaign.edit") : l.t("campaign.new")} onClose={onClose} testId="campaign-dialog" wide>
-      <form onSubmit={submit} className="stack">
+      <form onSubmit={submit} className="stack" noValidate>
         <Field label={l.t("campaign.name")}>
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} data-testid="campaign-name" />
+          <input value={name} onChange={(e) => setName(e.target.value)} data-testid="campaign-name" />
         </Field>
+        <DuplicateWarning what="campaign" name={duplicate?.name} />
         <div className="grid2">
           <DateField label={l.t("campaign.start")} value={startDate} onChange={setStartDate} required testId="campaign-start" />
           <DateField label={l.t("campaign.end")} value={endDate} onChange={setEndDate} required testId="campaign-end" />
         </div>
         <div className="grid4">
           <Field label={l.t("campaign.perDay")}>
-            <input type="number" min={1} max={48} value={perDay} onChange={(e) => setPerDay(e.target.value)} data-testid="campaign-per-day" />
+            <input inputMode="numeric" value={perDay} onChange={(e) => setPerDay(e.target.value)} data-testid="campaign-per-day" />
           </Field>
           <Field label={l.t("campaign.perWeek")}>
-            <input type="number" min={1} max={300} value={perWeek} onChange={(e) => setPerWeek(e.target.value)} />
+            <input inputMode="numeric" value={perWeek} onChange={(e) => setPerWeek(e.target.value)} />
           </Field>
           <Field label={l.t("campaign.minGap")}>
-            <input type="number" min={0} max={1440} value={minGap} onChange={(e) => setMinGap(e.target.value)} />
+            <input inputMode="numeric" value={minGap} onChange={(e) => setMinGap(e.target.value)} />
           </Field>
           <Field label={l.t("campaign.maxPerSession")}>
-            <input type="number" min={1} max={10} value={maxPerSession} onChange={(e) => setMaxPerSession(e.target.value)} />
+            <input inputMode="numeric" value={maxPerSession} onChange={(e) => setMaxPerSession(e.target.value)} />
           </Field>
         </div>
         <Field label={l.t("campaign.windows")} hint={l.t("campaign.windowsHint")}>
@@ -140,7 +155,7 @@ export function CampaignForm({ campaign, items, onClose, onSaved }: { campaign: 
           </div>
         ) : null}
         <ErrorBox error={error} testId="campaign-error" />
-        <div className="row gap end">
+        <div className="row gap end form-actions">
           <button type="button" className="btn" onClick={onClose}>
             {l.t("common.cancel")}
           </button>

@@ -1,9 +1,11 @@
 // Campaigns for key content: targets, and compliance today and this month per zone,
 // counted from the as-run log by the server.
 import { Fragment, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../context.ts";
-import { ErrorBox, Loading, PageHeader, useAsync } from "../components/ui.tsx";
+import { ErrorBox, Loading, PageHeader, TableWrap } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
+import { useApiGet } from "../query.ts";
 import type { Campaign, CampaignStatus, Item } from "../types.ts";
 import { CampaignForm } from "./CampaignForm.tsx";
 
@@ -38,12 +40,17 @@ export function Campaigns() {
   const today = l.today();
   const monthStart = today.slice(0, 8) + "01";
   const dayOfMonth = Number(today.slice(8, 10));
-  const data = useAsync(async () => {
-    const { campaigns } = await api.get<{ campaigns: Campaign[] }>("/api/campaigns");
-    const statuses = await Promise.all(campaigns.map((c) => api.get<CampaignStatus>(`/api/campaigns/${c.id}/status?days=${dayOfMonth}`).catch(() => null)));
-    return campaigns.map((c, i) => ({ campaign: c, status: statuses[i] ?? null }));
-  }, [today]);
-  const items = useAsync(() => api.get<{ items: Item[] }>("/api/items").then((r) => r.items), []);
+  const qc = useQueryClient();
+  const data = useQuery({
+    queryKey: ["campaigns", today],
+    queryFn: async () => {
+      const { campaigns } = await api.get<{ campaigns: Campaign[] }>("/api/campaigns");
+      const statuses = await Promise.all(campaigns.map((c) => api.get<CampaignStatus>(`/api/campaigns/${c.id}/status?days=${dayOfMonth}`).catch(() => null)));
+      return campaigns.map((c, i) => ({ campaign: c, status: statuses[i] ?? null }));
+    },
+  });
+  const itemsQ = useApiGet<{ items: Item[] }>(["items", "all"], "/api/items");
+  const items = { data: itemsQ.data?.items };
   const [editing, setEditing] = useState<Campaign | "new" | null>(null);
   const [expanded, setExpanded] = useState<number | null>(null);
 
@@ -63,6 +70,7 @@ export function Campaigns() {
       {!data.data ? <Loading /> : null}
       {data.data && !data.data.length ? <p className="muted">{l.t("campaign.empty")}</p> : null}
       {data.data?.length ? (
+        <TableWrap label={l.t("nav.campaigns")}>
         <table className="table" data-testid="campaigns-table">
           <thead>
             <tr>
@@ -120,15 +128,18 @@ export function Campaigns() {
             })}
           </tbody>
         </table>
+        </TableWrap>
       ) : null}
       {editing !== null && items.data ? (
         <CampaignForm
           campaign={editing === "new" ? null : editing}
           items={items.data}
+          others={(data.data ?? []).map((d) => d.campaign)}
           onClose={() => setEditing(null)}
           onSaved={() => {
             setEditing(null);
-            data.reload();
+            void qc.invalidateQueries({ queryKey: ["campaigns"] });
+            void qc.invalidateQueries({ queryKey: ["deficits"] });
           }}
         />
       ) : null}
@@ -158,6 +169,7 @@ function CampaignDetail({ status, monthStart }: { status: CampaignStatus; monthS
   const l = useLocale();
   return (
     <div className="stack">
+      <TableWrap label={l.t("campaign.details")}>
       <table className="table compact" data-testid="campaign-zone-status">
         <thead>
           <tr>
@@ -191,6 +203,7 @@ function CampaignDetail({ status, monthStart }: { status: CampaignStatus; monthS
           })}
         </tbody>
       </table>
+      </TableWrap>
       {status.shortfalls.length ? (
         <details>
           <summary>{l.t("campaign.shortfallsN", { n: status.shortfalls.length })}</summary>

@@ -1,12 +1,16 @@
 // Dashboard: live now playing / next up per zone, today's sessions, system health,
-// today's campaign deficits, active emergencies and the emergency button.
+// today's campaign deficits, active emergencies with their Stop control, and the
+// emergency button (also opened straight from the installed app's shortcut).
 import { useEffect, useRef, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { qs } from "../api.ts";
 import { useApp, useLiveEvents } from "../context.ts";
-import { ErrorBox, Loading, PageHeader, StatusBadge, useAsync } from "../components/ui.tsx";
+import { ErrorBox, Loading, PageHeader, StatusBadge, TableWrap, useConfirm } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
+import { useApiGet } from "../query.ts";
 import type { Airing, Campaign, CampaignStatus, Emergency, LiveStatus } from "../types.ts";
 import { EmergencyDialog } from "./EmergencyDialog.tsx";
+import { QueueTable } from "./Queues.tsx";
 import { AiringDialog } from "./AiringDialog.tsx";
 
 interface Health {
@@ -18,27 +22,41 @@ export function Dashboard() {
   const { api, can, live } = useApp();
   const l = useLocale();
   const today = l.today();
-  const [showEmergency, setShowEmergency] = useState(false);
+  const qc = useQueryClient();
+  // The installed app's "Phát khẩn cấp" shortcut opens /?emergency=1.
+  const [showEmergency, setShowEmergency] = useState(() => can.schedule && new URLSearchParams(window.location.search).has("emergency"));
   const [openAiring, setOpenAiring] = useState<number | null>(null);
   const [cancelError, setCancelError] = useState<unknown>(null);
+  const confirm = useConfirm();
   const announce = useAnnouncer();
-  const airings = useAsync(() => api.get<{ airings: Airing[] }>("/api/airings" + qs({ from: today, to: today })).then((r) => r.airings), [today]);
-  const initial = useAsync(() => api.get<LiveStatus>("/api/status"), []);
-  const health = useAsync(() => api.get<Health>("/api/health").catch((e: unknown) => ({ status: "degraded", failed: [l.errorText(e)] })), []);
-  const emergencies = useAsync(() => api.get<{ emergencies: Emergency[] }>("/api/emergencies").then((r) => r.emergencies.filter((e) => e.status === "active")), []);
-  const deficits = useAsync(async () => {
-    const { campaigns } = await api.get<{ campaigns: Campaign[] }>("/api/campaigns");
-    const active = campaigns.filter((c) => c.enabled && c.startDate <= today && c.endDate >= today);
-    const statuses = await Promise.all(active.map((c) => api.get<CampaignStatus>(`/api/campaigns/${c.id}/status?days=1`)));
-    return statuses.flatMap((s) => s.zones.filter((z) => z.today.target).map((z) => ({ campaign: s.campaign.name, campaignId: s.campaign.id, ...z })));
-  }, [today]);
+  const airingsKey = ["airings", { from: today, to: today }];
+  const airingsQ = useApiGet<{ airings: Airing[] }>(airingsKey, "/api/airings" + qs({ from: today, to: today }), { refetchInterval: 20_000 });
+  // A session replaced by a newer plan is not news for the operator (the calendar can show it).
+  const airings = { data: airingsQ.data?.airings.filter((a) => a.status !== "superseded"), error: airingsQ.error };
+  const statusQ = useApiGet<LiveStatus>(["status"], "/api/status");
+  const health = useQuery<Health>({
+    queryKey: ["health"],
+    queryFn: () => api.get<Health>("/api/health").catch((e: unknown) => ({ status: "degraded", failed: [l.errorText(e)] })),
+    refetchInterval: 20_000,
+  });
+  const emergenciesQ = useApiGet<{ emergencies: Emergency[] }>(["emergencies"], "/api/emergencies");
+  const activeEmergencies = emergenciesQ.data?.emergencies.filter((e) => e.status === "active");
+  const deficits = useQuery({
+    queryKey: ["deficits", today],
+    queryFn: async () => {
+      const { campaigns } = await api.get<{ campaigns: Campaign[] }>("/api/campaigns");
+      const active = campaigns.filter((c) => c.enabled && c.startDate <= today && c.endDate >= today);
+      const statuses = await Promise.all(active.map((c) => api.get<CampaignStatus>(`/api/campaigns/${c.id}/status?days=1`)));
+      return statuses.flatMap((s) => s.zones.filter((z) => z.today.target).map((z) => ({ campaign: s.campaign.name, campaignId: s.campaign.id, ...z })));
+    },
+  });
 
   useLiveEvents((e) => {
-    if (e.type === "airing.status" && airings.data) {
+    if (e.type === "airing.status") {
       const id = Number(e.airingId);
-      const known = airings.data.find((a) => a.id === id);
+      const known = qc.getQueryData<{ airings: Airing[] }>(airingsKey)?.airings.find((a) => a.id === id);
       // Screen readers hear each change of today's sessions once, politely.
-      if (known && known.status !== e.status && typeof e.status === "string") {
+      if (known && typeof e.status === "string") {
         announce.say(
           l.t("dash.announceAiring", {
             zone: known.zone?.name ?? "",
@@ -48,45 +66,36 @@ export function Dashboard() {
           }),
         );
       }
-      if (known) airings.set(airings.data.map((a) => (a.id === id ? { ...a, status: e.status as Airing["status"] } : a)));
-      else airings.reload();
-      deficits.reload();
+      // A session of today not in the list yet (e.g. an emergency): fetch the list.
+      if (!known) void qc.invalidateQueries({ queryKey: airingsKey });
     }
-    if (e.type === "plan.updated") airings.reload();
     if (e.type === "emergency.started" || e.type === "emergency.cancelled") {
-      emergencies.reload();
       announce.say(l.t(e.type === "emergency.started" ? "dash.announceEmergencyStarted" : "dash.announceEmergencyCancelled"));
     }
   });
 
-  // Safety net if the live stream drops: refresh the session list every 20 s.
-  useEffect(() => {
-    const t = setInterval(() => {
-      airings.reload();
-      health.reload();
-    }, 20_000);
-    return () => clearInterval(t);
-  }, [airings.reload, health.reload]);
-
-  const status = live.status ?? initial.data;
+  const status = statusQ.data ?? live.status;
 
   // The server leaves a one-shot emergency "active" after it aired; it is running only
   // while one of its airings is still to come or on air (repeats: until "until").
-  const running = (emergencies.data ?? []).filter((e) =>
+  const running = (activeEmergencies ?? []).filter((e) =>
     e.repeatEveryMin
       ? !e.until || new Date(e.until).getTime() > Date.now()
       : (airings.data ?? []).some((a) => a.emergencyId === e.id && (a.status === "planned" || a.status === "ready" || a.status === "airing")),
   );
 
-  const cancelEmergency = async (id: number) => {
-    if (!window.confirm(l.t("emergency.cancelConfirm"))) return;
+  const cancelEmergency = async (e: Emergency) => {
+    const ok = await confirm.ask({ title: l.t("emergency.stopTitle"), message: l.t("emergency.cancelConfirm", { item: e.item?.title ?? "" }), confirm: l.t("emergency.stopConfirm"), danger: true });
+    if (!ok) return;
     setCancelError(null);
     try {
-      await api.send("POST", `/api/emergencies/${id}/cancel`);
+      await api.send("POST", `/api/emergencies/${e.id}/cancel`);
     } catch (err) {
       setCancelError(err);
     }
-    emergencies.reload();
+    void qc.invalidateQueries({ queryKey: ["emergencies"] });
+    void qc.invalidateQueries({ queryKey: ["status"] });
+    void qc.invalidateQueries({ queryKey: ["airings"] });
   };
 
   return (
@@ -106,15 +115,19 @@ export function Dashboard() {
         <section className="panel alert-panel" aria-labelledby="em-h" data-testid="active-emergencies">
           <h2 id="em-h">{l.t("emergency.active")}</h2>
           <ErrorBox error={cancelError} />
-          <ul className="plain">
+          <ul className="plain stack">
             {running.map((e) => (
-              <li key={e.id} className="row gap">
-                <strong>{e.item?.title}</strong>
-                <span className="muted">{l.t("emergency.since", { time: l.dateTime(e.startedAt) })}</span>
-                {e.repeatEveryMin ? <span>{l.t("emergency.every", { min: e.repeatEveryMin })}</span> : null}
+              <li key={e.id} className="emergency-row">
+                <div className="grow">
+                  <strong>{e.item?.title}</strong>
+                  <span className="muted block">
+                    {l.t("emergency.since", { time: l.dateTime(e.startedAt) })}
+                    {e.repeatEveryMin ? ` · ${l.t("emergency.every", { min: e.repeatEveryMin })}` : ""}
+                  </span>
+                </div>
                 {can.schedule ? (
-                  <button type="button" className="btn small" onClick={() => cancelEmergency(e.id)} data-testid={`emergency-cancel-${e.id}`}>
-                    {l.t("emergency.stop")}
+                  <button type="button" className="btn stop" onClick={() => cancelEmergency(e)} data-testid={`emergency-cancel-${e.id}`}>
+                    <span aria-hidden="true" className="stop-square" /> {l.t("emergency.stop")}
                   </button>
                 ) : null}
               </li>
@@ -169,6 +182,7 @@ export function Dashboard() {
           <ErrorBox error={airings.error} />
           {airings.data && !airings.data.length ? <p className="muted">{l.t("dash.noSessions")}</p> : null}
           {airings.data?.length ? (
+            <TableWrap label={l.t("dash.today", { date: l.localDate(today) })}>
             <table className="table" data-testid="today-sessions">
               <thead>
                 <tr>
@@ -195,6 +209,7 @@ export function Dashboard() {
                 ))}
               </tbody>
             </table>
+            </TableWrap>
           ) : null}
         </section>
 
@@ -205,29 +220,7 @@ export function Dashboard() {
               {health.data?.status === "ok" ? <span className="badge tone-ok">{l.t("dash.healthOk")}</span> : health.data ? <span className="badge tone-bad">{l.t("dash.healthBad", { what: health.data.failed.join(", ") })}</span> : null}
             </p>
             {status ? (
-              <table className="table compact" data-testid="queue-table">
-                <caption className="sr-only">{l.t("dash.queues")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{l.t("dash.queue")}</th>
-                    <th scope="col">{l.t("dash.active")}</th>
-                    <th scope="col">{l.t("dash.waiting")}</th>
-                    <th scope="col">{l.t("dash.delayed")}</th>
-                    <th scope="col">{l.t("dash.failed")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {Object.entries(status.queue.counts).map(([name, c]) => (
-                    <tr key={name}>
-                      <th scope="row">{l.t(`queue.${name}` as MessageKey)}</th>
-                      <td>{c.active}</td>
-                      <td>{c.waiting}</td>
-                      <td>{c.delayed}</td>
-                      <td className={c.failed ? "bad" : ""}>{c.failed}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <QueueTable status={status} compact testId="queue-table" />
             ) : null}
             {status && !status.queue.ok ? <p className="bad">{l.t("dash.queueDown")}</p> : null}
           </section>
@@ -238,7 +231,8 @@ export function Dashboard() {
             {!deficits.data && !deficits.error ? <Loading /> : null}
             {deficits.data && !deficits.data.length ? <p className="muted">{l.t("dash.noCampaigns")}</p> : null}
             {deficits.data?.length ? (
-              <table className="table compact">
+              <TableWrap label={l.t("dash.deficits")}>
+              <table className="table compact" data-testid="deficits-table">
                 <thead>
                   <tr>
                     <th scope="col">{l.t("campaign.name")}</th>
@@ -257,20 +251,23 @@ export function Dashboard() {
                       <td>{d.today.target}</td>
                       <td>{d.today.aired}</td>
                       <td>{d.today.planned}</td>
-                      <td className={d.today.deficit ? "bad strong" : "ok"}>
+                      <td className={d.today.deficit ? "bad strong" : (d.today.aired >= (d.today.target ?? 0) ? "ok" : "")} data-testid={`deficit-${d.campaignId}-${d.zoneId}`}>
                         {d.today.deficit ? (
                           d.today.deficit
-                        ) : (
+                        ) : d.today.aired >= (d.today.target ?? 0) ? (
                           <>
-                            <span aria-hidden="true">✓</span>
-                            <span className="sr-only">{l.t("dash.targetMet")}</span>
+                            <span aria-hidden="true">✓</span> {l.t("dash.targetMet")}
                           </>
+                        ) : (
+                          // Nothing missing only because the rest is planned: not met yet.
+                          <span className="small">{l.t("dash.coveredByPlan")}</span>
                         )}
                       </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
+              </TableWrap>
             ) : null}
           </section>
         </div>
@@ -281,12 +278,13 @@ export function Dashboard() {
           onClose={() => setShowEmergency(false)}
           onStarted={() => {
             setShowEmergency(false);
-            emergencies.reload();
-            airings.reload();
+            void qc.invalidateQueries({ queryKey: ["emergencies"] });
+            void qc.invalidateQueries({ queryKey: ["airings"] });
           }}
         />
       ) : null}
-      {openAiring !== null ? <AiringDialog id={openAiring} onClose={() => setOpenAiring(null)} onChanged={airings.reload} /> : null}
+      {openAiring !== null ? <AiringDialog id={openAiring} onClose={() => setOpenAiring(null)} /> : null}
+      {confirm.element}
     </div>
   );
 }

@@ -3,8 +3,9 @@
 // names the person on duty for each scheduled session.
 import { useEffect, useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
-import { ErrorBox, Field, Notice, useAction, useAsync } from "../components/ui.tsx";
+import { ErrorBox, Field, Notice, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
+import { useApiGet } from "../query.ts";
 
 interface Shift { days: number[]; from: string; to: string; name: string }
 interface DocSettings { issuerCode: string; preparerTitle: string; preparerName: string; signerTitle: string; signerName: string; recipients: string[]; dutyRoster: Shift[] }
@@ -26,7 +27,8 @@ function parseShift(line: string): Shift | null {
 export function DocumentSettings() {
   const { api } = useApp();
   const l = useLocale();
-  const data = useAsync(() => api.get<{ settings: DocSettings }>("/api/settings/documents").then((r) => r.settings), []);
+  const q = useApiGet<{ settings: DocSettings }>(["document-settings"], "/api/settings/documents");
+  const data = { data: q.data?.settings, error: q.error };
   const [form, setForm] = useState({ issuerCode: "", signerTitle: "", signerName: "", preparerName: "", recipients: "", roster: "" });
   const [saved, setSaved] = useState(false);
   const { busy, error, setError, run } = useAction();

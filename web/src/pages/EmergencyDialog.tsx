@@ -1,14 +1,20 @@
 // "Phát khẩn cấp": choose the bulletin and the zones, then confirm in a second step.
+// Jingles (any program's intro or outro) are not bulletins and are not offered.
 import { useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
-import { Dialog, ErrorBox, Field, useAsync, useAction } from "../components/ui.tsx";
+import { Dialog, ErrorBox, Field, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
-import type { Item } from "../types.ts";
+import { FormError, parseDecimal, problemsOf } from "../forms.ts";
+import { useApiGet } from "../query.ts";
+import type { Item, Program } from "../types.ts";
 
 export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; onStarted: () => void }) {
   const { api, zones } = useApp();
   const l = useLocale();
-  const items = useAsync(() => api.get<{ items: Item[] }>("/api/items?status=ready").then((r) => r.items.filter((i) => i.kind !== "relay")), []);
+  const itemsQ = useApiGet<{ items: Item[] }>(["items", { status: "ready" }], "/api/items?status=ready");
+  const programsQ = useApiGet<{ programs: Program[] }>(["programs"], "/api/programs");
+  const jingles = new Set((programsQ.data?.programs ?? []).flatMap((p) => [p.introItemId, p.outroItemId]).filter((id): id is number => id !== null));
+  const items = { data: programsQ.data ? itemsQ.data?.items.filter((i) => i.kind !== "relay" && !jingles.has(i.id)) : undefined, error: itemsQ.error ?? programsQ.error };
   const enabledZones = zones.filter((z) => z.enabled);
   const [itemId, setItemId] = useState<number | "">("");
   const [zoneIds, setZoneIds] = useState<number[]>(() => enabledZones.map((z) => z.id));
@@ -27,15 +33,20 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
   const next = (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    if (!chosen) return setError(new Error(l.t("emergency.pickItem")));
-    if (!zoneIds.length) return setError(new Error(l.t("emergency.pickZones")));
+    const problems = problemsOf(l, [
+      [l.t("emergency.repeat"), repeat, { number: { min: 5, max: 1440 } }],
+      [l.t("emergency.forHours"), repeat ? hours : "", { number: { min: 1, max: 72, decimal: true } }],
+    ]);
+    if (!chosen) problems.unshift({ label: l.t("emergency.item"), message: l.t("emergency.pickItem") });
+    if (!zoneIds.length) problems.push({ label: l.t("emergency.zones"), message: l.t("emergency.pickZones") });
+    if (problems.length) return setError(new FormError(problems));
     setStep("confirm");
   };
 
   const start = async () => {
     const ok = await run(async () => {
       const repeatEveryMin = repeat ? Number(repeat) : null;
-      const until = repeatEveryMin && hours ? new Date(Date.now() + Number(hours) * 3_600_000).toISOString() : null;
+      const until = repeatEveryMin && hours ? new Date(Date.now() + (parseDecimal(hours) ?? 0) * 3_600_000).toISOString() : null;
       await api.send("POST", "/api/emergencies", { itemId, zoneIds, repeatEveryMin, until });
       onStarted();
     });
@@ -45,10 +56,10 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
   return (
     <Dialog title={l.t("emergency.title")} onClose={onClose} testId="emergency-dialog" danger>
       {step === "form" ? (
-        <form onSubmit={next} className="stack">
+        <form onSubmit={next} className="stack" noValidate>
           <p className="muted">{l.t("emergency.intro")}</p>
           <Field label={l.t("emergency.item")}>
-            <select value={itemId} onChange={(e) => setItemId(e.target.value ? Number(e.target.value) : "")} required data-testid="emergency-item">
+            <select value={itemId} onChange={(e) => setItemId(e.target.value ? Number(e.target.value) : "")} data-testid="emergency-item">
               <option value="">{l.t("common.choose")}</option>
               {sorted.map((i) => (
                 <option key={i.id} value={i.id}>
@@ -73,14 +84,14 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
           </fieldset>
           <div className="grid2">
             <Field label={l.t("emergency.repeat")} hint={l.t("emergency.repeatHint")}>
-              <input type="number" min={5} max={1440} value={repeat} onChange={(e) => setRepeat(e.target.value)} data-testid="emergency-repeat" />
+              <input inputMode="numeric" value={repeat} onChange={(e) => setRepeat(e.target.value)} data-testid="emergency-repeat" />
             </Field>
             <Field label={l.t("emergency.forHours")}>
-              <input type="number" min={1} max={72} value={hours} disabled={!repeat} onChange={(e) => setHours(e.target.value)} />
+              <input inputMode="decimal" value={hours} disabled={!repeat} onChange={(e) => setHours(e.target.value)} data-testid="emergency-hours" />
             </Field>
           </div>
           <ErrorBox error={error ?? items.error} />
-          <div className="row gap end">
+          <div className="row gap end form-actions">
             <button type="button" className="btn" onClick={onClose}>
               {l.t("common.cancel")}
             </button>
@@ -100,7 +111,7 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
             ))}
           </ul>
           {repeat ? <p>{l.t("emergency.repeatSummary", { min: repeat, hours: hours || "—" })}</p> : null}
-          <div className="row gap end">
+          <div className="row gap end form-actions">
             <button type="button" className="btn" onClick={() => setStep("form")}>
               {l.t("common.back")}
             </button>

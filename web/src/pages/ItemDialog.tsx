@@ -1,9 +1,12 @@
 // One item: players for the original and the normalised audio, loudness, edit, retry and
 // archive.
 import { useEffect, useState, type FormEvent } from "react";
-import { useApp, useLiveEvents } from "../context.ts";
-import { Dialog, ErrorBox, Field, Loading, PriorityBadge, StatusBadge, useAsync, useAction } from "../components/ui.tsx";
+import { useQueryClient } from "@tanstack/react-query";
+import { useApp } from "../context.ts";
+import { Dialog, ErrorBox, Field, Loading, PriorityBadge, StatusBadge, useAction, useConfirm } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
+import { parseDecimal, validate, type Check } from "../forms.ts";
+import { useApiGet } from "../query.ts";
 import type { Item } from "../types.ts";
 import { MetaFields, VOICES, metaBody, splitReason, type Meta } from "./LibraryForms.tsx";
 
@@ -15,12 +18,12 @@ interface ItemFull extends Item {
 export function ItemDialog({ id, onClose, onChanged }: { id: number; onClose: () => void; onChanged: () => void }) {
   const { api, can } = useApp();
   const l = useLocale();
-  const item = useAsync(() => api.get<{ item: ItemFull }>(`/api/items/${id}`).then((r) => r.item), [id]);
+  const qc = useQueryClient();
+  const itemQ = useApiGet<{ item: ItemFull }>(["item", id], `/api/items/${id}`);
+  const item = { data: itemQ.data?.item, error: itemQ.error, reload: () => void qc.invalidateQueries({ queryKey: ["item", id] }) };
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  useLiveEvents((e) => {
-    if (e.type === "item.status" && Number(e.itemId) === id) item.reload();
-  });
+  const confirm = useConfirm();
   const i = item.data;
 
   const act = async (fn: () => Promise<unknown>) => {
@@ -83,7 +86,7 @@ export function ItemDialog({ id, onClose, onChanged }: { id: number; onClose: ()
               <div>
                 <dt>{l.t("item.loudness")}</dt>
                 <dd>
-                  {l.t("item.loudnessValue", { lufs: i.canonicalAsset.loudnessI.toFixed(1), peak: i.canonicalAsset.truePeak?.toFixed(1) ?? "—" })}
+                  {l.t("item.loudnessValue", { lufs: l.num(i.canonicalAsset.loudnessI, 1), peak: i.canonicalAsset.truePeak != null ? l.num(i.canonicalAsset.truePeak, 1) : "—" })}
                 </dd>
               </div>
             ) : null}
@@ -125,8 +128,8 @@ export function ItemDialog({ id, onClose, onChanged }: { id: number; onClose: ()
                 type="button"
                 className="btn danger-outline"
                 data-testid="item-archive"
-                onClick={() => {
-                  if (window.confirm(l.t("item.archiveConfirm", { title: i.title }))) void act(() => api.send("DELETE", `/api/items/${i.id}`)).then(onClose);
+                onClick={async () => {
+                  if (await confirm.ask({ title: l.t("item.archive"), message: l.t("item.archiveConfirm", { title: i.title }), confirm: l.t("item.archive"), danger: true })) void act(() => api.send("DELETE", `/api/items/${i.id}`)).then(onClose);
                 }}
               >
                 {l.t("item.archive")}
@@ -146,6 +149,7 @@ export function ItemDialog({ id, onClose, onChanged }: { id: number; onClose: ()
           }}
         />
       ) : null}
+      {confirm.element}
     </Dialog>
   );
 }
@@ -158,12 +162,17 @@ function ItemEditForm({ item, onCancel, onSaved }: { item: Item; onCancel: () =>
   const [voice, setVoice] = useState(item.ttsVoice ?? "vi");
   const [rate, setRate] = useState(item.ttsRate ?? 100);
   const [url, setUrl] = useState(item.relayUrl ?? "");
-  const [minutes, setMinutes] = useState(String(Math.round(item.durationMs / 600) / 100));
+  // Typed with a decimal comma, as the commune writes numbers.
+  const [minutes, setMinutes] = useState(String(Math.round(item.durationMs / 600) / 100).replace(".", ","));
   const { busy, error, setError, run } = useAction();
   useEffect(() => setError(null), [meta]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     await run(async () => {
+      const checks: Check[] = [[l.t("item.title"), meta.title, { required: true, maxLength: 300 }]];
+      if (item.kind === "tts") checks.push([l.t("tts.text"), text, { required: true, maxLength: 20000 }]);
+      if (item.kind === "relay") checks.push([l.t("relay.url"), url, { required: true, url: true }], [l.t("relay.minutes"), minutes, { required: true, number: { min: 1, max: 360, decimal: true } }]);
+      validate(l, checks);
       const body: Record<string, unknown> = metaBody(meta);
       // Send only what changed: any TTS change re-synthesises the item.
       if (item.kind === "tts") {
@@ -171,18 +180,18 @@ function ItemEditForm({ item, onCancel, onSaved }: { item: Item; onCancel: () =>
         if (voice !== (item.ttsVoice ?? "vi")) body.voice = voice;
         if (rate !== (item.ttsRate ?? 100)) body.rate = rate;
       }
-      if (item.kind === "relay") Object.assign(body, { url, durationSec: Math.round(Number(minutes) * 60) });
+      if (item.kind === "relay") Object.assign(body, { url, durationSec: Math.round((parseDecimal(minutes) ?? 0) * 60) });
       await api.send("PATCH", `/api/items/${item.id}`, body);
       onSaved();
     });
   };
   return (
-    <form onSubmit={submit} className="stack" data-testid="item-edit-form">
-      <MetaFields meta={meta} onChange={setMeta} />
+    <form onSubmit={submit} className="stack" data-testid="item-edit-form" noValidate>
+      <MetaFields meta={meta} onChange={setMeta} selfId={item.id} />
       {item.kind === "tts" ? (
         <>
           <Field label={l.t("tts.text")}>
-            <textarea value={text} onChange={(e) => setText(e.target.value)} rows={6} required lang="vi" />
+            <textarea value={text} onChange={(e) => setText(e.target.value)} rows={6} lang="vi" />
           </Field>
           <div className="grid2">
             <Field label={l.t("tts.voice")}>
@@ -203,15 +212,15 @@ function ItemEditForm({ item, onCancel, onSaved }: { item: Item; onCancel: () =>
       {item.kind === "relay" ? (
         <div className="grid2">
           <Field label={l.t("relay.url")}>
-            <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} required />
+            <input type="url" inputMode="url" value={url} onChange={(e) => setUrl(e.target.value)} />
           </Field>
           <Field label={l.t("relay.minutes")}>
-            <input type="number" min={1} max={360} step="any" value={minutes} onChange={(e) => setMinutes(e.target.value)} required />
+            <input inputMode="decimal" value={minutes} onChange={(e) => setMinutes(e.target.value)} />
           </Field>
         </div>
       ) : null}
       <ErrorBox error={error} />
-      <div className="row gap end">
+      <div className="row gap end form-actions">
         <button type="button" className="btn" onClick={onCancel}>
           {l.t("common.cancel")}
         </button>

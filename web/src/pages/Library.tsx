@@ -1,8 +1,10 @@
-// Library of items: search and filters, live processing progress, and the add dialogs.
+// Library of items: search and filters, live processing progress (patched into the query
+// cache by live events), and the add dialogs.
 import { useEffect, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { qs } from "../api.ts";
-import { useApp, useLiveEvents } from "../context.ts";
-import { ErrorBox, Field, Loading, PageHeader, PriorityBadge, ProgressBar, StatusBadge, useAsync } from "../components/ui.tsx";
+import { useApp } from "../context.ts";
+import { ErrorBox, Field, Loading, PageHeader, PriorityBadge, ProgressBar, StatusBadge, TableWrap } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
 import type { Item } from "../types.ts";
 import { RelayDialog, TtsDialog, UploadDialog, splitReason } from "./LibraryForms.tsx";
@@ -31,22 +33,15 @@ export function Library() {
     return () => clearTimeout(t);
   }, [q]);
 
-  const items = useAsync(() => api.get<{ items: Item[] }>("/api/items" + qs({ ...filters })).then((r) => r.items), [filters]);
-
-  useLiveEvents((e) => {
-    if (!items.data) return;
-    const id = Number(e.itemId);
-    if (e.type === "item.progress") items.set(items.data.map((i) => (i.id === id ? { ...i, progress: Number(e.progress), status: "processing" } : i)));
-    if (e.type === "item.status") items.reload();
+  const qc = useQueryClient();
+  const itemsQ = useQuery({
+    queryKey: ["items", filters],
+    queryFn: () => api.get<{ items: Item[] }>("/api/items" + qs({ ...filters })),
+    // While anything is still processing, poll as well (the live stream may be down).
+    refetchInterval: (q) => (q.state.data?.items.some((i) => i.status === "queued" || i.status === "processing") ? 3000 : false),
   });
-
-  // While anything is still processing, poll as well (the live stream may be down).
-  const busy = items.data?.some((i) => i.status === "queued" || i.status === "processing");
-  useEffect(() => {
-    if (!busy) return;
-    const t = setInterval(items.reload, 3000);
-    return () => clearInterval(t);
-  }, [busy, items.reload]);
+  const items = { data: itemsQ.data?.items, error: itemsQ.error, loading: itemsQ.isLoading };
+  const reload = () => void qc.invalidateQueries({ queryKey: ["items"] });
 
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [k]: e.target.value });
 
@@ -121,6 +116,7 @@ export function Library() {
       {!items.data && items.loading ? <Loading /> : null}
       {items.data && !items.data.length ? <p className="muted">{l.t("library.empty")}</p> : null}
       {items.data?.length ? (
+        <TableWrap label={l.t("nav.library")}>
         <table className="table" data-testid="items-table">
           <thead>
             <tr>
@@ -156,29 +152,31 @@ export function Library() {
             ))}
           </tbody>
         </table>
+        </TableWrap>
       ) : null}
 
       {dialog === "upload" ? (
         <UploadDialog
           onClose={() => setDialog(null)}
-          onDone={(item) => {
+          onDone={(done) => {
             setDialog(null);
-            setNotice(l.t("upload.done", { title: item.title }));
-            items.reload();
+            setNotice(done.length === 1 ? l.t("upload.done", { title: done[0]!.title }) : l.t("upload.doneMany", { n: done.length }));
+            reload();
           }}
+          onUploaded={reload}
         />
       ) : null}
-      {dialog === "tts" ? <TtsDialog onClose={() => setDialog(null)} onCreated={items.reload} /> : null}
+      {dialog === "tts" ? <TtsDialog onClose={() => setDialog(null)} onCreated={reload} /> : null}
       {dialog === "relay" ? (
         <RelayDialog
           onClose={() => setDialog(null)}
           onDone={() => {
             setDialog(null);
-            items.reload();
+            reload();
           }}
         />
       ) : null}
-      {openId !== null ? <ItemDialog id={openId} onClose={() => setOpenId(null)} onChanged={items.reload} /> : null}
+      {openId !== null ? <ItemDialog id={openId} onClose={() => setOpenId(null)} onChanged={reload} /> : null}
     </div>
   );
 }

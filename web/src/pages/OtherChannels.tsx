@@ -3,8 +3,9 @@
 // in the monthly report as their own section ("do đơn vị nhập").
 import { useEffect, useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
-import { ErrorBox, Field, Notice, useAction, useAsync } from "../components/ui.tsx";
+import { ErrorBox, Field, Notice, useAction } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
+import { useApiGet } from "../query.ts";
 
 const FIELDS = [
   ["directiveDocs", "directiveNote", "channels.directiveDocs"],
@@ -23,7 +24,7 @@ export function OtherChannels({ canEdit }: { canEdit: boolean }) {
   const [values, setValues] = useState<Values>(empty);
   const [saved, setSaved] = useState<string | null>(null);
   const { busy, error, run } = useAction();
-  const data = useAsync(() => api.get<{ entered: boolean; channels: Record<string, string | number> }>(`/api/reports/channels/${month}`), [month]);
+  const data = useApiGet<{ entered: boolean; channels: Record<string, string | number> }>(["report-channels", month], `/api/reports/channels/${month}`);
   useEffect(() => {
     if (!data.data) return;
     const v = empty();

@@ -2,9 +2,11 @@
 // (keyboard users); the length is computed as the render will produce it.
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { useApp } from "../context.ts";
-import { Dialog, ErrorBox, Field, Notice, StatusBadge, useAction } from "../components/ui.tsx";
+import { Dialog, ErrorBox, Field, Notice, StatusBadge, useAction, useConfirm } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
+import { nameKey, parseDecimal, validate } from "../forms.ts";
 import type { Item, Program } from "../types.ts";
+import { DuplicateWarning } from "./LibraryForms.tsx";
 
 /** intro + items + gaps + outro, as server/routes/programs.ts computes it. */
 function totalMs(ids: number[], intro: number | "", outro: number | "", gapMs: number, byId: Map<number, Item>): number {
@@ -20,6 +22,8 @@ export function ProgramEditor(props: {
   /** The shortest enabled schedule using this program, if any. */
   session: { name: string; maxMin: number } | null;
   onSaved: (p: Program | null) => void;
+  /** Every program, to warn about a second one of the same name. */
+  others: Program[];
 }) {
   const { program, items, readOnly, onSaved } = props;
   const { api, can } = useApp();
@@ -31,13 +35,15 @@ export function ProgramEditor(props: {
   const [description, setDescription] = useState(program?.description ?? "");
   const [intro, setIntro] = useState<number | "">(program?.introItemId ?? "");
   const [outro, setOutro] = useState<number | "">(program?.outroItemId ?? "");
-  const [gapSec, setGapSec] = useState(String((program?.gapMs ?? 1000) / 1000));
+  const [gapSec, setGapSec] = useState(String((program?.gapMs ?? 1000) / 1000).replace(".", ","));
   const [ids, setIds] = useState<number[]>(() => program?.entries.map((e) => e.itemId) ?? []);
   const [maxMin, setMaxMin] = useState(String(props.session?.maxMin ?? 30));
   const [toAdd, setToAdd] = useState<number | "">("");
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [dragOver, setDragOver] = useState<number | null>(null);
   const { busy, error, setError, run } = useAction();
+  const confirm = useConfirm();
+  const duplicate = props.others.find((p) => p.id !== program?.id && nameKey(p.name) === nameKey(name) && nameKey(name) !== "");
   const [saved, setSaved] = useState(!!props.justSaved);
   const [airNow, setAirNow] = useState(false);
   const [announce, setAnnounce] = useState("");
@@ -53,9 +59,9 @@ export function ProgramEditor(props: {
   }, [focusAfterMove]);
 
   const usable = items.filter((i) => !i.archived);
-  const gapMs = Math.round(Number(gapSec) * 1000) || 0;
+  const gapMs = Math.round((parseDecimal(gapSec) ?? 0) * 1000) || 0;
   const total = totalMs(ids, intro, outro, gapMs, byId);
-  const maxMs = Number(maxMin) * 60_000;
+  const maxMs = (parseDecimal(maxMin) ?? 0) * 60_000;
   const over = maxMs > 0 && total > maxMs;
 
   const move = (from: number, to: number) => {
@@ -79,6 +85,11 @@ export function ProgramEditor(props: {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     await run(async () => {
+      validate(l, [
+        [l.t("program.name"), name, { required: true, maxLength: 200 }],
+        [l.t("program.description"), description, { maxLength: 2000 }],
+        [l.t("program.gap"), gapSec, { number: { min: 0, max: 30, decimal: true } }],
+      ]);
       const body = { name: name.trim(), description: description.trim(), introItemId: intro === "" ? null : intro, outroItemId: outro === "" ? null : outro, gapMs, itemIds: ids };
       const r = program ? await api.send<{ program: Program }>("PUT", `/api/programs/${program.id}`, body) : await api.send<{ program: Program }>("POST", "/api/programs", body);
       setSaved(true);
@@ -87,7 +98,7 @@ export function ProgramEditor(props: {
   };
 
   const archive = async () => {
-    if (!program || !window.confirm(l.t("program.archiveConfirm", { name: program.name }))) return;
+    if (!program || !(await confirm.ask({ title: l.t("program.archive"), message: l.t("program.archiveConfirm", { name: program.name }), confirm: l.t("program.archive"), danger: true }))) return;
     try {
       await api.send("DELETE", `/api/programs/${program.id}`);
       onSaved(null);
@@ -103,17 +114,18 @@ export function ProgramEditor(props: {
   );
 
   return (
-    <form onSubmit={submit} className="stack" data-testid="program-editor">
+    <form onSubmit={submit} className="stack" data-testid="program-editor" noValidate>
       <h2>{program ? program.name : l.t("program.new")}</h2>
       <fieldset disabled={readOnly} className="plain-fieldset stack">
         <div className="grid2">
           <Field label={l.t("program.name")}>
-            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} data-testid="program-name" />
+            <input value={name} onChange={(e) => setName(e.target.value)} data-testid="program-name" />
           </Field>
           <Field label={l.t("program.description")}>
-            <input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
+            <input value={description} onChange={(e) => setDescription(e.target.value)} />
           </Field>
         </div>
+        <DuplicateWarning what="program" name={duplicate?.name} />
         <div className="grid3">
           <Field label={l.t("program.intro")}>
             <select value={intro} onChange={(e) => setIntro(e.target.value ? Number(e.target.value) : "")} data-testid="program-intro">
@@ -128,7 +140,7 @@ export function ProgramEditor(props: {
             </select>
           </Field>
           <Field label={l.t("program.gap")}>
-            <input type="number" min={0} max={30} step={0.5} value={gapSec} onChange={(e) => setGapSec(e.target.value)} />
+            <input inputMode="decimal" value={gapSec} onChange={(e) => setGapSec(e.target.value)} data-testid="program-gap" />
           </Field>
         </div>
 
@@ -258,7 +270,7 @@ export function ProgramEditor(props: {
             {over ? <span className="bad strong"> — {l.t("program.over", { over: l.duration(total - maxMs) })}</span> : null}
           </div>
           <Field label={l.t("program.sessionMax")} hint={props.session ? l.t("program.sessionFrom", { name: props.session.name }) : undefined}>
-            <input type="number" min={1} max={1440} value={maxMin} onChange={(e) => setMaxMin(e.target.value)} className="narrow" data-testid="program-max" />
+            <input inputMode="numeric" value={maxMin} onChange={(e) => setMaxMin(e.target.value)} className="narrow" data-testid="program-max" />
           </Field>
         </div>
         <div className="meter" aria-hidden="true">
@@ -269,7 +281,7 @@ export function ProgramEditor(props: {
       <ErrorBox error={error} testId="program-error" />
       {saved ? <Notice testId="program-saved">{l.t("common.saved")}</Notice> : null}
       {!readOnly ? (
-        <div className="row gap end">
+        <div className="row gap end wrap form-actions">
           {program && can.schedule ? (
             <button type="button" className="btn" onClick={() => setAirNow(true)} data-testid="program-air-now">
               <span aria-hidden="true">▶</span> {l.t("program.airNow")}
@@ -286,6 +298,7 @@ export function ProgramEditor(props: {
         </div>
       ) : null}
       {airNow && program ? <AirNowDialog program={program} onClose={() => setAirNow(false)} /> : null}
+      {confirm.element}
     </form>
   );
 }
@@ -313,14 +326,14 @@ function AirNowDialog({ program, onClose }: { program: Program; onClose: () => v
           <legend>{l.t("common.zones")}</legend>
           {enabled.map((z) => (
             <label key={z.id} className="check">
-              <input type="checkbox" checked={zoneIds.includes(z.id)} onChange={() => setZoneIds(zoneIds.includes(z.id) ? zoneIds.filter((x) => x !== z.id) : [...zoneIds, z.id])} />
+              <input type="checkbox" checked={zoneIds.includes(z.id)} onChange={() => setZoneIds(zoneIds.includes(z.id) ? zoneIds.filter((x) => x !== z.id) : [...zoneIds, z.id])} data-testid={`air-now-zone-${z.code}`} />
               {z.name}
             </label>
           ))}
         </fieldset>
         <ErrorBox error={error} />
         {done ? <Notice>{l.t("program.airNowDone")}</Notice> : null}
-        <div className="row gap end">
+        <div className="row gap end form-actions">
           <button type="button" className="btn" onClick={onClose}>
             {done ? l.t("common.close") : l.t("common.cancel")}
           </button>

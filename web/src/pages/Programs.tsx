@@ -1,18 +1,24 @@
 // Programs: ordered playlists built by drag-and-drop (or the ↑/↓ buttons from the
 // keyboard), intro/outro jingles, and the total length against a session maximum.
 import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../context.ts";
-import { ErrorBox, Loading, PageHeader, useAsync } from "../components/ui.tsx";
+import { ErrorBox, Loading, PageHeader } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
+import { useApiGet } from "../query.ts";
 import type { Item, Program, Schedule } from "../types.ts";
 import { ProgramEditor } from "./ProgramEditor.tsx";
 
 export function Programs() {
-  const { api, can } = useApp();
+  const { can } = useApp();
   const l = useLocale();
-  const programs = useAsync(() => api.get<{ programs: Program[] }>("/api/programs").then((r) => r.programs), []);
-  const items = useAsync(() => api.get<{ items: Item[] }>("/api/items").then((r) => r.items), []);
-  const schedules = useAsync(() => api.get<{ schedules: Schedule[] }>("/api/schedules").then((r) => r.schedules), []);
+  const qc = useQueryClient();
+  const programsQ = useApiGet<{ programs: Program[] }>(["programs"], "/api/programs");
+  const itemsQ = useApiGet<{ items: Item[] }>(["items", "all"], "/api/items");
+  const schedulesQ = useApiGet<{ schedules: Schedule[] }>(["schedules"], "/api/schedules");
+  const programs = { data: programsQ.data?.programs, error: programsQ.error };
+  const items = { data: itemsQ.data?.items, error: itemsQ.error };
+  const schedules = { data: schedulesQ.data?.schedules };
   const [selected, setSelected] = useState<number | "new" | null>(null);
   const [justSaved, setJustSaved] = useState<number | null>(null);
 
@@ -72,10 +78,11 @@ export function Programs() {
               readOnly={!can.editContent}
               justSaved={justSaved !== null && justSaved === selected}
               session={limiting ? { name: limiting.name, maxMin: Math.round(limiting.maxDurationSec / 60) } : null}
+              others={programs.data ?? []}
               onSaved={(p) => {
                 // Show the saved program at once (a new one gets its id now), then refresh.
-                if (p && programs.data) programs.set([p, ...programs.data.filter((x) => x.id !== p.id)]);
-                programs.reload();
+                if (p) qc.setQueryData<{ programs: Program[] }>(["programs"], (old) => ({ programs: [p, ...(old?.programs ?? []).filter((x) => x.id !== p.id)] }));
+                void qc.invalidateQueries({ queryKey: ["programs"] });
                 setJustSaved(p?.id ?? null);
                 setSelected(p?.id ?? null);
               }}

@@ -1,16 +1,17 @@
 // Reports from the as-run log: any period, charts per day / topic / zone, CSV/XLSX/PDF
 // downloads and the archive of generated monthly reports.
 import { useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { qs } from "../api.ts";
-import { useApp, useLiveEvents } from "../context.ts";
+import { useApp } from "../context.ts";
 import { ColumnChart, HBarChart } from "../components/BarChart.tsx";
-import { DateField, ErrorBox, Field, Loading, Notice, PageHeader, useAsync } from "../components/ui.tsx";
+import { DateField, ErrorBox, Field, Loading, Notice, PageHeader, TableWrap } from "../components/ui.tsx";
+import { MonthYearPicker, QuarterPicker, WeekPicker, YearPicker } from "../components/PeriodPickers.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
+import { useApiGet } from "../query.ts";
 import { addDays, isoWeekKey } from "../time.ts";
 import type { ArchivedReport, BroadcastReport } from "../types.ts";
 import { OtherChannels } from "./OtherChannels.tsx";
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** A month key "2026-11" reads as 11/2026 (the dd/MM/yyyy convention); other keys as they are. */
 const periodText = (key: string) => key.replace(/^(\d{4})-(\d{2})$/, "$2/$1");
@@ -33,18 +34,19 @@ interface Query {
 }
 
 export function Reports() {
-  const { api, can, categories } = useApp();
+  const { can, categories } = useApp();
   const l = useLocale();
   const today = l.today();
   const [draft, setDraft] = useState<Query>({ period: "month", value: today.slice(0, 7), from: addDays(today, -6), to: today });
   const [query, setQuery] = useState(draft);
   const params = query.period === "custom" ? { period: "custom", from: query.from, to: query.to } : { period: query.period, value: query.value };
-  const report = useAsync(() => api.get<{ report: BroadcastReport }>("/api/reports" + qs(params)).then((r) => r.report), [query]);
-  const archive = useAsync(() => api.get<{ reports: ArchivedReport[] }>("/api/reports/archive").then((r) => r.reports), []);
-  useLiveEvents((e) => {
-    if (e.type === "report.ready") archive.reload();
-  });
-  const r = report.data;
+  const qc = useQueryClient();
+  const reportQ = useApiGet<{ report: BroadcastReport }>(["report", params], "/api/reports" + qs(params));
+  const report = { error: reportQ.error, loading: reportQ.isLoading };
+  // report.ready events invalidate this entry (query.ts).
+  const archiveQ = useApiGet<{ reports: ArchivedReport[] }>(["reports-archive"], "/api/reports/archive");
+  const archive = { data: archiveQ.data?.reports, error: archiveQ.error, reload: () => void qc.invalidateQueries({ queryKey: ["reports-archive"] }) };
+  const r = reportQ.data?.report;
   // The report carries the Vietnamese topic name; the English one comes from the topics list.
   const categoryName = (id: number | null, nameVi: string) => {
     const c = id === null ? undefined : categories.find((x) => x.id === id);
@@ -57,6 +59,7 @@ export function Reports() {
       <PageHeader title={l.t("nav.reports")} />
       <form
         className="filters"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           setQuery(draft);
@@ -78,10 +81,14 @@ export function Reports() {
           </>
         ) : draft.period === "day" ? (
           <DateField label={l.t("report.value")} value={draft.value} onChange={(v) => setDraft({ ...draft, value: v })} />
+        ) : draft.period === "week" ? (
+          <WeekPicker value={draft.value} onChange={(v) => setDraft({ ...draft, value: v })} testId="report" />
+        ) : draft.period === "month" ? (
+          <MonthYearPicker value={draft.value} onChange={(v) => setDraft({ ...draft, value: v })} testId="report" />
+        ) : draft.period === "quarter" ? (
+          <QuarterPicker value={draft.value} onChange={(v) => setDraft({ ...draft, value: v })} testId="report" />
         ) : (
-          <Field label={l.t("report.value")} hint={l.t(`period.${draft.period}Hint` as MessageKey)}>
-            <input value={draft.value} onChange={(e) => setDraft({ ...draft, value: e.target.value })} data-testid="report-value" />
-          </Field>
+          <YearPicker value={draft.value} onChange={(v) => setDraft({ ...draft, value: v })} testId="report" />
         )}
         <button type="submit" className="btn primary" data-testid="report-apply">
           {l.t("report.show")}
@@ -111,7 +118,7 @@ export function Reports() {
             <Stat label={l.t("report.programs")} value={r.totals.programs} sub={l.t("report.daysAired", { n: r.totals.daysAired })} />
             <Stat label={l.t("report.newsItems")} value={r.totals.newsItems} sub={l.t("report.itemsDistinct", { n: r.totals.itemsDistinct })} />
             <Stat label={l.t("report.plays")} value={r.totals.plays} />
-            <Stat label={l.t("report.airtime")} value={round1(r.totals.airtimeMinutes)} sub={l.t("report.ownRelay", { own: fmt(l.lang, round1(r.totals.ownMinutes)), relay: fmt(l.lang, round1(r.totals.relayMinutes)) })} />
+            <Stat label={l.t("report.airtime")} value={r.totals.airtimeMinutes} decimals={1} sub={l.t("report.ownRelay", { own: l.num(r.totals.ownMinutes, 1), relay: l.num(r.totals.relayMinutes, 1) })} />
             <Stat label={l.t("report.emergencyBroadcasts")} value={r.totals.emergencyBroadcasts} />
             <Stat label={l.t("report.makeGoods")} value={r.totals.makeGoodPlays} />
             <Stat label={l.t("report.faults")} value={r.totals.zoneSessions.fault + r.totals.zoneSessions.missed} bad />
@@ -124,6 +131,7 @@ export function Reports() {
           {r.byItem.length ? (
             <section className="panel">
               <h3>{l.t("report.topItems")}</h3>
+              <TableWrap label={l.t("report.topItems")}>
               <table className="table compact" data-testid="report-items">
                 <thead>
                   <tr>
@@ -139,16 +147,18 @@ export function Reports() {
                       <td>{i.title}</td>
                       <td className="small">{categoryName(i.categoryId, i.categoryNameVi) || "—"}</td>
                       <td>{i.newsItems}</td>
-                      <td>{i.airtimeMinutes.toLocaleString(l.lang === "vi" ? "vi-VN" : "en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 })}</td>
+                      <td>{l.num(i.airtimeMinutes, 1)}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
+              </TableWrap>
             </section>
           ) : null}
           {r.campaigns.length ? (
             <section className="panel">
               <h3>{l.t("nav.campaigns")}</h3>
+              <TableWrap label={l.t("nav.campaigns")}>
               <table className="table compact">
                 <thead>
                   <tr>
@@ -164,11 +174,12 @@ export function Reports() {
                       <td>{c.name}</td>
                       <td>{c.target}</td>
                       <td>{c.plays}</td>
-                      <td className={c.compliancePct < 100 ? "bad strong" : "ok strong"}>{fmt(l.lang, c.compliancePct)}%</td>
+                      <td className={c.compliancePct < 100 ? "bad strong" : "ok strong"}>{l.num(c.compliancePct, 1)}%</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
+              </TableWrap>
             </section>
           ) : null}
         </>
@@ -179,14 +190,11 @@ export function Reports() {
   );
 }
 
-/** Decimal comma in Vietnamese, point in English. */
-const fmt = (lang: string, n: number) => n.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 1 });
-
-function Stat({ label, value, sub, bad }: { label: string; value: number; sub?: string; bad?: boolean }) {
+function Stat({ label, value, sub, bad, decimals = 0 }: { label: string; value: number; sub?: string; bad?: boolean; decimals?: number }) {
   const l = useLocale();
   return (
     <div className={`stat ${bad && value ? "bad" : ""}`}>
-      <span className="stat-value">{fmt(l.lang, value)}</span>
+      <span className="stat-value">{l.num(value, decimals)}</span>
       <span className="stat-label">{label}</span>
       {sub ? <span className="muted small">{sub}</span> : null}
     </div>
@@ -220,10 +228,8 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
       <h2 id="arch-h">{l.t("report.archive")}</h2>
       <ErrorBox error={error ?? err} />
       {canGenerate ? (
-        <form className="row gap align-end" onSubmit={generate}>
-          <Field label={l.t("report.month")} hint={l.t("period.monthHint")}>
-            <input value={month} onChange={(e) => setMonth(e.target.value)} pattern="\d{4}-\d{2}" required className="narrow" data-testid="report-month" />
-          </Field>
+        <form className="row gap align-end wrap" onSubmit={generate} noValidate>
+          <MonthYearPicker value={month} onChange={setMonth} testId="report-month" />
           <button type="submit" className="btn" data-testid="report-generate">
             {l.t("report.generate")}
           </button>
@@ -240,6 +246,7 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
       ) : null}
       {reports && !reports.length ? <p className="muted">{l.t("report.archiveEmpty")}</p> : null}
       {reports?.length ? (
+        <TableWrap label={l.t("report.archive")}>
         <table className="table compact">
           <thead>
             <tr>
@@ -270,8 +277,9 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
                     {files
                       .filter((f) => ["csv", "xlsx", "pdf"].includes(f))
                       .map((f) => (
-                        <a key={f} className="btn small" href={`/api/reports/archive/${a.id}/${f}`} download aria-label={l.t("report.fileLink", { period: periodText(a.periodKey), format: f.toUpperCase() })}>
+                        <a key={f} className="btn small" href={`/api/reports/archive/${a.id}/${f}`} download>
                           {f.toUpperCase()}
+                          <span className="sr-only"> — {l.t("report.fileLink", { period: periodText(a.periodKey) })}</span>
                         </a>
                       ))}
                   </td>
@@ -280,6 +288,7 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
             })}
           </tbody>
         </table>
+        </TableWrap>
       ) : null}
     </section>
   );

@@ -1,56 +1,43 @@
-// Schedule: a week calendar of sessions per zone (click one for its run-down) and the
-// recurring / one-off schedule rules that produce them.
-import { useEffect, useState } from "react";
-import { qs } from "../api.ts";
-import { useApp, useLiveEvents } from "../context.ts";
-import { ErrorBox, Field, Loading, PageHeader, StatusBadge, useAsync } from "../components/ui.tsx";
+// Schedule: the broadcast calendar of all zones (Calendar.tsx) and the recurring /
+// one-off schedule rules that produce its sessions.
+import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useApp } from "../context.ts";
+import { ErrorBox, PageHeader, TableWrap, useConfirm } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
-import { addDays, startOfWeek } from "../time.ts";
-import type { Airing, Program, Schedule } from "../types.ts";
-import { AiringDialog } from "./AiringDialog.tsx";
+import { useApiGet } from "../query.ts";
+import type { Program, Schedule } from "../types.ts";
 import { ScheduleForm } from "./ScheduleForm.tsx";
+import { WeekCalendar } from "./Calendar.tsx";
 
 export function SchedulePage() {
   const { api, can, zones } = useApp();
   const l = useLocale();
-  const [zoneId, setZoneId] = useState<number | "">("");
-  const [week, setWeek] = useState(() => startOfWeek(l.today()));
-  const [openAiring, setOpenAiring] = useState<number | null>(null);
+  const qc = useQueryClient();
   const [editing, setEditing] = useState<Schedule | "new" | null>(null);
   const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    if (zoneId === "" && zones.length) setZoneId(zones[0]!.id);
-  }, [zones, zoneId]);
-
-  const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
-  const airings = useAsync(
-    () => (zoneId === "" ? Promise.resolve([] as Airing[]) : api.get<{ airings: Airing[] }>("/api/airings" + qs({ from: days[0], to: days[6], zoneId })).then((r) => r.airings)),
-    [zoneId, week],
-  );
-  const schedules = useAsync(() => api.get<{ schedules: Schedule[] }>("/api/schedules").then((r) => r.schedules), []);
-  const programs = useAsync(() => api.get<{ programs: Program[] }>("/api/programs").then((r) => r.programs), []);
-
-  useLiveEvents((e) => {
-    if (e.type === "airing.status" && airings.data?.some((a) => a.id === Number(e.airingId))) {
-      airings.set(airings.data.map((a) => (a.id === Number(e.airingId) ? { ...a, status: e.status as Airing["status"] } : a)));
-    }
-    if (e.type === "plan.updated") airings.reload();
-  });
+  const confirm = useConfirm();
+  const schedulesQ = useApiGet<{ schedules: Schedule[] }>(["schedules"], "/api/schedules");
+  const programsQ = useApiGet<{ programs: Program[] }>(["programs"], "/api/programs");
+  const schedules = { data: schedulesQ.data?.schedules, error: schedulesQ.error };
+  const programs = programsQ.data?.programs;
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ["schedules"] });
+    void qc.invalidateQueries({ queryKey: ["calendar"] });
+    void qc.invalidateQueries({ queryKey: ["airings"] });
+  };
 
   const disable = async (s: Schedule) => {
-    if (!window.confirm(l.t("schedule.disableConfirm", { name: s.name }))) return;
+    if (!(await confirm.ask({ title: l.t("schedule.disable"), message: l.t("schedule.disableConfirm", { name: s.name }), confirm: l.t("schedule.disable"), danger: true }))) return;
     try {
       await api.send("DELETE", `/api/schedules/${s.id}`);
-      schedules.reload();
-      airings.reload();
+      refresh();
     } catch (err) {
       setError(err);
     }
   };
 
   const zoneName = (id: number) => zones.find((z) => z.id === id)?.name ?? `#${id}`;
-  const today = l.today();
 
   return (
     <div data-testid="page-schedule">
@@ -62,70 +49,14 @@ export function SchedulePage() {
         ) : null}
       </PageHeader>
 
-      <section className="panel" aria-labelledby="cal-h">
-        <div className="row gap align-end wrap">
-          <h2 id="cal-h" className="grow">
-            {l.t("schedule.week", { from: l.localDate(days[0]), to: l.localDate(days[6]) })}
-          </h2>
-          <Field label={l.t("common.zone")}>
-            <select value={zoneId} onChange={(e) => setZoneId(Number(e.target.value))} data-testid="calendar-zone">
-              {zones.map((z) => (
-                <option key={z.id} value={z.id}>
-                  {z.name}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <div className="row gap" role="group" aria-label={l.t("schedule.weekNav")}>
-            <button type="button" className="btn" onClick={() => setWeek(addDays(week, -7))} data-testid="week-prev">
-              <span aria-hidden="true">‹</span> {l.t("schedule.prevWeek")}
-            </button>
-            <button type="button" className="btn" onClick={() => setWeek(startOfWeek(today))} data-testid="week-this">
-              {l.t("schedule.thisWeek")}
-            </button>
-            <button type="button" className="btn" onClick={() => setWeek(addDays(week, 7))} data-testid="week-next">
-              {l.t("schedule.nextWeek")} <span aria-hidden="true">›</span>
-            </button>
-          </div>
-        </div>
-        <ErrorBox error={airings.error} />
-        <div className="week-grid" data-testid="week-grid">
-          {days.map((d, i) => {
-            const list = (airings.data ?? []).filter((a) => a.localDate === d);
-            return (
-              <div key={d} className={`day-col ${d === today ? "today" : ""}`} data-testid={`day-${d}`}>
-                <h3 className="day-head">
-                  <span>{l.t(`weekday.${i + 1}` as MessageKey)}</span>
-                  <span className="muted">{l.localDate(d).slice(0, 5)}</span>
-                </h3>
-                {list.length ? null : <p className="muted small">—</p>}
-                {list.map((a) => (
-                  <button
-                    type="button"
-                    key={a.id}
-                    className={`cal-event st-${a.status}`}
-                    onClick={() => setOpenAiring(a.id)}
-                    data-testid={`cal-airing-${a.id}`}
-                    data-status={a.status}
-                    aria-label={l.t("schedule.eventLabel", { time: l.time(a.scheduledStart), name: a.program?.name ?? l.t(`source.${a.source}` as MessageKey), status: l.t(`status.${a.status}`) })}
-                  >
-                    <span className="ev-time">{l.time(a.scheduledStart)}</span>
-                    <span className="ev-name">{a.program?.name ?? l.t(`source.${a.source}` as MessageKey)}</span>
-                    <StatusBadge status={a.status} />
-                  </button>
-                ))}
-              </div>
-            );
-          })}
-        </div>
-        {airings.loading && !airings.data ? <Loading /> : null}
-      </section>
+      <WeekCalendar />
 
       <section className="panel" aria-labelledby="rules-h">
         <h2 id="rules-h">{l.t("schedule.rules")}</h2>
         <ErrorBox error={schedules.error ?? error} />
         {schedules.data && !schedules.data.length ? <p className="muted">{l.t("schedule.noRules")}</p> : null}
         {schedules.data?.length ? (
+          <TableWrap label={l.t("schedule.rules")}>
           <table className="table" data-testid="schedules-table">
             <thead>
               <tr>
@@ -167,22 +98,22 @@ export function SchedulePage() {
               ))}
             </tbody>
           </table>
+          </TableWrap>
         ) : null}
       </section>
 
-      {editing !== null && programs.data ? (
+      {editing !== null && programs ? (
         <ScheduleForm
           schedule={editing === "new" ? null : editing}
-          programs={programs.data}
+          programs={programs}
           onClose={() => setEditing(null)}
           onSaved={() => {
             setEditing(null);
-            schedules.reload();
-            airings.reload();
+            refresh();
           }}
         />
       ) : null}
-      {openAiring !== null ? <AiringDialog id={openAiring} onClose={() => setOpenAiring(null)} onChanged={airings.reload} /> : null}
+      {confirm.element}
     </div>
   );
 }

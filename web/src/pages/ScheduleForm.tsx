@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
 import { DateField, Dialog, ErrorBox, Field, useAction } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
+import { FormError, parseDecimal, problemsOf } from "../forms.ts";
 import type { Program, Schedule } from "../types.ts";
 
 export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedule: Schedule | null; programs: Program[]; onClose: () => void; onSaved: () => void }) {
@@ -22,16 +23,23 @@ export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedul
   const { busy, error, setError, run } = useAction();
 
   const program = programs.find((p) => p.id === programId);
-  const tooLong = program && Number(maxMin) > 0 && program.durationMs > Number(maxMin) * 60_000;
+  const maxMinutes = parseDecimal(maxMin) ?? 0;
+  const tooLong = program && maxMinutes > 0 && program.durationMs > maxMinutes * 60_000;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     const time = startTime.trim().replace(/^(\d):/, "0$1:");
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) return setError(new Error(l.t("schedule.badTime")));
-    if (!zoneIds.length) return setError(new Error(l.t("schedule.pickZones")));
-    if (kind === "recurring" && !days.length) return setError(new Error(l.t("schedule.pickDays")));
-    if (kind === "once" && !date) return setError(new Error(l.t("form.dateInvalid")));
+    const problems = problemsOf(l, [
+      [l.t("schedule.name"), name, { required: true, maxLength: 200 }],
+      [l.t("common.program"), String(programId), { required: true }],
+      [l.t("schedule.startTime"), time, { required: true, pattern: { re: /^([01]\d|2[0-3]):[0-5]\d$/, hint: "schedule.badTime" } }],
+      [l.t("schedule.maxMinutes"), maxMin, { required: true, number: { min: 1, max: 1440 } }],
+    ]);
+    if (kind === "once" && !date) problems.push({ label: l.t("schedule.date"), message: l.t("form.dateInvalid") });
+    if (kind === "recurring" && !days.length) problems.push({ label: l.t("schedule.days"), message: l.t("schedule.pickDays") });
+    if (!zoneIds.length) problems.push({ label: l.t("common.zones"), message: l.t("schedule.pickZones") });
+    if (problems.length) return setError(new FormError(problems));
     await run(async () => {
       const body = {
         name: name.trim(),
@@ -42,7 +50,7 @@ export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedul
         date: kind === "once" ? date : null,
         validFrom: validFrom || null,
         validTo: validTo || null,
-        maxDurationSec: Math.round(Number(maxMin) * 60),
+        maxDurationSec: Math.round(maxMinutes * 60),
         zoneIds,
         enabled,
       };
@@ -56,13 +64,13 @@ export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedul
 
   return (
     <Dialog title={schedule ? l.t("schedule.edit") : l.t("schedule.new")} onClose={onClose} testId="schedule-dialog" wide>
-      <form onSubmit={submit} className="stack">
+      <form onSubmit={submit} className="stack" noValidate>
         <div className="grid2">
           <Field label={l.t("schedule.name")}>
-            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} data-testid="schedule-name" />
+            <input value={name} onChange={(e) => setName(e.target.value)} data-testid="schedule-name" />
           </Field>
           <Field label={l.t("common.program")}>
-            <select value={programId} onChange={(e) => setProgramId(e.target.value ? Number(e.target.value) : "")} required data-testid="schedule-program">
+            <select value={programId} onChange={(e) => setProgramId(e.target.value ? Number(e.target.value) : "")} data-testid="schedule-program">
               <option value="">{l.t("common.choose")}</option>
               {programs.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -85,11 +93,11 @@ export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedul
         </fieldset>
         <div className="grid3">
           <Field label={l.t("schedule.startTime")} hint={l.t("schedule.timeHint")}>
-            <input value={startTime} onChange={(e) => setStartTime(e.target.value)} placeholder={l.t("form.timePlaceholder")} inputMode="numeric" required maxLength={5} data-testid="schedule-time" />
+            <input value={startTime} onChange={(e) => setStartTime(e.target.value)} placeholder={l.t("form.timePlaceholder")} inputMode="numeric" data-testid="schedule-time" />
           </Field>
           {kind === "once" ? <DateField label={l.t("schedule.date")} value={date} onChange={setDate} required testId="schedule-date" /> : null}
           <Field label={l.t("schedule.maxMinutes")}>
-            <input type="number" min={1} max={1440} value={maxMin} onChange={(e) => setMaxMin(e.target.value)} required data-testid="schedule-max" />
+            <input inputMode="numeric" value={maxMin} onChange={(e) => setMaxMin(e.target.value)} data-testid="schedule-max" />
           </Field>
         </div>
         {tooLong ? <p className="bad">{l.t("schedule.tooLong", { len: l.duration(program.durationMs) })}</p> : null}
@@ -125,7 +133,7 @@ export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedul
           {l.t("common.enabled")}
         </label>
         <ErrorBox error={error} testId="schedule-error" />
-        <div className="row gap end">
+        <div className="row gap end form-actions">
           <button type="button" className="btn" onClick={onClose}>
             {l.t("common.cancel")}
           </button>

@@ -1,25 +1,38 @@
 // Administration: commune details (name, time zone), speaker zones and their outputs,
-// topics, and a link to the job queues.
+// topics, and a link to the queue health page.
 import { useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../context.ts";
-import { Dialog, ErrorBox, Field, Notice, PageHeader } from "../components/ui.tsx";
+import { Dialog, ErrorBox, Field, Loading, Notice, PageHeader, TableWrap } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
-import type { Zone } from "../types.ts";
+import { validate } from "../forms.ts";
+import { useApiGet } from "../query.ts";
+import type { Commune, Zone } from "../types.ts";
 import { DocumentSettings } from "./DocumentSettings.tsx";
 
 export function Settings() {
-  const { zones } = useApp();
+  const { zones, navigate } = useApp();
   const l = useLocale();
   const [editing, setEditing] = useState<Zone | "new" | null>(null);
+  const commune = useApiGet<{ commune: Commune | null }>(["commune"], "/api/commune");
   return (
     <div data-testid="page-settings">
       <PageHeader title={l.t("nav.settings")}>
-        <a className="btn" href="/admin/queues" target="_blank" rel="noopener" data-testid="queues-link">
-          {l.t("nav.queues")} <span aria-hidden="true">↗</span>
-          <span className="sr-only">{l.t("nav.newTab")}</span>
+        <a
+          className="btn"
+          href="/queues"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate("/queues");
+          }}
+          data-testid="queues-link"
+        >
+          {l.t("nav.queues")}
         </a>
       </PageHeader>
-      <CommuneForm />
+      <ErrorBox error={commune.error} />
+      {/* The form starts from the saved values, so it waits for them (F5 on /settings). */}
+      {commune.data ? <CommuneForm key={commune.data.commune?.name ?? ""} saved={commune.data.commune} /> : <Loading />}
       <DocumentSettings />
       <section className="panel" aria-labelledby="zones-h">
         <div className="row gap align-center">
@@ -30,6 +43,7 @@ export function Settings() {
             <span aria-hidden="true">+</span> {l.t("settings.newZone")}
           </button>
         </div>
+        <TableWrap label={l.t("settings.zones")}>
         <table className="table" data-testid="zones-table">
           <thead>
             <tr>
@@ -62,6 +76,7 @@ export function Settings() {
             ))}
           </tbody>
         </table>
+        </TableWrap>
       </section>
       <CategoryForm />
       {editing !== null ? <ZoneDialog zone={editing === "new" ? null : editing} onClose={() => setEditing(null)} /> : null}
@@ -76,23 +91,37 @@ function outputSummary(z: Zone): string {
   return String(c.device ?? "");
 }
 
-function CommuneForm() {
-  const { api, commune, reloadRefs } = useApp();
+function CommuneForm({ saved: stored }: { saved: Commune | null }) {
+  const { api, reloadRefs } = useApp();
   const l = useLocale();
-  const [name, setName] = useState(commune?.name ?? "");
-  const [unitName, setUnitName] = useState(commune?.unitName ?? "");
-  const [place, setPlace] = useState(commune?.place ?? "");
-  const [timeZone, setTimeZone] = useState(commune?.timeZone ?? "Asia/Ho_Chi_Minh");
+  const qc = useQueryClient();
+  const [name, setName] = useState(stored?.name ?? "");
+  const [unitName, setUnitName] = useState(stored?.unitName ?? "");
+  const [place, setPlace] = useState(stored?.place ?? "");
+  const [timeZone, setTimeZone] = useState(stored?.timeZone ?? "Asia/Ho_Chi_Minh");
   const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<"saved" | "unchanged" | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    setSaved(false);
+    setSaved(null);
     try {
-      await api.send("PUT", "/api/commune", { name, unitName, place, timeZone });
+      validate(l, [
+        [l.t("settings.communeName"), name, { required: true, maxLength: 120 }],
+        [l.t("settings.unitName"), unitName, { maxLength: 200 }],
+        [l.t("settings.place"), place, { maxLength: 120 }],
+        [l.t("settings.timeZone"), timeZone, { required: true, maxLength: 64 }],
+      ]);
+      const body = { name: name.trim(), unitName: unitName.trim(), place: place.trim(), timeZone: timeZone.trim() };
+      // Nothing changed: nothing is written (no new audit row, no new updatedAt).
+      if (stored && body.name === stored.name && body.unitName === stored.unitName && body.place === stored.place && body.timeZone === stored.timeZone) {
+        setSaved("unchanged");
+        return;
+      }
+      const r = await api.send<{ commune: Commune }>("PUT", "/api/commune", body);
+      qc.setQueryData(["commune"], { commune: r.commune });
       await reloadRefs();
-      setSaved(true);
+      setSaved("saved");
     } catch (err) {
       setError(err);
     }
@@ -100,23 +129,23 @@ function CommuneForm() {
   return (
     <section className="panel" aria-labelledby="commune-h">
       <h2 id="commune-h">{l.t("settings.commune")}</h2>
-      <form className="stack" onSubmit={submit} data-testid="commune-form">
+      <form className="stack" onSubmit={submit} data-testid="commune-form" noValidate>
         <div className="grid2">
           <Field label={l.t("settings.communeName")}>
-            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} data-testid="commune-name" />
+            <input value={name} onChange={(e) => setName(e.target.value)} data-testid="commune-name" />
           </Field>
           <Field label={l.t("settings.unitName")}>
-            <input value={unitName} onChange={(e) => setUnitName(e.target.value)} maxLength={200} />
+            <input value={unitName} onChange={(e) => setUnitName(e.target.value)} data-testid="commune-unit" />
           </Field>
           <Field label={l.t("settings.place")}>
-            <input value={place} onChange={(e) => setPlace(e.target.value)} maxLength={120} />
+            <input value={place} onChange={(e) => setPlace(e.target.value)} data-testid="commune-place" />
           </Field>
           <Field label={l.t("settings.timeZone")} hint={l.t("settings.timeZoneHint")}>
-            <input value={timeZone} onChange={(e) => setTimeZone(e.target.value)} required />
+            <input value={timeZone} onChange={(e) => setTimeZone(e.target.value)} data-testid="commune-tz" />
           </Field>
         </div>
         <ErrorBox error={error} />
-        {saved ? <Notice>{l.t("common.saved")}</Notice> : null}
+        {saved ? <Notice testId="commune-saved">{l.t(saved === "saved" ? "common.saved" : "common.unchanged")}</Notice> : null}
         <div className="row end">
           <button type="submit" className="btn primary" data-testid="commune-save">
             {l.t("common.save")}
@@ -141,6 +170,16 @@ function ZoneDialog({ zone, onClose }: { zone: Zone | null; onClose: () => void 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    try {
+      validate(l, [
+        [l.t("settings.code"), code, { required: true, maxLength: 40, pattern: { re: /^[a-zA-Z0-9_-]+$/, hint: "settings.codeHint" } }],
+        [l.t("settings.zoneName"), name, { required: true, maxLength: 120 }],
+        [l.t("settings.village"), village, { maxLength: 120 }],
+        [l.t("settings.dir"), outputKind === "file" ? dir : "", { maxLength: 120, pattern: { re: /^[a-zA-Z0-9_-]*$/, hint: "settings.codeHint" } }],
+      ]);
+    } catch (err) {
+      return setError(err);
+    }
     let outputConfig: Record<string, unknown>;
     try {
       outputConfig = outputKind === "file" ? { dir: dir || code } : (JSON.parse(json) as Record<string, unknown>);
@@ -159,16 +198,16 @@ function ZoneDialog({ zone, onClose }: { zone: Zone | null; onClose: () => void 
   };
   return (
     <Dialog title={zone ? l.t("settings.editZone") : l.t("settings.newZone")} onClose={onClose} testId="zone-dialog">
-      <form className="stack" onSubmit={submit}>
+      <form className="stack" onSubmit={submit} noValidate>
         <div className="grid2">
           <Field label={l.t("settings.code")} hint={l.t("settings.codeHint")}>
-            <input value={code} onChange={(e) => setCode(e.target.value)} required pattern="[a-zA-Z0-9_\-]+" maxLength={40} data-testid="zone-code" />
+            <input value={code} onChange={(e) => setCode(e.target.value)} autoCapitalize="none" data-testid="zone-code" />
           </Field>
           <Field label={l.t("settings.zoneName")}>
-            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} data-testid="zone-name" />
+            <input value={name} onChange={(e) => setName(e.target.value)} data-testid="zone-name" />
           </Field>
           <Field label={l.t("settings.village")}>
-            <input value={village} onChange={(e) => setVillage(e.target.value)} maxLength={120} data-testid="zone-village" />
+            <input value={village} onChange={(e) => setVillage(e.target.value)} data-testid="zone-village" />
           </Field>
           <Field label={l.t("settings.output")}>
             <select value={outputKind} onChange={(e) => setOutputKind(e.target.value as Zone["outputKind"])} data-testid="zone-output">
@@ -182,7 +221,7 @@ function ZoneDialog({ zone, onClose }: { zone: Zone | null; onClose: () => void 
         </div>
         {outputKind === "file" ? (
           <Field label={l.t("settings.dir")} hint={l.t("settings.dirHint")}>
-            <input value={dir} onChange={(e) => setDir(e.target.value)} pattern="[a-zA-Z0-9_\-]*" placeholder={code} data-testid="zone-dir" />
+            <input value={dir} onChange={(e) => setDir(e.target.value)} placeholder={code} data-testid="zone-dir" />
           </Field>
         ) : (
           <Field label={l.t("settings.config")} hint={l.t(outputKind === "icecast" ? "settings.icecastHint" : "settings.alsaHint")}>
@@ -194,7 +233,7 @@ function ZoneDialog({ zone, onClose }: { zone: Zone | null; onClose: () => void 
           {l.t("common.enabled")}
         </label>
         <ErrorBox error={error} testId="zone-error" />
-        <div className="row gap end">
+        <div className="row gap end form-actions">
           <button type="button" className="btn" onClick={onClose}>
             {l.t("common.cancel")}
           </button>
@@ -218,6 +257,11 @@ function CategoryForm() {
     e.preventDefault();
     setError(null);
     try {
+      validate(l, [
+        [l.t("settings.code"), code, { required: true, maxLength: 40, pattern: { re: /^[a-z0-9_-]+$/, hint: "settings.categoryCodeHint" } }],
+        [l.t("settings.nameVi"), nameVi, { required: true, maxLength: 120 }],
+        [l.t("settings.nameEn"), nameEn, { maxLength: 120 }],
+      ]);
       await api.send("POST", "/api/categories", { code: code.trim(), nameVi: nameVi.trim(), nameEn: nameEn.trim() || nameVi.trim() });
       setCode("");
       setNameVi("");
@@ -237,21 +281,21 @@ function CategoryForm() {
           </li>
         ))}
       </ul>
-      <form className="row gap align-end wrap" onSubmit={submit}>
-        <Field label={l.t("settings.code")}>
-          <input value={code} onChange={(e) => setCode(e.target.value)} required pattern="[a-z0-9_\-]+" maxLength={40} className="narrow" />
+      <form className="row gap align-end wrap" onSubmit={submit} noValidate data-testid="category-form">
+        <Field label={l.t("settings.code")} hint={l.t("settings.categoryCodeHint")}>
+          <input value={code} onChange={(e) => setCode(e.target.value)} autoCapitalize="none" className="narrow" data-testid="category-code" />
         </Field>
         <Field label={l.t("settings.nameVi")}>
-          <input value={nameVi} onChange={(e) => setNameVi(e.target.value)} required maxLength={120} lang="vi" />
+          <input value={nameVi} onChange={(e) => setNameVi(e.target.value)} lang="vi" data-testid="category-name-vi" />
         </Field>
         <Field label={l.t("settings.nameEn")}>
-          <input value={nameEn} onChange={(e) => setNameEn(e.target.value)} maxLength={120} lang="en" />
+          <input value={nameEn} onChange={(e) => setNameEn(e.target.value)} lang="en" />
         </Field>
-        <button type="submit" className="btn">
+        <button type="submit" className="btn" data-testid="category-add">
           <span aria-hidden="true">+</span> {l.t("settings.addCategory")}
         </button>
       </form>
-      <ErrorBox error={error} />
+      <ErrorBox error={error} testId="category-error" />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import type { Api } from "../api.ts";
 import { ErrorBox, Field, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
+import { validate } from "../forms.ts";
 import type { User } from "../types.ts";
 
 export function SignIn({ api, onSignedIn, langToggle }: { api: Api; onSignedIn: (u: User, csrf: string) => void; langToggle: ReactNode }) {
@@ -13,17 +14,19 @@ export function SignIn({ api, onSignedIn, langToggle }: { api: Api; onSignedIn: 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     await run(async () => {
+      validate(l, [
+        [l.t("auth.username"), username, { required: true }],
+        [l.t("auth.password"), password, { required: true }],
+      ]);
       const r = await api.send<{ user: User; csrfToken: string }>("POST", "/api/auth/login", { username: username.trim(), password });
       onSignedIn(r.user, r.csrfToken);
     });
   };
   return (
     <main className="auth-page">
-      <form className="auth-card" onSubmit={submit} data-testid="login-form">
+      <form className="auth-card" onSubmit={submit} data-testid="login-form" noValidate>
         <div className="auth-brand">
-          <span className="logo" aria-hidden="true">
-            ◖))
-          </span>
+          <img className="logo" src="/icons/icon.svg" alt="" width="48" height="48" />
           <div>
             <h1>{l.t("app.name")}</h1>
             <p className="muted">{l.t("app.tagline")}</p>
@@ -31,10 +34,10 @@ export function SignIn({ api, onSignedIn, langToggle }: { api: Api; onSignedIn: 
         </div>
         <h2>{l.t("auth.signInTitle")}</h2>
         <Field label={l.t("auth.username")}>
-          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus data-testid="login-username" />
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoCapitalize="none" autoCorrect="off" autoFocus data-testid="login-username" />
         </Field>
         <Field label={l.t("auth.password")}>
-          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required data-testid="login-password" />
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" />
         </Field>
         <ErrorBox error={error} testId="login-error" />
         <button type="submit" className="btn primary block" disabled={busy} data-testid="login-submit">
@@ -55,6 +58,11 @@ export function ChangePassword({ api, user, onDone, onCancel, langToggle }: { ap
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    try {
+      validate(l, [[l.t(user.mustChangePassword ? "auth.currentOneTime" : "auth.currentPassword"), current, { required: true }]]);
+    } catch (err) {
+      return setError(err);
+    }
     if (next.length < 10) return setError(new Error(l.t("auth.passwordTooShort")));
     if (next !== again) return setError(new Error(l.t("auth.passwordMismatch")));
     await run(async () => {
@@ -64,17 +72,17 @@ export function ChangePassword({ api, user, onDone, onCancel, langToggle }: { ap
   };
   return (
     <main className="auth-page">
-      <form className="auth-card" onSubmit={submit} data-testid="password-form">
+      <form className="auth-card" onSubmit={submit} data-testid="password-form" noValidate>
         <h1>{l.t("auth.changeTitle")}</h1>
         {user.mustChangePassword ? <p className="notice">{l.t("auth.mustChange", { name: user.displayName })}</p> : null}
         <Field label={l.t(user.mustChangePassword ? "auth.currentOneTime" : "auth.currentPassword")}>
-          <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required autoFocus data-testid="pw-current" />
+          <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} autoFocus data-testid="pw-current" />
         </Field>
         <Field label={l.t("auth.newPassword")} hint={l.t("auth.passwordRule")}>
-          <input type="password" autoComplete="new-password" minLength={10} value={next} onChange={(e) => setNext(e.target.value)} required data-testid="pw-new" />
+          <input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} data-testid="pw-new" />
         </Field>
         <Field label={l.t("auth.repeatPassword")}>
-          <input type="password" autoComplete="new-password" minLength={10} value={again} onChange={(e) => setAgain(e.target.value)} required data-testid="pw-repeat" />
+          <input type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} data-testid="pw-repeat" />
         </Field>
         <ErrorBox error={error} testId="pw-error" />
         <div className="row gap">

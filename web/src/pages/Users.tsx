@@ -1,9 +1,12 @@
 // User management (administrators): create accounts with a one-time password, change
 // roles, reset passwords, lock and unlock.
 import { useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../context.ts";
-import { ErrorBox, Field, Loading, PageHeader, useAsync } from "../components/ui.tsx";
+import { ErrorBox, Field, Loading, PageHeader, TableWrap, useConfirm } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
+import { validate } from "../forms.ts";
+import { useApiGet } from "../query.ts";
 import type { Role, User } from "../types.ts";
 
 const ROLES: Role[] = ["admin", "editor", "operator", "viewer"];
@@ -11,7 +14,10 @@ const ROLES: Role[] = ["admin", "editor", "operator", "viewer"];
 export function Users() {
   const { api, user: me } = useApp();
   const l = useLocale();
-  const users = useAsync(() => api.get<{ users: User[] }>("/api/users").then((r) => r.users), []);
+  const qc = useQueryClient();
+  const usersQ = useApiGet<{ users: User[] }>(["users"], "/api/users");
+  const users = { data: usersQ.data?.users, error: usersQ.error, reload: () => void qc.invalidateQueries({ queryKey: ["users"] }) };
+  const confirm = useConfirm();
   const [username, setUsername] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [role, setRole] = useState<Role>("operator");
@@ -22,6 +28,10 @@ export function Users() {
     e.preventDefault();
     setError(null);
     try {
+      validate(l, [
+        [l.t("auth.username"), username, { required: true, minLength: 3, maxLength: 64, pattern: { re: /^[a-zA-Z0-9._-]+$/, hint: "users.usernameRule" } }],
+        [l.t("users.displayName"), displayName, { required: true, maxLength: 120 }],
+      ]);
       const r = await api.send<{ user: User; oneTimePassword: string }>("POST", "/api/users", { username: username.trim(), displayName: displayName.trim(), role });
       setSecret({ username: r.user.username, password: r.oneTimePassword });
       setUsername("");
@@ -33,7 +43,7 @@ export function Users() {
   };
 
   const patch = async (u: User, body: Record<string, unknown>, confirmKey?: MessageKey) => {
-    if (confirmKey && !window.confirm(l.t(confirmKey, { name: u.username }))) return;
+    if (confirmKey && !(await confirm.ask({ title: l.t("users.confirmTitle"), message: l.t(confirmKey, { name: u.username }), confirm: l.t("common.confirm"), danger: true }))) return;
     setError(null);
     try {
       const r = await api.send<{ user: User; oneTimePassword?: string }>("PATCH", `/api/users/${u.id}`, body);
@@ -49,12 +59,12 @@ export function Users() {
       <PageHeader title={l.t("nav.users")} />
       <section className="panel" aria-labelledby="new-user-h">
         <h2 id="new-user-h">{l.t("users.new")}</h2>
-        <form className="row gap align-end wrap" onSubmit={create} data-testid="user-form">
+        <form className="row gap align-end wrap" onSubmit={create} data-testid="user-form" noValidate>
           <Field label={l.t("auth.username")}>
-            <input value={username} onChange={(e) => setUsername(e.target.value)} required minLength={3} maxLength={64} pattern="[a-zA-Z0-9._\-]+" data-testid="user-username" />
+            <input value={username} onChange={(e) => setUsername(e.target.value)} autoCapitalize="none" autoCorrect="off" data-testid="user-username" />
           </Field>
           <Field label={l.t("users.displayName")}>
-            <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} required maxLength={120} data-testid="user-display" />
+            <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} data-testid="user-display" />
           </Field>
           <Field label={l.t("users.role")}>
             <select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="user-role">
@@ -87,6 +97,7 @@ export function Users() {
       ) : null}
       {!users.data ? <Loading /> : null}
       {users.data ? (
+        <TableWrap label={l.t("nav.users")}>
         <table className="table" data-testid="users-table">
           <thead>
             <tr>
@@ -118,7 +129,7 @@ export function Users() {
                   {u.mustChangePassword ? <span className="muted small block">{l.t("users.mustChange")}</span> : null}
                 </td>
                 <td className="nowrap">
-                  <button type="button" className="btn small" onClick={() => patch(u, { resetPassword: true }, "users.resetConfirm")}>
+                  <button type="button" className="btn small" onClick={() => patch(u, { resetPassword: true }, "users.resetConfirm")} data-testid={`user-reset-${u.username}`}>
                     {l.t("users.reset")}
                   </button>{" "}
                   {u.id !== me.id ? (
@@ -131,7 +142,9 @@ export function Users() {
             ))}
           </tbody>
         </table>
+        </TableWrap>
       ) : null}
+      {confirm.element}
     </div>
   );
 }
