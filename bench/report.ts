@@ -48,19 +48,27 @@ function seed(db: Database.Database, rows: number): void {
       SELECT n, 'Chiến dịch ' || n, date('${START}', '+' || (n * 5) || ' days'), date('${START}', '+' || (40 + n * 5) || ' days'),
              CASE WHEN n % 2 = 0 THEN 2 END, CASE WHEN n % 2 = 1 THEN 5 END, n % 3 = 0, ${TS} FROM s`);
     db.exec(`${seq(CAMPAIGNS)} INSERT INTO "CampaignZone"(campaignId, zoneId) SELECT c.n, z.id FROM s c JOIN "Zone" z ON z.id % 3 = c.n % 3 WHERE c.n % 3 <> 0`);
-    db.exec(`${seq(airings - 1, 0)} INSERT INTO "Airing"(id, zoneId, programId, emergencyId, source, localDate, scheduledStart, maxDurationMs, status, updatedAt)
+    // Settled facts as server/settle-plays.ts would store them (the report reads only those).
+    db.exec(`${seq(airings - 1, 0)} INSERT INTO "Airing"(id, zoneId, programId, emergencyId, source, localDate, scheduledStart, maxDurationMs, status, updatedAt,
+        sessionKey, audioMs, outcome, settled)
       SELECT n + 1, n % ${ZONES} + 1, CASE WHEN emergency THEN NULL ELSE (n / ${ZONES}) % 2 + 1 END, CASE WHEN emergency THEN 1 END,
              CASE WHEN emergency THEN 'emergency' ELSE 'schedule' END, date('${START}', '+' || (n / ${perDay}) || ' days'),
-             ${ISO(sessionStart("n"))}, 3600000,
-             CASE WHEN n % 97 = 0 THEN 'failed' WHEN n % 89 = 0 THEN 'missed' WHEN n % 83 = 0 THEN 'interrupted' ELSE 'aired' END, ${TS}
-      FROM (SELECT n, (n / ${ZONES}) % ${SESSIONS} = 5 AND (n / ${perDay}) % 9 = 0 AS emergency FROM s)`);
+             ${ISO(sessionStart("n"))}, 3600000, st, ${TS},
+             CASE WHEN emergency THEN 'e1@' ELSE 'p' || ((n / ${ZONES}) % 2 + 1) || '@' END || (n / ${ZONES}),
+             CASE WHEN st IN ('aired', 'interrupted') THEN 600000 ELSE 0 END,
+             CASE WHEN st = 'aired' THEN 'aired' WHEN st = 'missed' THEN 'missed' ELSE 'fault' END, 1
+      FROM (SELECT n, (n / ${ZONES}) % ${SESSIONS} = 5 AND (n / ${perDay}) % 9 = 0 AS emergency,
+                   CASE WHEN n % 97 = 0 THEN 'failed' WHEN n % 89 = 0 THEN 'missed' WHEN n % 83 = 0 THEN 'interrupted' ELSE 'aired' END AS st FROM s)`);
     db.exec(`${seq(rows - 1, 0)} INSERT INTO "AsRun"(id, airingId, zoneId, itemId, categoryId, priority, itemKind, campaignId, localDate,
-        scheduledStart, actualStart, actualEnd, durationMs, status, source)
+        scheduledStart, actualStart, actualEnd, durationMs, status, source, role, counted, unitKey, unit, settled)
       SELECT n + 1, a + 1, a % ${ZONES} + 1, it, it % ${CATS} + 1, ${prio("it")}, ${kind("it")},
              CASE WHEN h % 20 = 0 THEN (h / 20) % ${CAMPAIGNS} + 1 END, date('${START}', '+' || (a / ${perDay}) || ' days'),
              ${ISO("st")}, ${ISO("st")}, ${ISO(`st + (60000 + h % 240000) / 86400000.0`)}, 60000 + h % 240000,
              CASE WHEN h % 100 < 95 THEN 'completed' WHEN h % 100 < 97 THEN 'interrupted' WHEN h % 100 < 99 THEN 'failed' ELSE 'skipped' END,
-             CASE WHEN it % 50 = 0 THEN 'emergency' WHEN h % 33 = 0 THEN 'make_good' ELSE 'schedule' END
+             CASE WHEN it % 50 = 0 THEN 'emergency' WHEN h % 33 = 0 THEN 'make_good' ELSE 'schedule' END,
+             CASE WHEN n % ${PER_AIRING} = 0 THEN 'jingle' ELSE 'news' END, h % 100 < 95,
+             CASE WHEN h % 100 < 95 AND a % ${ZONES} = 0 AND n % ${PER_AIRING} <> 0 THEN 'p' || n END,
+             CASE WHEN h % 100 < 95 AND a % ${ZONES} = 0 AND n % ${PER_AIRING} <> 0 THEN 1 ELSE 0 END, 1
       FROM (SELECT n, a, it, h, ${sessionStart("a")} + (n % ${PER_AIRING}) * 3.0 / 1440 AS st
             FROM (SELECT n, n / ${PER_AIRING} AS a, (n * 7919 + n / ${PER_AIRING} * 104729) % ${ITEMS} + 1 AS it, (n * 2654435761) % 1000003 AS h FROM s))`);
     db.exec(`INSERT INTO "Shortfall"(campaignId, zoneId, periodKind, periodStart, target, aired, reasonVi, reasonEn)
@@ -135,11 +143,11 @@ async function main(): Promise<void> {
       const report = await computeReport(db, period);
       const one = (sql: string) => (raw.prepare(sql).get(period.from, period.to) as { n: number }).n;
       const expected = {
-        itemAirings: one(`SELECT COUNT(*) AS n FROM "AsRun" WHERE "localDate" BETWEEN ? AND ? AND "status" = 'completed'`),
-        sessionsAired: one(`SELECT COUNT(*) AS n FROM "Airing" WHERE "localDate" BETWEEN ? AND ? AND "status" IN ('aired', 'interrupted')`),
-        airtimeMinutes: Math.round(one(`SELECT SUM("durationMs") AS n FROM "AsRun" WHERE "localDate" BETWEEN ? AND ? AND "status" IN ('completed', 'interrupted')`) / 6000) / 10,
+        plays: one(`SELECT COUNT(*) AS n FROM "AsRun" WHERE "localDate" BETWEEN ? AND ? AND "counted" AND "role" = 'news'`),
+        newsItems: one(`SELECT COUNT(*) AS n FROM "AsRun" WHERE "localDate" BETWEEN ? AND ? AND "unitKey" LIKE 'p%'`),
+        zoneSessionsAired: one(`SELECT COUNT(*) AS n FROM "Airing" WHERE "localDate" BETWEEN ? AND ? AND "audioMs" > 0`),
       };
-      const got = { itemAirings: report.totals.itemAirings, sessionsAired: report.totals.sessionsAired, airtimeMinutes: report.totals.airtimeMinutes };
+      const got = { plays: report.totals.plays, newsItems: report.totals.newsItems, zoneSessionsAired: report.totals.zoneSessionsAired };
       console.log(JSON.stringify({ check: got, items: report.byItem.length, zones: report.byZone.length, campaigns: report.campaigns.length }));
       if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`report totals ${JSON.stringify(got)} differ from plain counts ${JSON.stringify(expected)}`);
       console.log(JSON.stringify({ rows: count, report_ms: after.report_ms, raw_sql_ms: after.raw_sql_ms, ratio: Math.round((after.report_ms / after.raw_sql_ms) * 100) / 100 }));

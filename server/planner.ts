@@ -21,6 +21,7 @@ import { localDateOf, startOfIsoWeek, addDays } from "./domain/time.ts";
 import { loadRenderInput, renderHashOf } from "../worker/render.ts";
 import { closeOrphanedAirings } from "../worker/playout.ts";
 import { ingestRevision } from "../worker/ingest.ts";
+import { settlePlays } from "./settle-plays.ts";
 
 export type ReplanScope = { itemId?: number; programId?: number; scheduleId?: number; zoneId?: number; localDate?: string; campaignId?: number };
 
@@ -39,7 +40,7 @@ export interface Planner {
   replan(scope?: ReplanScope): Promise<PlanSummary>;
   /** Makes sure every future airing has its jobs and past-due ones are late-aired or missed. */
   reconcile(): Promise<ReconcileSummary>;
-  airNow(o: { programId: number; zoneIds: number[]; source?: "manual" }): Promise<Airing[]>;
+  airNow(o: { programId: number; zoneIds: number[]; source?: "manual"; userId?: number | null }): Promise<Airing[]>;
   cancel(airingId: number): Promise<Airing>;
   /** Enqueues render + playout for one airing (idempotent). */
   enqueue(airing: Airing): Promise<void>;
@@ -142,8 +143,13 @@ export function createPlanner(deps: {
     const items: ItemInfo[] = (await db.item.findMany({ where: { id: { in: [...itemIds] } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true } }));
     const weekStart = addDays(startOfIsoWeek(localDateOf(from, tz)), -1);
     const campaignItems = [...new Set(campaigns.flatMap((c) => c.itemIds))];
+    // Settled rows only: the engine counts what plays.ts says is a play, for the campaigns it names.
+    await settlePlays(db);
     const asRun = campaignItems.length
-      ? await db.asRun.findMany({ where: { localDate: { gte: weekStart }, itemId: { in: campaignItems } }, select: { zoneId: true, itemId: true, localDate: true, actualStart: true, status: true } })
+      ? (await db.asRun.findMany({
+          where: { localDate: { gte: weekStart }, itemId: { in: campaignItems } },
+          select: { zoneId: true, itemId: true, localDate: true, actualStart: true, status: true, counted: true, settled: true, campaigns: { select: { campaignId: true } } },
+        })).map((r) => ({ ...r, counted: r.settled ? r.counted : false, campaignIds: r.settled ? r.campaigns.map((c) => c.campaignId) : [] }))
       : [];
     // Airings this pass must not rewrite: started, about to start, manual or emergency.
     const frozenRows = await db.airing.findMany({
@@ -322,7 +328,7 @@ export function createPlanner(deps: {
         await queues.ready();
         const out: Airing[] = [];
         for (const zoneId of o.zoneIds) {
-          const a = await db.airing.create({ data: { zoneId, programId: p.id, source: "manual", localDate, scheduledStart: start, maxDurationMs, lines: { create: lines.map(lineFields) } } });
+          const a = await db.airing.create({ data: { zoneId, programId: p.id, source: "manual", startedById: o.userId ?? null, localDate, scheduledStart: start, maxDurationMs, lines: { create: lines.map(lineFields) } } });
           await queues.add({ name: "playout", data: { airingId: a.id } }).catch((e: Error) => logger.warn(`air-now ${a.id} left to reconciliation: ${e.message}`));
           out.push(a);
         }

@@ -12,6 +12,7 @@ import type { Storage } from "../server/storage.ts";
 import { airDir } from "../server/zones.ts";
 import { assertPublicHost } from "../server/relay-url.ts";
 import { localDateOf, localTimeOf } from "../server/domain/time.ts";
+import { asRunFacts } from "../server/domain/plays.ts";
 import { preparePlayout, type PlayoutSegment, type SegmentRecord } from "../audio/player.ts";
 import { createSink } from "../audio/sinks/index.ts";
 import { ensureSilence } from "../audio/silence.ts";
@@ -139,6 +140,7 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
                 airingId: initial.id, zoneId: initial.zoneId, itemId: e.tag.itemId, rundownLineId: e.tag.lineId, categoryId: e.tag.categoryId, priority: e.tag.priority, itemKind: e.tag.kind, campaignId: e.tag.campaignId,
                 localDate: localDateOf(e.actualStartMs, tz), scheduledStart: new Date(scheduledMs + (placed.find((l) => l.id === e.tag.lineId)?.offsetMs ?? 0)), actualStart: new Date(e.actualStartMs),
                 status: "playing", source: asRunSource(e.tag.reason), workerId: ctx.workerId,
+                ...asRunFacts(initial, { reason: e.tag.reason, durationMs: placed.find((l) => l.id === e.tag.lineId)?.durationMs }),
               },
             })
             .then((r) => r.id);

@@ -163,6 +163,8 @@ export interface PlannedLineRef {
   zoneId: number;
   itemId: number;
   localDate: string;
+  /** Minute of day of the line's session start: when given, only window sessions count. */
+  sessionMinute?: number;
 }
 
 export interface CampaignPeriodStatus {
@@ -192,6 +194,8 @@ export interface CampaignZoneStatusInput {
   today: string;
   asRun: readonly AsRunRecord[];
   planned?: readonly PlannedLineRef[];
+  /** Dates with an eligible session on this zone (plays.ts): other days (weeks) get no target. */
+  eligibleDates?: ReadonlySet<string>;
   /** History range, inclusive; defaults to the last 14 days of the campaign up to today. */
   historyFrom?: string;
   historyTo?: string;
@@ -210,14 +214,21 @@ export function campaignZoneStatus(input: CampaignZoneStatusInput): CampaignZone
     if (!v) byDay.set(d, (v = { aired: 0, failed: 0, planned: 0 }));
     return v;
   };
+  const windows = c.windows.map(parseWindow);
   for (const r of input.asRun) {
     if (r.zoneId !== input.zoneId || r.itemId == null || !items.has(r.itemId)) continue;
-    if (r.status === "completed") day(r.localDate).aired++;
+    // Settled rows name the campaigns they count for (zones, dates and windows: plays.ts).
+    if (r.campaignIds && !r.campaignIds.includes(c.id)) continue;
+    const played = r.counted ?? r.status === "completed";
+    if (played) day(r.localDate).aired++;
     else if (r.status === "failed" || r.status === "interrupted") day(r.localDate).failed++;
   }
   for (const p of input.planned ?? []) {
-    if (p.zoneId === input.zoneId && items.has(p.itemId)) day(p.localDate).planned++;
+    if (p.zoneId !== input.zoneId || !items.has(p.itemId)) continue;
+    if (p.sessionMinute !== undefined && !windowsAllow(windows, p.sessionMinute)) continue;
+    day(p.localDate).planned++;
   }
+  const eligible = input.eligibleDates;
   const status = (kind: PeriodKind, start: string, dates: string[]): CampaignPeriodStatus => {
     const active = dates.filter((d) => d >= c.startDate && d <= c.endDate);
     const sum = { aired: 0, failed: 0, planned: 0 };
@@ -229,7 +240,7 @@ export function campaignZoneStatus(input: CampaignZoneStatusInput): CampaignZone
         sum.planned += v.planned;
       }
     }
-    const hasTarget = kind === "day" ? !!c.perDay : !!c.perWeek;
+    const hasTarget = (kind === "day" ? !!c.perDay : !!c.perWeek) && (!eligible || active.some((d) => eligible.has(d)));
     const target = hasTarget ? periodTarget(c, kind, start) : null;
     return { periodKind: kind, periodStart: start, target, ...sum, deficit: target == null ? null : Math.max(0, target - sum.aired - sum.planned) };
   };

@@ -35,14 +35,20 @@
 // partly covers is prorated: ceil(perWeek × activeDays / 7). Counting is by the session's
 // local date (planned) and the as-run row's local date (aired).
 //
+// What counts (server/domain/plays.ts): settled as-run rows say whether they are plays and
+// for which campaigns (zones, dates AND windows of the session); planned lines count only
+// for campaigns whose windows admit their session. A period with no eligible session has
+// no target (the campaign form warns about that ahead).
+//
 // Shortfall ("missed, no make-good"): reported for a campaign × zone × period the
-// horizon touches once no eligible session of that period starts at or after the
+// horizon touches that has an eligible session, once none of them starts at or after the
 // horizon's end, and aired + planned < target. Its cause is the strongest blocker seen
-// (session_full > min_gap > per_session_cap > no_eligible_items), else why no session
-// could help (no_session_in_window / no_session / failed_airings / no_session_left).
+// (session_full > min_gap > per_session_cap > no_eligible_items), else failed_airings /
+// no_session_left.
 import { campaignLineText, shortfallText, type PeriodKind, type ShortfallCause } from "./explain.ts";
 import { fixedLoad, isItemPlayable, rundownLengthMs, type BaseRundown, type Insertion, type ItemInfo, type KeyCampaignRef, type RundownLinePlan } from "./rundown.ts";
-import { dateRange, dayNumber, localDateOf, MINUTE_MS, startOfIsoWeek } from "./time.ts";
+import { dateRange, dayNumber, localDateOf, MINUTE_MS, startOfIsoWeek, toLocalParts } from "./time.ts";
+import { isPlay } from "./plays.ts";
 import { campaignActiveOn, parseWindow, periodTarget, windowsAllow, type CampaignSpec, type TimeWindow } from "./campaign.ts";
 
 export type { PeriodKind, ShortfallCause };
@@ -54,6 +60,10 @@ export interface AsRunRecord {
   localDate: string;
   actualStart: Date;
   status: string; // completed | interrupted | failed | skipped
+  /** Settled facts (server/settle-plays.ts): whether it is a play, and the campaigns it
+   *  counts for. Without them a completed row is a play for every active campaign of its item. */
+  counted?: boolean;
+  campaignIds?: readonly number[];
 }
 
 /**
@@ -263,7 +273,9 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     if (!s) blockers.set(row, p, (s = new Set()));
     s.add(c);
   };
-  function count(z: number, item: number, d: string, ms: number, kind: "completed" | "failed" | "planned", sorted: boolean) {
+  const minuteOf = (ms: number) => toLocalParts(ms, input.timeZone).minuteOfDay;
+  /** `only`: the campaigns a settled play counts for; `minute`: a planned line's session start (windows). */
+  function count(z: number, item: number, d: string, ms: number, kind: "completed" | "failed" | "planned", sorted: boolean, only?: readonly number[], minute?: number) {
     const zi = ik(z, item);
     let t = times.get(zi);
     if (!t) times.set(zi, (t = []));
@@ -278,17 +290,21 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
     if (!cs) return;
     const m = kind === "planned" ? planned : kind === "completed" ? aired : failed;
     for (const c of cs) {
-      if (!active(c, z, d)) continue;
+      if (only ? !only.includes(c.spec.id) : !active(c, z, d)) continue;
+      if (minute !== undefined && !windowsAllow(c.windows, minute)) continue;
       for (const kd of c.kinds) m.inc(ck(c.ci, z), kd === "day" ? pDay : pWeek);
     }
   }
 
   for (const r of input.asRun) {
     if (r.itemId == null || r.status === "skipped") continue;
-    count(r.zoneId, r.itemId, r.localDate, r.actualStart.getTime(), r.status === "completed" ? "completed" : "failed", false);
+    // One definition of a play (plays.ts): settled rows carry it; raw rows fall back to the same rule.
+    const played = r.counted ?? isPlay({ status: r.status, durationMs: 0, plannedMs: 0 });
+    count(r.zoneId, r.itemId, r.localDate, r.actualStart.getTime(), played ? "completed" : "failed", false, r.campaignIds);
   }
   for (const p of input.pending) {
-    for (const l of p.lines) if (!l.bumped) count(p.zoneId, l.itemId, p.localDate, p.scheduledStart.getTime() + l.offsetMs, "planned", false);
+    const minute = minuteOf(p.scheduledStart.getTime());
+    for (const l of p.lines) if (!l.bumped) count(p.zoneId, l.itemId, p.localDate, p.scheduledStart.getTime() + l.offsetMs, "planned", false, undefined, minute);
   }
   for (const t of times.values()) t.sort((a, b) => a - b);
 
@@ -470,7 +486,8 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
   }
 
   function record(session: { zoneId: number; localDate: string; startMs: number }, lines: readonly RundownLinePlan[]): void {
-    for (const l of lines) if (!l.bumped) count(session.zoneId, l.itemId, session.localDate, session.startMs + l.offsetMs, "planned", true);
+    const minute = minuteOf(session.startMs);
+    for (const l of lines) if (!l.bumped) count(session.zoneId, l.itemId, session.localDate, session.startMs + l.offsetMs, "planned", true, undefined, minute);
   }
 
   function shortfalls(range: { fromMs: number; toMs: number }, zoneIds: readonly number[]): Shortfall[] {
@@ -492,7 +509,8 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
             const tgt = target(c, kind, d);
             const e = cal.get(row, p);
             const last = e?.starts[e.starts.length - 1];
-            if (tgt <= 0 || (last !== undefined && last >= range.toMs)) continue; // still open
+            // No eligible session in the period: no target (plays.ts), so nothing can fall short.
+            if (tgt <= 0 || !e || (last !== undefined && last >= range.toMs)) continue; // still open
             const a = aired.get(row, p) ?? 0, pl = planned.get(row, p) ?? 0;
             if (a + pl >= tgt) continue;
             const bs = blockers.get(row, p);

@@ -9,6 +9,7 @@ import type { Db } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
 import { addDays, localDateOf, resolvePeriod, weekKeyOf } from "./period.ts";
 import { writeLogbookPdf, writeLogbookXlsx } from "./logbook.ts";
+import { loadDocSettings } from "./settings.ts";
 
 export type ReportFiles = Partial<Record<"csv" | "xlsx" | "pdf", string>>;
 
@@ -55,7 +56,7 @@ export async function communeTimeZone(db: Db): Promise<string> {
  * clock's), as PDF and XLSX under DATA_DIR/reports/logbook/<week>/, recorded as a Report
  * row of kind "logbook". Idempotent like the monthly report.
  */
-export async function generateWeeklyLogbook(deps: { db: Db; dataDir: string; clock: Clock; week?: string; zoneId?: number }): Promise<StoredReport & { rows: number }> {
+export async function generateWeeklyLogbook(deps: { db: Db; dataDir: string; clock: Clock; week?: string; zoneId?: number }): Promise<StoredReport & { rows: number /* sessions listed */ }> {
   const { db, dataDir } = deps;
   const tz = await communeTimeZone(db);
   const week = deps.week ?? weekKeyOf(addDays(localDateOf(deps.clock.now(), tz), -7));
@@ -66,7 +67,8 @@ export async function generateWeeklyLogbook(deps: { db: Db; dataDir: string; clo
   const xlsx = path.join(dir, `so-nhat-ky-${week}.xlsx`);
   let rows = 0;
   const range = { from: period.from, to: period.to, labelVi: period.labelVi };
-  await writeAtomically(pdf, async (tmp) => { rows = (await writeLogbookPdf(db, range, tmp, { timeZone: tz, commune, zoneId: deps.zoneId })).rows; });
+  const settings = await loadDocSettings(db);
+  await writeAtomically(pdf, async (tmp) => { rows = (await writeLogbookPdf(db, range, tmp, { timeZone: tz, commune, zoneId: deps.zoneId, settings })).sessions; });
   await writeAtomically(xlsx, async (tmp) => { await writeLogbookXlsx(db, range, tmp, { timeZone: tz, zoneId: deps.zoneId }); });
   const stored = await upsertReport(db, {
     kind: "logbook", periodKey: week, periodStart: period.from, periodEnd: period.to,

@@ -1,21 +1,30 @@
-// CSV export: ONE file, one section per breakdown, so a leader downloads a single file.
-// Layout: a two-line preamble (period), an empty line, then per section a one-field
-// title line ("Theo chủ đề / By topic"), the header row, the data rows and an empty line.
-// Encoding: UTF-8 with a BOM (EF BB BF) so Excel shows Vietnamese; CRLF line ends and
-// RFC 4180 quoting (fields with comma, quote, CR or LF are quoted, quotes doubled).
-// Dates are ISO YYYY-MM-DD, instants "YYYY-MM-DD HH:MM" in the commune zone, numbers plain
-// (dot decimal) so any tool parses them back.
+// CSV exports (report, as-run log): ONE writer for every CSV the product emits.
+// - UTF-8 with a BOM (EF BB BF) so Excel shows Vietnamese; CRLF line ends; RFC 4180 quoting
+//   (fields with comma, quote, CR or LF are quoted, quotes doubled).
+// - Vietnamese only: headers and labels; dates dd/mm/yyyy and instants dd/mm/yyyy HH:mm:ss in
+//   the commune's time zone; decimal comma (such fields are quoted).
+// - Formula injection: a field starting with = + - @ TAB or CR would run as a formula in a
+//   spreadsheet; it is written with a leading apostrophe so it shows as the text it is.
 import { formatCell, reportTables, type ReportTable } from "./tables.ts";
 import type { BroadcastReport } from "./types.ts";
 
 export const CSV_BOM = "\uFEFF";
 
+/** A spreadsheet would evaluate this field as a formula. */
+export const isFormulaLike = (value: string): boolean => /^[=+\-@\t\r]/.test(value);
+
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const v = isFormulaLike(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 export function csvLine(fields: string[]): string {
   return fields.map(csvField).join(",") + "\r\n";
+}
+
+/** A whole CSV document: BOM, optional preamble lines, then the rows. */
+export function csvDocument(rows: string[][]): string {
+  return CSV_BOM + rows.map(csvLine).join("");
 }
 
 export function tablesToCsv(tables: ReportTable[], timeZone: string, preamble: string[][] = []): string {
@@ -23,9 +32,9 @@ export function tablesToCsv(tables: ReportTable[], timeZone: string, preamble: s
   for (const line of preamble) out += csvLine(line);
   if (preamble.length) out += "\r\n";
   for (const t of tables) {
-    out += csvLine([`${t.titleVi} / ${t.titleEn}`]);
+    out += csvLine([t.titleVi]);
     out += csvLine(t.columns.map((c) => c.header));
-    for (const row of t.rows) out += csvLine(row.map((v, i) => formatCell(v, t.columns[i]!.type, timeZone, "iso")));
+    for (const row of t.rows) out += csvLine(row.map((v, i) => formatCell(v, t.columns[i]!.type, timeZone, "csv")));
     out += "\r\n";
   }
   return out;
@@ -34,8 +43,8 @@ export function tablesToCsv(tables: ReportTable[], timeZone: string, preamble: s
 /** The report as one CSV document (a string starting with the BOM). */
 export function reportToCsv(rep: BroadcastReport): string {
   const preamble = [
-    ["Báo cáo kết quả phát thanh / Broadcast report", rep.period.labelVi],
-    ["Từ ngày / From", rep.period.from, "Đến ngày / To", rep.period.to],
+    ["Báo cáo kết quả công tác tuyên truyền trên hệ thống truyền thanh cơ sở", rep.period.labelVi],
+    ["Từ ngày", formatCell(rep.period.from, "date", rep.commune.timeZone, "csv"), "Đến ngày", formatCell(rep.period.to, "date", rep.commune.timeZone, "csv")],
   ];
   return tablesToCsv(reportTables(rep), rep.commune.timeZone, preamble);
 }

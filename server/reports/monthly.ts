@@ -13,6 +13,7 @@ import { reportToXlsx } from "./xlsx.ts";
 import { reportToPdf, type PdfReportOptions } from "./pdf.ts";
 import { communeTimeZone, relativeToDataDir, upsertReport, writeAtomically, type StoredReport } from "./archive.ts";
 import { previousMonthKey, resolvePeriod } from "./period.ts";
+import { loadDocSettings } from "./settings.ts";
 
 export interface MonthlyReportDeps {
   db: Db;
@@ -25,7 +26,7 @@ export interface MonthlyReportDeps {
 
 export interface MonthlyReportResult extends StoredReport {
   /** Headline counts, small enough for a job's return value. */
-  totals: { sessionsAired: number; itemAirings: number; itemsDistinct: number; airtimeMinutes: number };
+  totals: { programs: number; newsItems: number; plays: number; airtimeMinutes: number };
 }
 
 export const monthlyFileName = (month: string, ext: "csv" | "xlsx" | "pdf") => `bao-cao-thang-${month}.${ext}`;
@@ -45,7 +46,7 @@ export async function generateMonthlyReport(deps: MonthlyReportDeps): Promise<Mo
   fs.mkdirSync(dir, { recursive: true });
   const file = (ext: "csv" | "xlsx" | "pdf") => path.join(dir, monthlyFileName(month, ext));
   // Render everything before touching the final names, so a rendering error leaves the previous files intact.
-  const [csv, xlsx, pdf] = [reportToCsvBuffer(report), await reportToXlsx(report), await reportToPdf(report, deps.pdf)];
+  const [csv, xlsx, pdf] = [reportToCsvBuffer(report), await reportToXlsx(report), await reportToPdf(report, { ...(await loadDocSettings(db)), ...deps.pdf })];
   for (const [ext, bytes] of [["csv", csv], ["xlsx", xlsx], ["pdf", pdf]] as const) {
     await writeAtomically(file(ext), async (tmp) => fs.promises.writeFile(tmp, bytes));
   }
@@ -54,7 +55,7 @@ export async function generateMonthlyReport(deps: MonthlyReportDeps): Promise<Mo
     files: { csv: relativeToDataDir(dataDir, file("csv")), xlsx: relativeToDataDir(dataDir, file("xlsx")), pdf: relativeToDataDir(dataDir, file("pdf")) },
   });
   const t = report.totals;
-  return { ...stored, totals: { sessionsAired: t.sessionsAired, itemAirings: t.itemAirings, itemsDistinct: t.itemsDistinct, airtimeMinutes: t.airtimeMinutes } };
+  return { ...stored, totals: { programs: t.programs, newsItems: t.newsItems, plays: t.plays, airtimeMinutes: t.airtimeMinutes } };
 }
 
 /** node-cron expression for "day D of every month at HH:MM" (run it with the commune time zone). */

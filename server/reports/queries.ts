@@ -1,9 +1,7 @@
-// The report's SQL, in one place so the benchmark can run the very same statements
-// through better-sqlite3. Every AsRun/Airing statement filters on a localDate range
-// (bound parameters), which the (localDate, status) and (localDate) indexes serve.
-// The as-run log is read by exactly two statements, each one pass over the range whose
-// result has at most a few thousand groups; compute.ts only folds those groups into the
-// breakdowns.
+// The report's SQL, in one place so the benchmark can run the very same statements. Each
+// reads only SETTLED facts (server/settle-plays.ts) and filters on a localDate range; the
+// as-run log is read by two statements whose results have at most a few thousand groups,
+// and compute.ts only folds those groups into the breakdowns.
 import { Prisma } from "../generated/prisma/client.ts";
 
 export interface DateRange {
@@ -11,146 +9,72 @@ export interface DateRange {
   to: string;
 }
 
-// Measured on 1M rows: status as an inner grouping key (it follows the key columns in
-// the covering index, so grouping still streams) with source as FILTER measures beats
-// both CASE sums per status (+40%) and source as a key too (+7%).
-const MEASURES = Prisma.sql`COUNT(*) AS n, SUM("durationMs") AS ms,
-  COUNT(*) FILTER (WHERE "source" = 'emergency') AS emerg, COUNT(*) FILTER (WHERE "source" = 'make_good') AS mg`;
-
-// Outer measures: the inner groups carry one status each; the outer SELECTs pivot the
-// statuses into columns so that few rows cross into JavaScript.
-const PIVOT = Prisma.sql`
-  SUM(CASE WHEN "status" = 'completed' THEN n ELSE 0 END) AS "done",
-  SUM(CASE WHEN "status" = 'interrupted' THEN n ELSE 0 END) AS "interrupted",
-  SUM(CASE WHEN "status" = 'failed' THEN n ELSE 0 END) AS "failed",
-  SUM(CASE WHEN "status" = 'skipped' THEN n ELSE 0 END) AS "skipped",
-  SUM(CASE WHEN "status" IN ('completed', 'interrupted') THEN ms ELSE 0 END) AS "ms",
-  SUM(CASE WHEN "status" = 'completed' THEN emerg ELSE 0 END) AS "emergency",
-  SUM(CASE WHEN "status" = 'completed' THEN mg ELSE 0 END) AS "makeGood"`;
-
 /**
- * As-run facets, one statement, two outputs. The inner GROUP BY is a prefix of the
- * covering index AsRun(localDate, itemId, categoryId, priority, itemKind, status, source,
- * durationMs), so it streams along the index without a sort; the outer GROUP BYs then
- * regroup those groups (about days × items × statuses) instead of every row:
- * - facet 'item': per (item, category, priority, kind), with the item's current title →
- *   by-item, by-category, by-priority, own/relay airtime, status, emergency and
- *   make-good totals;
- * - facet 'day': per date → by-day.
+ * One pass over the as-run rows of the range. The inner GROUP BY is a prefix of
+ * AsRun_play_idx, so it streams along the index without a sort; the outer SELECTs regroup
+ * those groups (days × items × statuses) so that few rows cross into JavaScript:
+ * - facet 'item': per (item, topic, level, kind, role, status, source) → items, topics,
+ *   levels, status counts, make-goods;
+ * - facet 'day': news plays and units per date.
+ * Rows still on air (status "playing", not settled yet) are left out of both. Settled rows
+ * carry `counted` and `unit` (1: the news unit of a program session, 2: of an emergency).
  */
-export const asRunFacetsSql = (r: DateRange) => Prisma.sql`
+export const playFacetsSql = (r: DateRange) => Prisma.sql`
   WITH g AS MATERIALIZED (
-    SELECT "localDate", "itemId", "categoryId", "priority", "itemKind", "status", ${MEASURES}
+    SELECT "localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source",
+           COUNT(*) AS n,
+           SUM(CASE WHEN "counted" THEN 1 ELSE 0 END) AS plays,
+           SUM(CASE WHEN "unit" = 1 THEN 1 ELSE 0 END) AS pu,
+           SUM(CASE WHEN "unit" = 2 THEN 1 ELSE 0 END) AS eu,
+           SUM(CASE WHEN "unit" > 0 THEN 1 ELSE 0 END) AS units,
+           SUM(CASE WHEN "unit" > 0 THEN "durationMs" ELSE 0 END) AS ums
     FROM "AsRun"
     WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to}
-    GROUP BY "localDate", "itemId", "categoryId", "priority", "itemKind", "status")
-  SELECT 'item' AS "facet", NULL AS "date", f.*, i."title" AS "title"
-  FROM (SELECT "itemId" AS "itemId", "categoryId" AS "categoryId", "priority" AS "priority", "itemKind" AS "itemKind", ${PIVOT}
-        FROM g GROUP BY "itemId", "categoryId", "priority", "itemKind") AS f
-  LEFT JOIN "Item" i ON i."id" = f."itemId"
+    GROUP BY "localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source")
+  SELECT 'item' AS "facet", NULL AS "date", "itemId" AS "itemId", "categoryId" AS "categoryId", "priority" AS "level", "itemKind" AS "itemKind",
+         "role" AS "role", "status" AS "status", "source" AS "source", SUM(n) AS "n", SUM(plays) AS "plays", SUM(pu) AS "programUnits",
+         SUM(eu) AS "emergencyUnits", SUM(units) AS "units", SUM(ums) AS "unitMs"
+  FROM g WHERE "status" <> 'playing'
+  GROUP BY "itemId", "categoryId", "priority", "itemKind", "role", "status", "source"
   UNION ALL
-  SELECT 'day', "localDate", NULL, NULL, NULL, NULL, ${PIVOT}, NULL
-  FROM g GROUP BY "localDate"`;
+  SELECT 'day', "localDate", NULL, NULL, NULL, NULL, 'news', NULL, NULL, SUM(n), SUM(plays), SUM(pu), SUM(eu), SUM(units), SUM(ums)
+  FROM g WHERE "role" = 'news' AND "status" <> 'playing'
+  GROUP BY "localDate"`;
 
-/**
- * As-run per zone and per campaign, one statement: the inner GROUP BY streams along the
- * covering index AsRun(localDate, zoneId, campaignId, status, source, durationMs);
- * - facet 'zone': per zone → by-zone airings and airtime;
- * - facet 'campaign': completed airings (and make-goods) per (campaign, zone), clipped to
- *   the campaign's own dates → compliance.
- */
-export const asRunZoneCampaignSql = (r: DateRange) => Prisma.sql`
-  WITH g AS MATERIALIZED (
-    SELECT "localDate", "zoneId", "campaignId", "status", COUNT(*) AS n, SUM("durationMs") AS ms,
-           COUNT(*) FILTER (WHERE "source" = 'make_good') AS mg
-    FROM "AsRun"
-    WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to}
-    GROUP BY "localDate", "zoneId", "campaignId", "status")
-  SELECT 'zone' AS "facet", "zoneId" AS "zoneId", NULL AS "campaignId",
-         SUM(CASE WHEN "status" = 'completed' THEN n ELSE 0 END) AS "done",
-         SUM(CASE WHEN "status" IN ('completed', 'interrupted') THEN ms ELSE 0 END) AS "ms", NULL AS "makeGood"
-  FROM g GROUP BY "zoneId"
-  UNION ALL
-  SELECT 'campaign', g."zoneId", g."campaignId", SUM(g.n), NULL, SUM(g.mg)
-  FROM g JOIN "Campaign" c ON c."id" = g."campaignId"
-  WHERE g."status" = 'completed' AND g."localDate" >= c."startDate" AND g."localDate" <= c."endDate"
-  GROUP BY g."campaignId", g."zoneId"`;
+/** Per-zone plays of news items, per date (streams along AsRun_zone_play_idx; compute.ts sums the dates). */
+export const zonePlaysSql = (r: DateRange) => Prisma.sql`
+  SELECT "localDate" AS "date", "zoneId" AS "zoneId", COUNT(*) AS "plays"
+  FROM "AsRun"
+  WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to} AND "role" = 'news' AND "counted"
+  GROUP BY "localDate", "zoneId"`;
 
-/**
- * Covering indexes the two as-run statements are written for. The lead adds them to
- * prisma/schema.prisma (model AsRun):
- *   @@index([localDate, itemId, categoryId, priority, itemKind, status, source, durationMs], map: "AsRun_report_item_idx")
- *   @@index([localDate, zoneId, campaignId, status, source, durationMs], map: "AsRun_report_zone_idx")
- * The benchmark creates them when the schema lacks them (matched by columns) and prints both timings.
- */
+/** Every settled zone airing of the range (a few thousand a month): sessions are folded in JS. */
+export const airingFactsSql = (r: DateRange) => Prisma.sql`
+  SELECT a."id" AS "id", a."zoneId" AS "zoneId", a."localDate" AS "date", a."scheduledStart" AS "start", a."sessionKey" AS "sessionKey",
+         a."source" AS "source", a."status" AS "status", a."outcome" AS "outcome", a."audioMs" AS "audioMs",
+         a."reasonCode" AS "reasonCode", a."reasonParams" AS "reasonParams", a."programId" AS "programId", a."emergencyId" AS "emergencyId"
+  FROM "Airing" a
+  WHERE a."localDate" >= ${r.from} AND a."localDate" <= ${r.to} AND a."settled" AND a."status" <> 'superseded'`;
+
+/** Plays attributed to campaigns (AsRunCampaign), per campaign and zone. */
+export const campaignPlaysSql = (r: DateRange) => Prisma.sql`
+  SELECT ac."campaignId" AS "campaignId", ac."zoneId" AS "zoneId",
+         SUM(CASE WHEN a."counted" THEN 1 ELSE 0 END) AS "plays",
+         SUM(CASE WHEN a."counted" AND ac."inserted" THEN 1 ELSE 0 END) AS "inserted",
+         SUM(CASE WHEN a."counted" AND ac."makeGood" THEN 1 ELSE 0 END) AS "makeGoods"
+  FROM "AsRunCampaign" ac
+  JOIN "AsRun" a ON a."id" = ac."asRunId"
+  WHERE ac."localDate" >= ${r.from} AND ac."localDate" <= ${r.to}
+  GROUP BY ac."campaignId", ac."zoneId"`;
+
+/** Every statement computeReport runs against the as-run log and airings, for the benchmark. */
+export function reportStatements(r: DateRange): Prisma.Sql[] {
+  return [playFacetsSql(r), zonePlaysSql(r), airingFactsSql(r), campaignPlaysSql(r)];
+}
+
 export const REPORT_INDEXES: { name: string; columns: string[] }[] = [
-  { name: "AsRun_report_item_idx", columns: ["localDate", "itemId", "categoryId", "priority", "itemKind", "status", "source", "durationMs"] },
-  { name: "AsRun_report_zone_idx", columns: ["localDate", "zoneId", "campaignId", "status", "source", "durationMs"] },
+  { name: "AsRun_play_idx", columns: ["localDate", "itemId", "categoryId", "priority", "itemKind", "role", "status", "source", "counted", "unit", "durationMs"] },
 ];
 
 export const createIndexSql = (ix: { name: string; columns: string[] }) =>
   `CREATE INDEX IF NOT EXISTS "${ix.name}" ON "AsRun"(${ix.columns.map((c) => `"${c}"`).join(", ")})`;
-
-/** Airings of the range counted three ways (per zone, per date, per source), each by status: a few hundred rows. */
-export const airingCountsSql = (r: DateRange) => Prisma.sql`
-  WITH ac AS MATERIALIZED (
-    SELECT "zoneId", "localDate", "source", "status", COUNT(*) AS n
-    FROM "Airing"
-    WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to}
-    GROUP BY "zoneId", "localDate", "source", "status")
-  SELECT 'zone' AS "facet", CAST("zoneId" AS TEXT) AS "key", "status" AS "status", SUM(n) AS "n" FROM ac GROUP BY "zoneId", "status"
-  UNION ALL
-  SELECT 'day', "localDate", "status", SUM(n) FROM ac GROUP BY "localDate", "status"
-  UNION ALL
-  SELECT 'source', "source", "status", SUM(n) FROM ac GROUP BY "source", "status"`;
-
-// `|| ''` keeps the planner off the Airing(status, scheduledStart) index, which would
-// walk every aired session ever; the localDate range is the selective one.
-const AIRED = Prisma.sql`("status" || '') IN ('aired', 'interrupted')`;
-
-/** Distinct programs, program-days and session slots among aired sessions. */
-export const airingDistinctsSql = (r: DateRange) => Prisma.sql`
-  SELECT
-    (SELECT COUNT(DISTINCT "programId") FROM "Airing"
-      WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to} AND ${AIRED}) AS "programs",
-    (SELECT COUNT(*) FROM (SELECT DISTINCT "programId", "localDate" FROM "Airing"
-      WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to} AND ${AIRED} AND "programId" IS NOT NULL) AS pd) AS "programDays",
-    (SELECT COUNT(DISTINCT "scheduledStart") FROM "Airing"
-      WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to} AND ${AIRED}) AS "slots"`;
-
-/** Emergency sessions per day and emergency, with the item that was broadcast. */
-export const emergenciesSql = (r: DateRange) => Prisma.sql`
-  SELECT a."localDate" AS "date", a."emergencyId" AS "emergencyId", e."itemId" AS "itemId", i."title" AS "title",
-         COUNT(*) AS "sessions", COUNT(DISTINCT a."zoneId") AS "zones"
-  FROM "Airing" a
-  LEFT JOIN "Emergency" e ON e."id" = a."emergencyId"
-  LEFT JOIN "Item" i ON i."id" = e."itemId"
-  WHERE a."localDate" >= ${r.from} AND a."localDate" <= ${r.to} AND a."source" = 'emergency' AND (a."status" || '') IN ('aired', 'interrupted')
-  GROUP BY a."localDate", a."emergencyId", e."itemId", i."title"
-  ORDER BY a."localDate", a."emergencyId"`;
-
-/** Failed, interrupted and missed sessions, oldest first, capped. */
-export const problemAiringsSql = (r: DateRange, limit: number) => Prisma.sql`
-  SELECT a."id" AS "airingId", a."localDate" AS "date", a."scheduledStart" AS "scheduledStart", a."status" AS "status",
-         a."statusReason" AS "reason", z."name" AS "zoneName", p."name" AS "programName"
-  FROM "Airing" a
-  JOIN "Zone" z ON z."id" = a."zoneId"
-  LEFT JOIN "Program" p ON p."id" = a."programId"
-  WHERE a."localDate" >= ${r.from} AND a."localDate" <= ${r.to} AND (a."status" || '') IN ('failed', 'interrupted', 'missed')
-  ORDER BY a."scheduledStart", a."id"
-  LIMIT ${limit}`;
-
-/** Shortfalls recorded by the frequency engine for periods starting in the range. */
-export const shortfallsSql = (r: DateRange) => Prisma.sql`
-  SELECT "campaignId" AS "campaignId", COUNT(*) AS "n", SUM("target" - "aired") AS "missing"
-  FROM "Shortfall"
-  WHERE "periodStart" >= ${r.from} AND "periodStart" <= ${r.to}
-  GROUP BY "campaignId"`;
-
-/** Every statement computeReport runs against the as-run log and airings, for the benchmark. */
-export function reportStatements(r: DateRange, problemLimit = 100): Prisma.Sql[] {
-  return [
-    asRunFacetsSql(r), asRunZoneCampaignSql(r), airingCountsSql(r), airingDistinctsSql(r),
-    emergenciesSql(r), problemAiringsSql(r, problemLimit), shortfallsSql(r),
-  ];
-}

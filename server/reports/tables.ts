@@ -1,7 +1,7 @@
 // The report as a list of typed tables, one per breakdown. CSV, XLSX and PDF all render
 // these, so the three exports always carry the same columns and the same numbers.
 import { formatDateVi, localDateOf, localTimeOf } from "./period.ts";
-import { KIND_VI, PRIORITY_LABELS, STATUS_VI } from "./labels.ts";
+import { KIND_VI, LEVEL_LABELS, OUTCOME_VI } from "./labels.ts";
 import type { BroadcastReport } from "./types.ts";
 
 /**
@@ -28,101 +28,117 @@ export interface ReportTable {
 }
 
 const col = (header: string, headerEn: string, type: CellType, width: number): Column => ({ header, headerEn, type, width });
-const prioVi = (p: string) => PRIORITY_LABELS[p]?.labelVi ?? p;
+const levelVi = (p: string) => LEVEL_LABELS[p]?.labelVi ?? p;
 
 export function reportTables(rep: BroadcastReport): ReportTable[] {
   const t = rep.totals;
-  const summary: [string, string, number, string][] = [
-    ["Số buổi phát (lượt cụm loa)", "Sessions aired (zone airings)", t.sessionsAired, "buổi"],
-    ["Số buổi phát (theo khung giờ)", "Session slots aired", t.sessionSlots, "buổi"],
-    ["Số chương trình phát thanh (theo ngày)", "Program-days aired", t.programDays, "chương trình"],
-    ["Số chương trình khác nhau", "Distinct programs aired", t.programsAired, "chương trình"],
-    ["Số tin bài đã phát", "Distinct items aired", t.itemsDistinct, "tin bài"],
-    ["Tổng lượt phát tin bài", "Item airings (completed)", t.itemAirings, "lượt"],
-    ["Tổng thời lượng phát", "Airtime", t.airtimeMinutes, "phút"],
-    ["Thời lượng nội dung tự sản xuất", "Own content airtime", t.ownMinutes, "phút"],
-    ["Thời lượng tiếp sóng", "Relayed airtime", t.relayMinutes, "phút"],
-    ["Số buổi phát khẩn cấp", "Emergency sessions", t.emergencySessions, "buổi"],
-    ["Lượt phát tin khẩn cấp", "Emergency item airings", t.emergencyItemAirings, "lượt"],
-    ["Lượt phát bù", "Make-good airings", t.makeGoodAirings, "lượt"],
-    ["Buổi phát bị gián đoạn", "Interrupted sessions", rep.problems.interrupted, "buổi"],
-    ["Buổi phát lỗi", "Failed sessions", rep.problems.failed, "buổi"],
-    ["Buổi phát bị bỏ lỡ", "Missed sessions", rep.problems.missed, "buổi"],
+  const o = rep.otherChannels;
+  const summary: [string, number, string][] = [
+    ["Số chương trình phát thanh (buổi phát)", t.programs, "chương trình"],
+    ["Số ngày có phát thanh", t.daysAired, "ngày"],
+    ["Số tin, bài đã phát trong các chương trình", t.newsItems, "tin, bài"],
+    ["Số tin, bài khác nhau", t.itemsDistinct, "tin, bài"],
+    ["Số lần phát khẩn cấp", t.emergencyBroadcasts, "lần"],
+    ["Số tin phát khẩn cấp", t.emergencyItems, "tin"],
+    ["Tổng lượt phát tin, bài tại các cụm loa", t.plays, "lượt"],
+    ["Lượt phát bù", t.makeGoodPlays, "lượt"],
+    ["Tổng thời lượng phát", t.airtimeMinutes, "phút"],
+    ["Thời lượng nội dung tự sản xuất", t.ownMinutes, "phút"],
+    ["Thời lượng tiếp sóng", t.relayMinutes, "phút"],
+    ["Buổi phát tại cụm loa đã phát", t.zoneSessionsAired, "buổi"],
+    ["Buổi phát dừng theo lệnh người vận hành", t.zoneSessions.stopped, "buổi"],
+    ["Buổi phát nhường sóng phát khẩn cấp", t.zoneSessions.preempted, "buổi"],
+    ["Buổi phát có sự cố kỹ thuật", t.zoneSessions.fault, "buổi"],
+    ["Buổi phát bị bỏ lỡ tại cụm loa", t.zoneSessions.missed, "buổi"],
+    ["Chương trình không phát được ở cụm loa nào", t.sessionsMissed, "chương trình"],
   ];
   const tables: ReportTable[] = [
     {
       key: "summary", titleVi: "Tổng hợp", titleEn: "Summary",
-      columns: [col("Chỉ tiêu", "Measure", "text", 42), col("Giá trị", "Value", "number", 14), col("Đơn vị", "Unit", "text", 14)],
-      rows: summary.map(([vi, , v, unit]) => [vi, v, unit]),
+      columns: [col("Chỉ tiêu", "Measure", "text", 46), col("Giá trị", "Value", "number", 14), col("Đơn vị", "Unit", "text", 14)],
+      rows: summary.map(([vi, v, unit]) => [vi, v, unit]),
     },
     {
       key: "by-category", titleVi: "Theo chủ đề", titleEn: "By topic",
-      columns: [col("STT", "No.", "int", 7), col("Chủ đề", "Topic", "text", 44), col("Số tin bài", "Items", "int", 12),
-        col("Lượt phát", "Airings", "int", 12), col("Thời lượng (phút)", "Airtime (min)", "decimal", 16)],
-      rows: rep.byCategory.map((c, i) => [i + 1, c.nameVi, c.itemsDistinct, c.airings, c.airtimeMinutes]),
+      columns: [col("STT", "No.", "int", 6), col("Chủ đề", "Topic", "text", 44), col("Số tin, bài", "News items", "int", 12),
+        col("Lượt phát tại cụm loa", "Plays", "int", 14), col("Thời lượng (phút)", "Airtime (min)", "decimal", 14)],
+      rows: rep.byCategory.map((c, i) => [i + 1, c.nameVi, c.newsItems, c.plays, c.airtimeMinutes]),
     },
     {
-      key: "by-priority", titleVi: "Theo mức độ", titleEn: "By priority level",
-      columns: [col("Mức độ", "Level", "text", 18), col("Số tin bài", "Items", "int", 12), col("Lượt phát", "Airings", "int", 12),
-        col("Thời lượng (phút)", "Airtime (min)", "decimal", 16)],
-      rows: rep.byPriority.map((p) => [p.labelVi, p.itemsDistinct, p.airings, p.airtimeMinutes]),
+      key: "by-level", titleVi: "Theo mức độ tin", titleEn: "By level",
+      columns: [col("Mức độ", "Level", "text", 18), col("Số tin, bài", "News items", "int", 12), col("Lượt phát tại cụm loa", "Plays", "int", 14),
+        col("Thời lượng (phút)", "Airtime (min)", "decimal", 14)],
+      rows: rep.byLevel.map((p) => [p.labelVi, p.newsItems, p.plays, p.airtimeMinutes]),
     },
     {
       key: "by-zone", titleVi: "Theo cụm loa", titleEn: "By zone",
       columns: [col("Mã", "Code", "text", 8), col("Cụm loa", "Zone", "text", 26), col("Thôn/Tổ dân phố", "Village", "text", 18),
-        col("Buổi đã phát", "Sessions aired", "int", 12), col("Gián đoạn", "Interrupted", "int", 10), col("Lỗi", "Failed", "int", 8),
-        col("Bỏ lỡ", "Missed", "int", 8), col("Lượt phát", "Airings", "int", 11), col("Thời lượng (phút)", "Airtime (min)", "decimal", 16)],
-      rows: rep.byZone.map((z) => [z.code, z.name, z.village, z.sessionsAired, z.sessionsInterrupted, z.sessionsFailed, z.sessionsMissed, z.airings, z.airtimeMinutes]),
+        col("Buổi đã phát", "Sessions aired", "int", 11), col("Dừng theo lệnh", "Stopped", "int", 10), col("Nhường khẩn cấp", "Pre-empted", "int", 10),
+        col("Sự cố", "Faults", "int", 8), col("Bỏ lỡ", "Missed", "int", 8), col("Lượt phát", "Plays", "int", 10), col("Thời lượng (phút)", "Airtime (min)", "decimal", 14)],
+      rows: rep.byZone.map((z) => [z.code, z.name, z.village, z.sessionsAired, z.stopped, z.preempted, z.faults, z.missed, z.plays, z.airtimeMinutes]),
     },
     {
-      key: "by-item", titleVi: "Theo tin bài", titleEn: "By item",
-      columns: [col("STT", "No.", "int", 7), col("Tin bài", "Item", "text", 44), col("Loại", "Kind", "text", 16), col("Chủ đề", "Topic", "text", 26),
-        col("Mức độ", "Level", "text", 15), col("Lượt phát", "Airings", "int", 11), col("Thời lượng (phút)", "Airtime (min)", "decimal", 16),
-        col("Gián đoạn", "Interrupted", "int", 10), col("Lỗi", "Failed", "int", 8), col("Bỏ qua", "Skipped", "int", 8)],
-      rows: rep.byItem.map((it, i) => [i + 1, it.title, KIND_VI[it.kind] ?? it.kind, it.categoryNameVi, prioVi(it.priority), it.airings, it.airtimeMinutes, it.interrupted, it.failed, it.skipped]),
+      key: "by-item", titleVi: "Theo tin, bài", titleEn: "By item",
+      columns: [col("STT", "No.", "int", 7), col("Tin, bài", "Item", "text", 40), col("Số, ký hiệu văn bản", "Source document", "text", 16), col("Loại", "Kind", "text", 14),
+        col("Chủ đề", "Topic", "text", 24), col("Mức độ", "Level", "text", 12), col("Số lần phát (buổi)", "News items", "int", 11), col("Lượt phát tại cụm loa", "Plays", "int", 11),
+        col("Thời lượng (phút)", "Airtime (min)", "decimal", 13), col("Phát dở", "Cut", "int", 8), col("Lỗi", "Failed", "int", 7), col("Bỏ qua", "Skipped", "int", 7)],
+      rows: rep.byItem.map((it, i) => [i + 1, it.title, it.sourceRef, KIND_VI[it.kind] ?? it.kind, it.categoryNameVi, levelVi(it.level), it.newsItems, it.plays, it.airtimeMinutes, it.cut, it.failed, it.skipped]),
     },
     {
       key: "by-day", titleVi: "Theo ngày", titleEn: "By day",
-      columns: [col("Ngày", "Date", "date", 12), col("Buổi đã phát", "Sessions aired", "int", 12), col("Buổi có sự cố", "Sessions with problems", "int", 13),
-        col("Lượt phát", "Airings", "int", 11), col("Thời lượng (phút)", "Airtime (min)", "decimal", 16), col("Lượt phát khẩn cấp", "Emergency airings", "int", 16)],
-      rows: rep.byDay.map((d) => [d.date, d.sessionsAired, d.sessionProblems, d.airings, d.airtimeMinutes, d.emergencyAirings]),
+      columns: [col("Ngày", "Date", "date", 12), col("Chương trình", "Programs", "int", 12), col("Tin, bài", "News items", "int", 10), col("Lượt phát", "Plays", "int", 10),
+        col("Thời lượng (phút)", "Airtime (min)", "decimal", 14), col("Phát khẩn cấp", "Emergency broadcasts", "int", 12), col("Sự cố, bỏ lỡ", "Problems", "int", 12)],
+      rows: rep.byDay.map((d) => [d.date, d.programs, d.newsItems, d.plays, d.airtimeMinutes, d.emergencyBroadcasts, d.problems]),
     },
     {
       key: "emergencies", titleVi: "Phát khẩn cấp", titleEn: "Emergency broadcasts",
-      columns: [col("Ngày", "Date", "date", 12), col("Tin bài", "Item", "text", 44), col("Buổi phát", "Sessions", "int", 11), col("Số cụm loa", "Zones", "int", 11)],
-      rows: rep.emergencies.map((e) => [e.date, e.title, e.sessions, e.zones]),
+      columns: [col("Thời gian", "Time", "datetime", 17), col("Tin, bài", "Item", "text", 44), col("Cụm loa đã phát", "Zones aired", "int", 12), col("Số cụm loa", "Zones", "int", 10)],
+      rows: rep.emergencies.map((e) => [e.start, e.title, e.zonesAired, e.zones]),
     },
     {
-      key: "problems", titleVi: "Sự cố", titleEn: "Failed, interrupted and missed sessions",
+      key: "problems", titleVi: "Sự cố", titleEn: "Faults and missed sessions",
       columns: [col("Ngày", "Date", "date", 12), col("Giờ dự kiến", "Scheduled", "datetime", 17), col("Cụm loa", "Zone", "text", 24),
-        col("Chương trình", "Program", "text", 26), col("Trạng thái", "Status", "text", 14), col("Lý do", "Reason", "text", 40)],
-      rows: rep.problems.list.map((p) => [p.date, p.scheduledStart, p.zoneName, p.programName, STATUS_VI[p.status] ?? p.status, p.reason]),
+        col("Chương trình", "Program", "text", 26), col("Tình trạng", "Outcome", "text", 16), col("Lý do", "Reason", "text", 40)],
+      rows: rep.problems.list.map((p) => [p.date, p.scheduledStart, p.zoneName, p.programName, OUTCOME_VI[p.outcome] ?? p.outcome, p.reasonVi]),
     },
     {
       key: "campaigns", titleVi: "Chiến dịch", titleEn: "Campaign compliance",
       columns: [col("Chiến dịch", "Campaign", "text", 34), col("Từ ngày", "From", "date", 12), col("Đến ngày", "To", "date", 12),
-        col("Lượt/ngày", "Per day", "int", 10), col("Lượt/tuần", "Per week", "int", 10), col("Số cụm loa", "Zones", "int", 10),
-        col("Chỉ tiêu", "Target", "int", 10), col("Đã phát", "Aired", "int", 10), col("Phát bù", "Make-goods", "int", 10),
-        col("Tỷ lệ đạt (%)", "Compliance (%)", "decimal", 13), col("Cụm loa chưa đạt", "Zones below target", "int", 15),
-        col("Số lần thiếu", "Shortfalls", "int", 12), col("Lượt còn thiếu", "Plays missing", "int", 13)],
-      rows: rep.campaigns.map((c) => [c.name, c.overlapFrom, c.overlapTo, c.perDay, c.perWeek, c.zones, c.target, c.aired, c.makeGoods,
-        c.compliancePct, c.zonesBelowTarget, c.shortfalls, c.shortfallMissing]),
+        col("Lượt/ngày", "Per day", "int", 9), col("Lượt/tuần", "Per week", "int", 9), col("Số cụm loa", "Zones", "int", 9),
+        col("Chỉ tiêu", "Target", "int", 9), col("Đã phát", "Plays", "int", 9), col("Chèn thêm", "Inserted", "int", 9), col("Phát bù", "Make-goods", "int", 9),
+        col("Tỷ lệ đạt (%)", "Compliance (%)", "decimal", 11), col("Cụm loa chưa đạt", "Zones below target", "int", 12),
+        col("Ngày không có buổi phát", "Zone-days without session", "int", 13)],
+      rows: rep.campaigns.map((c) => [c.name, c.overlapFrom, c.overlapTo, c.perDay, c.perWeek, c.zones, c.target, c.plays, c.inserted, c.makeGoods,
+        c.compliancePct, c.zonesBelowTarget, c.daysWithoutSession]),
+    },
+    {
+      key: "other-channels", titleVi: "Số liệu các kênh khác", titleEn: "Other channels",
+      columns: [col("Kênh", "Channel", "text", 44), col("Số lượng", "Count", "int", 12), col("Ghi chú", "Note", "text", 40)],
+      rows: o.entered ? [
+        ["Văn bản chỉ đạo đã ban hành", o.directiveDocs, o.notes.directive],
+        ["Bài đăng trên trang fanpage", o.fanpagePosts, o.notes.fanpage],
+        ["Tin, bài phát thanh gửi Đài Phát thanh - Truyền hình thành phố", o.radioItemsSent, o.notes.radio],
+        ["Tin, bài truyền hình gửi Đài Phát thanh - Truyền hình thành phố", o.tvItemsSent, o.notes.tv],
+        ["Tin, bài đăng trên Cổng thông tin điện tử", o.portalArticles, o.notes.portal],
+      ] : [],
     },
   ];
   return tables;
 }
 
-/** Text form of a cell, shared by CSV and PDF: "iso" (CSV: YYYY-MM-DD, plain numbers) or "vi" (PDF: dd/mm/yyyy, 1.234,5). Instants show in the commune zone. */
-export function formatCell(v: Cell, type: CellType, tz: string, style: "iso" | "vi"): string {
+/**
+ * Text form of a cell: "vi" (PDF: dd/mm/yyyy, 1.234,5) or "csv" (dd/mm/yyyy HH:mm:ss in the
+ * commune zone, plain integers, decimal comma). Instants show in the commune zone.
+ */
+export function formatCell(v: Cell, type: CellType, tz: string, style: "vi" | "csv"): string {
   if (v === null) return "";
   if (type === "datetime" && v instanceof Date) {
-    const d = localDateOf(v, tz);
-    return `${style === "vi" ? formatDateVi(d) : d} ${localTimeOf(v, tz)}`;
+    return `${formatDateVi(localDateOf(v, tz))} ${localTimeOf(v, tz, style === "csv")}`;
   }
-  if (type === "date" && typeof v === "string" && style === "vi") return formatDateVi(v);
-  if (typeof v === "number" && style === "vi") {
+  if (type === "date" && typeof v === "string") return formatDateVi(v);
+  if (typeof v === "number") {
     const [min, max] = type === "decimal" ? [1, 1] : type === "number" ? [0, 1] : [0, 0];
-    return v.toLocaleString("vi-VN", { minimumFractionDigits: min, maximumFractionDigits: max });
+    return v.toLocaleString("vi-VN", { minimumFractionDigits: min, maximumFractionDigits: max, useGrouping: style === "vi" });
   }
   return String(v);
 }

@@ -1,16 +1,15 @@
-// The broadcast report: every number comes from the as-run log (AsRun) and the airing
-// records (Airing), never from the plan.
-//
-// Counting rules (the same everywhere: API, CSV, XLSX, PDF):
-// - An "airing of an item" (lượt phát) is one AsRun row with status "completed".
-// - Airtime is the sum of AsRun.durationMs over rows that were actually on air
-//   (status "completed" or "interrupted"); "relay" items (itemKind = relay, e.g. VOV)
-//   count as relayed airtime, everything else (audio, tts) as own content.
-// - A "session aired" (buổi phát) is one Airing (one session on one zone) with status
-//   "aired" or "interrupted". `sessionSlots` counts distinct start instants among them,
-//   i.e. the sessions as listeners hear them across all zones.
-// - A date belongs to the report when the row's localDate (commune calendar date)
-//   lies in [from, to]; nothing is recomputed from UTC instants.
+// The broadcast report. Every number comes from the settled facts of the as-run log and the
+// airings (server/domain/plays.ts defines them; server/settle-plays.ts stores them), never
+// from the plan, and the report counts the way a commune does:
+// - CHƯƠNG TRÌNH (programs): broadcast sessions (buổi) of a program that aired audio,
+//   counted once however many zones carried them. Emergency broadcasts are counted apart.
+// - TIN, BÀI (news items): news plays counted once per session across zones (jingles never).
+//   Topics, levels and items count these session-level units.
+// - LƯỢT PHÁT (plays): per-zone plays of news items; they stay in the zone table and drive
+//   campaign compliance (targets are per zone).
+// - Sessions by outcome: an operator's stop and a pre-emption by an emergency are not
+//   faults; faults and missed sessions are the problems.
+// - A date belongs to the report when the row's localDate (commune date) lies in [from, to].
 
 export interface ReportCommune {
   name: string;
@@ -21,44 +20,39 @@ export interface ReportCommune {
 
 export interface ReportPeriod {
   from: string; // YYYY-MM-DD inclusive
-  to: string; // YYYY-MM-DD inclusive
+  to: string;
   days: number;
   key: string; // e.g. "2026-10"
   labelVi: string; // e.g. "tháng 10/2026"
   labelEn: string;
 }
 
-export interface SessionStatusCounts {
+/** Zone airings (one session on one zone) by how they ended. */
+export interface OutcomeCounts {
   aired: number;
-  interrupted: number;
-  failed: number;
+  stopped: number; // stopped by an operator: not a fault
+  preempted: number; // gave way to an emergency broadcast: not a fault
+  fault: number;
   missed: number;
   cancelled: number;
 }
 
-export interface ItemStatusCounts {
-  completed: number;
-  interrupted: number;
-  failed: number;
-  skipped: number;
-}
-
 export interface ReportTotals {
-  sessionsAired: number; // airings with status aired | interrupted
-  sessionSlots: number; // distinct scheduled starts among them
-  sessionsBySource: { schedule: number; manual: number; emergency: number };
-  programsAired: number; // distinct programs among aired sessions
-  programDays: number; // distinct (program, date) pairs: "56 daily programs"
-  itemsDistinct: number; // distinct items with at least one completed airing
-  itemAirings: number; // completed as-run rows
-  airtimeMinutes: number;
-  ownMinutes: number;
-  relayMinutes: number;
-  emergencySessions: number; // aired sessions with source emergency
-  emergencyItemAirings: number; // completed as-run rows with source emergency
-  makeGoodAirings: number; // completed as-run rows with source make_good
-  sessionStatus: SessionStatusCounts;
-  itemStatus: ItemStatusCounts;
+  programs: number; // program sessions that aired (buổi, once across zones)
+  daysAired: number; // dates with at least one program session aired
+  newsItems: number; // tin, bài in program sessions (once per session)
+  itemsDistinct: number; // distinct items among them
+  emergencyBroadcasts: number; // emergency sessions that aired
+  emergencyItems: number; // tin, bài aired in them
+  plays: number; // per-zone plays of news items (all sessions)
+  makeGoodPlays: number; // of which the frequency engine's make-goods
+  zoneSessionsAired: number; // zone airings with audio
+  airtimeMinutes: number; // Σ over sessions of the longest zone airing
+  ownMinutes: number; // news units that are not relays
+  relayMinutes: number; // news units that are relays (VOV, provincial station)
+  zoneSessions: OutcomeCounts;
+  /** Sessions (once across zones) none of whose zones aired, for a fault or system outage. */
+  sessionsMissed: number;
 }
 
 export interface CategoryRow {
@@ -67,18 +61,18 @@ export interface CategoryRow {
   nameVi: string;
   nameEn: string;
   itemsDistinct: number;
-  airings: number;
+  newsItems: number;
+  plays: number;
   airtimeMinutes: number;
 }
 
-export type PriorityLevel = "normal" | "priority" | "emergency";
-
-export interface PriorityRow {
-  priority: PriorityLevel | string;
+export interface LevelRow {
+  level: string;
   labelVi: string;
   labelEn: string;
   itemsDistinct: number;
-  airings: number;
+  newsItems: number;
+  plays: number;
   airtimeMinutes: number;
 }
 
@@ -88,42 +82,46 @@ export interface ZoneRow {
   name: string;
   village: string;
   sessionsAired: number;
-  sessionsInterrupted: number;
-  sessionsFailed: number;
-  sessionsMissed: number;
-  airings: number;
+  stopped: number;
+  preempted: number;
+  faults: number;
+  missed: number;
+  plays: number;
   airtimeMinutes: number;
 }
 
 export interface ItemRow {
-  itemId: number | null; // null = item deleted since it aired
+  itemId: number | null;
   title: string;
+  sourceRef: string;
   kind: string;
   categoryId: number | null;
   categoryNameVi: string;
-  priority: string;
-  airings: number;
+  level: string;
+  newsItems: number;
+  plays: number;
   airtimeMinutes: number;
-  interrupted: number;
+  cut: number; // interrupted rows that are not plays
   failed: number;
   skipped: number;
 }
 
 export interface DayRow {
   date: string;
-  sessionsAired: number;
-  sessionProblems: number; // interrupted + failed + missed sessions
-  airings: number;
+  programs: number;
+  newsItems: number;
+  plays: number;
   airtimeMinutes: number;
-  emergencyAirings: number;
+  emergencyBroadcasts: number;
+  problems: number; // zone airings with a fault or missed
 }
 
 export interface EmergencyRow {
   date: string;
+  start: Date;
   emergencyId: number | null;
-  itemId: number | null;
   title: string;
-  sessions: number; // aired emergency sessions (one per zone and repeat)
+  zonesAired: number;
   zones: number;
 }
 
@@ -133,8 +131,9 @@ export interface ProblemAiring {
   scheduledStart: Date;
   zoneName: string;
   programName: string;
-  status: "failed" | "interrupted" | "missed" | string;
-  reason: string;
+  outcome: "fault" | "missed" | string;
+  reasonCode: string;
+  reasonVi: string;
 }
 
 export interface CampaignRow {
@@ -147,16 +146,27 @@ export interface CampaignRow {
   perWeek: number | null;
   overlapFrom: string;
   overlapTo: string;
-  overlapDays: number;
   zones: number;
-  targetPerZone: number;
+  /** Σ over zones of the targets of days (weeks) with an eligible session. */
   target: number;
-  aired: number; // completed as-run rows carrying this campaignId, inside the overlap
-  makeGoods: number; // of which source = make_good
-  compliancePct: number; // aired / target × 100 (capped at 100), 100 when target is 0
+  plays: number; // per-zone plays attributed to the campaign (plays.ts)
+  inserted: number; // of which the planner inserted
+  makeGoods: number;
+  compliancePct: number; // Σ min(plays, target) per zone / target × 100; 100 without a target
   zonesBelowTarget: number;
-  shortfalls: number; // Shortfall rows whose periodStart lies in the range
-  shortfallMissing: number; // Σ (target − aired) over those rows
+  daysWithoutSession: number; // zone-days of the campaign with no eligible session (no target)
+}
+
+export interface OtherChannels {
+  /** Months (YYYY-MM) entirely inside the period whose figures are summed; empty = none. */
+  months: string[];
+  entered: boolean;
+  directiveDocs: number;
+  fanpagePosts: number;
+  radioItemsSent: number;
+  tvItemsSent: number;
+  portalArticles: number;
+  notes: { directive: string; fanpage: string; radio: string; tv: string; portal: string };
 }
 
 export interface BroadcastReport {
@@ -165,11 +175,12 @@ export interface BroadcastReport {
   generatedAt: Date;
   totals: ReportTotals;
   byCategory: CategoryRow[];
-  byPriority: PriorityRow[];
+  byLevel: LevelRow[];
   byZone: ZoneRow[];
   byItem: ItemRow[];
   byDay: DayRow[];
   emergencies: EmergencyRow[];
-  problems: { failed: number; interrupted: number; missed: number; list: ProblemAiring[]; truncated: boolean };
+  problems: { list: ProblemAiring[]; truncated: boolean };
   campaigns: CampaignRow[];
+  otherChannels: OtherChannels;
 }

@@ -1,7 +1,7 @@
 // Planned and past airings (buổi phát) with their run-down lines and reasons.
 import type { Hono } from "hono";
 import { z } from "zod";
-import { requireRole, type AppEnv } from "../app.ts";
+import { currentUser, requireRole, type AppEnv } from "../app.ts";
 import { AppError, notFound } from "../errors.ts";
 import { zv } from "../http/validate.ts";
 import { CAN } from "../auth/roles.ts";
@@ -54,7 +54,7 @@ export function airingsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     if (!program || program.archived) throw notFound("program");
     const zones = await db.zone.findMany({ where: { id: { in: body.zoneIds }, enabled: true } });
     if (zones.length !== new Set(body.zoneIds).size) throw new AppError(422, "UNKNOWN_ZONES", "Có cụm loa không tồn tại hoặc đang tắt.", "Some zones do not exist or are disabled.");
-    const airings = await planner.airNow({ programId: program.id, zoneIds: zones.map((z) => z.id) });
+    const airings = await planner.airNow({ programId: program.id, zoneIds: zones.map((z) => z.id), userId: currentUser(c).id });
     c.set("audit", { action: "airing.air_now", entity: "program", entityId: program.id, detail: { zoneIds: body.zoneIds, airingIds: airings.map((a) => a.id) } });
     return c.json({ airings }, 201);
   });

@@ -5,6 +5,11 @@ import type { AppEnv } from "../app.ts";
 import { zv } from "../http/validate.ts";
 import { localDate } from "./common.ts";
 import type { ResourceDeps } from "./index.ts";
+import { settlePlays } from "../settle-plays.ts";
+import { csvDocument } from "../reports/csv.ts";
+import { formatCell } from "../reports/tables.ts";
+import { LEVEL_LABELS, SOURCE_VI, STATUS_VI } from "../reports/labels.ts";
+import { reasonEn, reasonVi } from "../domain/reasons.ts";
 
 const query = z.object({
   from: localDate.optional(),
@@ -17,16 +22,11 @@ const query = z.object({
   format: z.enum(["json", "csv"]).default("json"),
 });
 
-const csvCell = (v: unknown) => {
-  let s = v instanceof Date ? v.toISOString() : v === null || v === undefined ? "" : String(v);
-  // A title like "=HYPERLINK(…)" must stay text in Excel/LibreOffice (formula injection).
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 export function asRunRoutes(api: Hono<AppEnv>, { db }: ResourceDeps) {
   api.get("/asrun", zv("query", query), async (c) => {
     const q = c.req.valid("query");
+    await settlePlays(db);
     const rows = await db.asRun.findMany({
       where: {
         localDate: { gte: q.from, lte: q.to },
@@ -40,13 +40,21 @@ export function asRunRoutes(api: Hono<AppEnv>, { db }: ResourceDeps) {
       take: q.limit,
     });
     if (q.format === "csv") {
-      const header = ["id", "ngay/date", "cum_loa/zone", "tin_bai/item", "du_kien/scheduled", "bat_dau/actual_start", "ket_thuc/actual_end", "thoi_luong_s/duration_s", "trang_thai/status", "nguon/source", "worker", "ghi_chu/note"];
-      const lines = rows.map((r) => [r.id, r.localDate, r.zone.name, r.item?.title ?? "", r.scheduledStart, r.actualStart, r.actualEnd, (r.durationMs / 1000).toFixed(1), r.status, r.source, r.workerId, r.note].map(csvCell).join(","));
-      return c.body("\uFEFF" + [header.join(","), ...lines].join("\r\n") + "\r\n", 200, {
+      // An official record: Vietnamese, commune time, codes rendered in words, no host names.
+      const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
+      const at = (d: Date | null) => (d ? formatCell(d, "datetime", tz, "csv") : "");
+      const header = ["STT", "Ngày", "Cụm loa", "Tin, bài", "Giờ dự kiến", "Bắt đầu", "Kết thúc", "Thời lượng (giây)", "Trạng thái", "Nguồn", "Mức độ", "Được tính là lượt phát", "Ghi chú"];
+      const lines = rows.map((r, i) => [
+        String(i + 1), formatCell(r.localDate, "date", tz, "csv"), r.zone.name, r.item?.title ?? "", at(r.scheduledStart), at(r.actualStart), at(r.actualEnd),
+        formatCell(r.durationMs / 1000, "decimal", tz, "csv"), STATUS_VI[r.status] ?? r.status, SOURCE_VI[r.source] ?? r.source,
+        LEVEL_LABELS[r.priority]?.labelVi ?? r.priority, r.counted ? "Có" : "Không", reasonVi(r.noteCode, r.noteParams),
+      ]);
+      return c.body(csvDocument([header, ...lines]), 200, {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": `attachment; filename="nhat-ky-phat-song.csv"`,
       });
     }
-    return c.json({ rows });
+    // Notes as codes rendered by the one catalogue, in both languages (the UI picks one).
+    return c.json({ rows: rows.map((r) => ({ ...r, noteVi: reasonVi(r.noteCode, r.noteParams), noteEn: reasonEn(r.noteCode, r.noteParams) })) });
   });
 }

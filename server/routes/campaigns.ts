@@ -7,7 +7,9 @@ import { zv } from "../http/validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate } from "./common.ts";
 import { campaignSpecFromRow, campaignZoneStatus, validateCampaign, campaignActiveOn } from "../domain/campaign.ts";
-import { addDays, localDateOf } from "../domain/time.ts";
+import { addDays, localDateOf, toLocalParts } from "../domain/time.ts";
+import { settlePlays } from "../settle-plays.ts";
+import { campaignFeasibility, eligibleSessionDates } from "../reports/campaigns.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const body = z.object({
@@ -45,6 +47,15 @@ export function campaignsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     }
     validateCampaign(campaignSpecFromRow({ id: 0, ...toData(b), items: b.itemIds.map((itemId) => ({ itemId })), zones: (b.zoneIds ?? []).map((zoneId) => ({ zoneId })) }));
   };
+
+  // Whether the schedules can meet the targets (the campaign form shows the warnings before saving).
+  api.post("/campaigns/feasibility", zv("json", body), async (c) => {
+    const b = c.req.valid("json");
+    const spec = campaignSpecFromRow({ id: 0, ...toData(b), items: b.itemIds.map((itemId) => ({ itemId })), zones: (b.zoneIds ?? []).map((zoneId) => ({ zoneId })) });
+    validateCampaign(spec);
+    const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
+    return c.json(await campaignFeasibility(db, spec, tz));
+  });
 
   api.get("/campaigns", async (c) => {
     const campaigns = await db.campaign.findMany({ include, orderBy: { id: "desc" } });
@@ -86,17 +97,25 @@ export function campaignsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     const today = localDateOf(clock.now(), tz);
     const historyFrom = addDays(today, -(days - 1));
     const zones = await db.zone.findMany({ where: row.allZones ? { enabled: true } : { id: { in: row.zones.map((z) => z.zoneId) } }, orderBy: { name: "asc" } });
-    const asRun = await db.asRun.findMany({ where: { itemId: { in: spec.itemIds as number[] }, localDate: { gte: addDays(historyFrom, -7) } }, select: { zoneId: true, itemId: true, localDate: true, actualStart: true, status: true } });
+    await settlePlays(db);
+    const asRun = (await db.asRun.findMany({
+      where: { itemId: { in: spec.itemIds as number[] }, localDate: { gte: addDays(historyFrom, -7) }, settled: true },
+      select: { zoneId: true, itemId: true, localDate: true, actualStart: true, status: true, counted: true, campaigns: { select: { campaignId: true } } },
+    })).map((r) => ({ ...r, campaignIds: r.campaigns.map((x) => x.campaignId) }));
     const plannedLines = await db.rundownLine.findMany({
       where: { itemId: { in: spec.itemIds as number[] }, bumped: false, airing: { status: { in: ["planned", "ready", "airing"] }, localDate: { gte: addDays(today, -7) } } },
-      select: { itemId: true, airing: { select: { zoneId: true, localDate: true } } },
+      select: { id: true, itemId: true, airing: { select: { zoneId: true, localDate: true, scheduledStart: true, asRuns: { select: { rundownLineId: true } } } } },
     });
-    const planned = plannedLines.map((l) => ({ zoneId: l.airing.zoneId, itemId: l.itemId, localDate: l.airing.localDate }));
+    // A line of a session on air that already has its as-run row is counted there, not here.
+    const planned = plannedLines
+      .filter((l) => !l.airing.asRuns.some((r) => r.rundownLineId === l.id))
+      .map((l) => ({ zoneId: l.airing.zoneId, itemId: l.itemId, localDate: l.airing.localDate, sessionMinute: toLocalParts(l.airing.scheduledStart, tz).minuteOfDay }));
+    const eligible = await eligibleSessionDates(db, spec, tz, addDays(historyFrom, -7), addDays(today, 7));
     const shortfalls = await db.shortfall.findMany({ where: { campaignId: id }, orderBy: { periodStart: "desc" }, take: 200 });
     return c.json({
       campaign: { id: row.id, name: row.name, perDay: row.perDay, perWeek: row.perWeek, activeToday: zones.some((z) => campaignActiveOn(spec, z.id, today)) },
       today,
-      zones: zones.map((z) => ({ ...campaignZoneStatus({ campaign: spec, zoneId: z.id, today, asRun, planned, historyFrom, historyTo: today }), zoneName: z.name })),
+      zones: zones.map((z) => ({ ...campaignZoneStatus({ campaign: spec, zoneId: z.id, today, asRun, planned, historyFrom, historyTo: today, eligibleDates: eligible.get(z.id) ?? new Set() }), zoneName: z.name })),
       shortfalls,
     });
   });

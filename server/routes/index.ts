@@ -12,6 +12,7 @@ import { campaignsRoutes } from "./campaigns.ts";
 import { emergencyRoutes } from "./emergency.ts";
 import { statusRoutes } from "./status.ts";
 import { reportsRoutes } from "./reports.ts";
+import { reportInputsRoutes } from "./report-inputs.ts";
 import { calendarRoutes } from "./calendar.ts";
 import { createPlanner, type Planner, type ReplanScope } from "../planner.ts";
 
@@ -49,5 +50,6 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
   emergencyRoutes(api, deps);
   statusRoutes(api, deps);
   reportsRoutes(api, deps);
+  reportInputsRoutes(api, deps);
   calendarRoutes(api, deps);
 }

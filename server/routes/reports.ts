@@ -15,6 +15,7 @@ import { reportToCsvBuffer } from "../reports/csv.ts";
 import { reportToXlsx } from "../reports/xlsx.ts";
 import { reportToPdf } from "../reports/pdf.ts";
 import { writeLogbookPdf, writeLogbookXlsx } from "../reports/logbook.ts";
+import { loadDocSettings } from "../reports/settings.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const query = z.object({
@@ -50,7 +51,7 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     if (period.days > 3700) throw new AppError(422, "PERIOD_TOO_LONG", "Kỳ báo cáo quá dài (tối đa 10 năm).", "The report period is too long (10 years at most).");
     const report = await computeReport(db, { from: period.from, to: period.to, key: period.key, labelVi: period.labelVi, labelEn: period.labelEn }, { now: clock.now() });
     if (q.format === "json") return c.json({ report });
-    const body = q.format === "csv" ? reportToCsvBuffer(report) : q.format === "xlsx" ? await reportToXlsx(report) : await reportToPdf(report);
+    const body = q.format === "csv" ? reportToCsvBuffer(report) : q.format === "xlsx" ? await reportToXlsx(report) : await reportToPdf(report, await loadDocSettings(db));
     const name = `bao-cao-${period.key}.${q.format}`;
     return c.body(new Uint8Array(body), 200, { "content-type": TYPES[q.format], "content-disposition": `attachment; filename="${name}"` });
   });
@@ -58,14 +59,16 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   // The weekly broadcast log book (sổ nhật ký chương trình phát thanh) that inspections check.
   api.get(
     "/reports/logbook",
-    zv("query", z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/, "week must be YYYY-Www").optional(), zoneId: z.coerce.number().int().positive().optional(), format: z.enum(["pdf", "xlsx"]).default("pdf") })),
+    zv("query", z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/, "week must be YYYY-Www").optional(), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "month must be YYYY-MM").optional(), zoneId: z.coerce.number().int().positive().optional(), format: z.enum(["pdf", "xlsx"]).default("pdf") })),
     async (c) => {
       const q = c.req.valid("query");
       const commune = await db.commune.findUniqueOrThrow({ where: { id: 1 } });
       const tz = commune.timeZone;
       let period;
       try {
-        period = resolvePeriod({ kind: "week", value: q.week ?? weekKeyOf(new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(clock.now())) }, tz);
+        period = q.month
+          ? resolvePeriod({ kind: "month", value: q.month }, tz)
+          : resolvePeriod({ kind: "week", value: q.week ?? weekKeyOf(new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(clock.now())) }, tz);
       } catch (err) {
         throw new AppError(422, "BAD_PERIOD", "Tuần không hợp lệ.", `Invalid week: ${(err as Error).message}`);
       }
@@ -74,7 +77,7 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
       const tmp = deps.storage.tmpPath(`.${q.format}`);
       try {
         const range = { from: period.from, to: period.to, labelVi: period.labelVi };
-        if (q.format === "pdf") await writeLogbookPdf(db, range, tmp, { timeZone: tz, commune, zoneId: q.zoneId, zoneLabel: zone?.name });
+        if (q.format === "pdf") await writeLogbookPdf(db, range, tmp, { timeZone: tz, commune, zoneId: q.zoneId, zoneLabel: zone?.name, settings: await loadDocSettings(db) });
         else await writeLogbookXlsx(db, range, tmp, { timeZone: tz, zoneId: q.zoneId });
         const body = fs.readFileSync(tmp);
         return c.body(new Uint8Array(body), 200, { "content-type": TYPES[q.format], "content-disposition": `attachment; filename="so-nhat-ky-${period.key}.${q.format}"` });

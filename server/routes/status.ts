@@ -5,6 +5,11 @@ import type { AppEnv } from "../app.ts";
 import type { LiveEvent } from "../events.ts";
 import { whenReady } from "../redis.ts";
 import type { ResourceDeps } from "./index.ts";
+import { z } from "zod";
+import { zv } from "../http/validate.ts";
+import { localDate } from "./common.ts";
+import { localDateOf } from "../domain/time.ts";
+import { computeReport } from "../reports/compute.ts";
 
 export async function liveStatus(deps: ResourceDeps) {
   const { db, clock, queues } = deps;
@@ -47,8 +52,22 @@ export async function liveStatus(deps: ResourceDeps) {
   };
 }
 
+/** Today's figures for the dashboard, counted by the report itself (one definition of a play). */
+export async function todayCounts(deps: ResourceDeps, date?: string) {
+  const tz = (await deps.db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
+  const day = date ?? localDateOf(deps.clock.now(), tz);
+  const rep = await computeReport(deps.db, { from: day, to: day }, { now: deps.clock.now(), problemLimit: 0 });
+  const t = rep.totals;
+  return {
+    date: day, programs: t.programs, newsItems: t.newsItems, plays: t.plays, emergencyBroadcasts: t.emergencyBroadcasts,
+    faults: t.zoneSessions.fault, missed: t.zoneSessions.missed, stopped: t.zoneSessions.stopped,
+    campaigns: rep.campaigns.map((c) => ({ campaignId: c.campaignId, name: c.name, target: c.target, plays: c.plays })),
+  };
+}
+
 export function statusRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   api.get("/status", async (c) => c.json(await liveStatus(deps)));
+  api.get("/status/counts", zv("query", z.object({ date: localDate.optional() })), async (c) => c.json(await todayCounts(deps, c.req.valid("query").date)));
 
   api.get("/status/stream", (c) =>
     streamSSE(c, async (stream) => {

@@ -47,13 +47,9 @@ describe("frequency engine rules", () => {
     expect(inserted(overnight, "17:00")).toEqual([201]);
     const none = plan([campaign({ id: 1, itemIds: [201], perDay: 1, windows: ["09:00-10:00"] })]);
     expect(none.sessions.flatMap((s) => s.lines).filter((l) => l.campaignId)).toEqual([]);
-    expect(none.shortfalls).toMatchObject([{ campaignId: 1, zoneId: 1, periodKind: "day", periodStart: DAY, target: 1, aired: 0, planned: 0, cause: "no_session_in_window" }]);
-    expect(none.shortfalls[0]!.reasonVi).toBe(
-      "Chiến dịch Phòng chống bão, cụm loa 1, ngày 08/04/2026: đã phát 0/1; thiếu 1 lần, không thể bù vì không có buổi phát nào trong khung giờ 09:00-10:00.",
-    );
-    expect(none.shortfalls[0]!.reasonEn).toBe(
-      "Campaign Phòng chống bão, zone 1, on 2026-04-08: aired 0/1; missed 1, no make-good: no session starts within the time windows 09:00-10:00.",
-    );
+    // No session in the window: the day has no target (plays.ts), so no shortfall either;
+    // the campaign form warns about such a campaign before it is saved.
+    expect(none.shortfalls).toEqual([]);
   });
 
   it("min gap: never two airings of an item closer than minGapMin (aired, pending or planned)", () => {

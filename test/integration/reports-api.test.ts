@@ -34,9 +34,9 @@ describe("reports API", () => {
   it("counts October from the as-run log", async () => {
     const r = await viewer.req("GET", "/api/reports?period=month&value=2026-10");
     expect(r.status).toBe(200);
-    expect(r.json.report.totals.itemAirings).toBe(2);
-    expect(r.json.report.totals.itemStatus.failed).toBe(1);
-    expect(r.json.report.byCategory.find((c: { code: string }) => c.code === "disaster-epidemic").airings).toBe(2);
+    expect(r.json.report.totals.plays).toBe(2);
+    expect(r.json.report.byItem[0]).toMatchObject({ plays: 2, failed: 1 });
+    expect(r.json.report.byCategory.find((c: { code: string }) => c.code === "disaster-epidemic").newsItems).toBe(2);
   });
 
   it("exports XLSX, PDF and CSV and rejects a bad period", async () => {

@@ -54,6 +54,7 @@ export async function createFixture(opts: { databaseUrl?: string } = {}): Promis
   const c1 = (await db.campaign.create({ data: { name: "Tuyên truyền Luật Đất đai", startDate: "2026-09-25", endDate: "2026-10-02", perDay: 1, allZones: false } })).id;
   await db.campaignZone.createMany({ data: [{ campaignId: c1, zoneId: z1 }, { campaignId: c1, zoneId: z2 }] });
   const c2 = (await db.campaign.create({ data: { name: "Phòng chống bão", startDate: "2026-10-03", endDate: "2026-12-31", perWeek: 3, allZones: true } })).id;
+  await db.campaignItem.createMany({ data: [{ campaignId: c1, itemId: i1 }, { campaignId: c2, itemId: i4 }] });
   await db.campaign.create({ data: { name: "Chiến dịch tạm dừng", startDate: "2026-10-01", endDate: "2026-10-31", perDay: 2, enabled: false } });
   await db.campaign.create({ data: { name: "Chiến dịch tháng 12", startDate: "2026-12-01", endDate: "2026-12-31", perDay: 2 } });
   await db.shortfall.createMany({ data: ["2026-09-30", "2026-10-01", "2026-10-02"].map((periodStart) => ({

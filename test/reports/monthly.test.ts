@@ -27,15 +27,16 @@ describe("generateMonthlyReport", () => {
     expect(r).toMatchObject({
       kind: "monthly", periodKey: "2026-10", periodStart: "2026-10-01", periodEnd: "2026-10-31",
       files: { csv: "reports/2026-10/bao-cao-thang-2026-10.csv", xlsx: "reports/2026-10/bao-cao-thang-2026-10.xlsx", pdf: "reports/2026-10/bao-cao-thang-2026-10.pdf" },
-      totals: { sessionsAired: 7, itemAirings: 11, itemsDistinct: 4, airtimeMinutes: 30.3 },
+      totals: { programs: 3, newsItems: 7, plays: 11, airtimeMinutes: 19.3 },
     });
     const csv = fs.readFileSync(path.join(dataDir, r.files.csv!));
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(dataDir, r.files.xlsx!));
-    expect(wb.getWorksheet("Tổng hợp")!.getCell("B8").value).toBe(11); // "Tổng lượt phát tin bài"
+    expect(wb.getWorksheet("Tổng hợp")!.getCell("A9").value).toBe("Tổng lượt phát tin, bài tại các cụm loa");
+    expect(wb.getWorksheet("Tổng hợp")!.getCell("B9").value).toBe(11);
     const text = (await pdfPages(fs.readFileSync(path.join(dataDir, r.files.pdf!)))).join(" ");
-    expect(text).toContain("Kết quả công tác tuyên truyền trên hệ thống truyền thanh tháng 10/2026");
+    expect(text).toContain("Kết quả công tác tuyên truyền trên hệ thống truyền thanh cơ sở tháng 10/2026");
     expect(text).toContain("Kiến Minh, ngày 01 tháng 11 năm 2026");
   });
 
@@ -60,7 +61,7 @@ describe("generateMonthlyReport", () => {
   it("keeps one row per month", async () => {
     const clock = new ManualClock("2026-11-01T00:00:00Z");
     const sept = await generateMonthlyReport({ db: f.db, dataDir, clock, month: "2026-09" });
-    expect(sept.totals).toMatchObject({ sessionsAired: 1, itemAirings: 1 });
+    expect(sept.totals).toMatchObject({ programs: 1, plays: 1 });
     expect((await f.db.report.findMany({ orderBy: { periodKey: "asc" } })).map((r) => r.periodKey)).toEqual(["2026-09", "2026-10"]);
   });
 

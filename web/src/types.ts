@@ -218,29 +218,30 @@ export interface ReportRowBase {
   airtimeMinutes: number;
 }
 
+/** The report counts the commune's way (server/reports/types.ts): programs = sessions, news items once per session. */
 export interface BroadcastReport {
   period: { from: string; to: string; days: number; key: string; labelVi: string; labelEn: string };
   commune: { name: string; unitName: string };
   generatedAt: string;
   totals: {
-    sessionsAired: number;
-    sessionSlots: number;
-    programsAired: number;
-    programDays: number;
+    programs: number;
+    daysAired: number;
+    newsItems: number;
     itemsDistinct: number;
-    itemAirings: number;
+    emergencyBroadcasts: number;
+    emergencyItems: number;
+    plays: number;
+    makeGoodPlays: number;
     airtimeMinutes: number;
     ownMinutes: number;
     relayMinutes: number;
-    emergencySessions: number;
-    makeGoodAirings: number;
-    sessionStatus: { aired: number; interrupted: number; failed: number; missed: number; cancelled: number };
+    zoneSessions: { aired: number; stopped: number; preempted: number; fault: number; missed: number; cancelled: number };
   };
-  byCategory: (ReportRowBase & { categoryId: number | null; code: string; nameVi: string; nameEn: string; itemsDistinct: number })[];
-  byZone: (ReportRowBase & { zoneId: number; name: string; sessionsAired: number })[];
-  byDay: (ReportRowBase & { date: string; sessionsAired: number; sessionProblems: number })[];
-  byItem: (ReportRowBase & { itemId: number | null; title: string; categoryId: number | null; categoryNameVi: string; priority: string })[];
-  campaigns: { campaignId: number; name: string; target: number; aired: number; compliancePct: number; zonesBelowTarget: number }[];
+  byCategory: { categoryId: number | null; code: string; nameVi: string; nameEn: string; itemsDistinct: number; newsItems: number; plays: number; airtimeMinutes: number }[];
+  byZone: { zoneId: number; name: string; sessionsAired: number; plays: number; airtimeMinutes: number }[];
+  byDay: { date: string; programs: number; newsItems: number; plays: number; airtimeMinutes: number }[];
+  byItem: { itemId: number | null; title: string; categoryId: number | null; categoryNameVi: string; level: string; newsItems: number; plays: number; airtimeMinutes: number }[];
+  campaigns: { campaignId: number; name: string; target: number; plays: number; compliancePct: number; zonesBelowTarget: number }[];
 }
 
 export interface ArchivedReport {

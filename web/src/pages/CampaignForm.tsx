@@ -1,6 +1,6 @@
 // Create or edit a campaign: dates, plays per day / week, spacing, time windows, the key
 // items and the zones it applies to.
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
 import { DateField, Dialog, ErrorBox, Field, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
@@ -31,6 +31,19 @@ export function CampaignForm({ campaign, items, others, onClose, onSaved }: { ca
   const shown = items.filter((i) => !i.archived && (itemIds.includes(i.id) || i.title.toLowerCase().includes(filter.toLowerCase())));
 
   const duplicate = others.find((c) => c.id !== campaign?.id && nameKey(c.name) === nameKey(name) && nameKey(name) !== "");
+
+  // Warns, before saving, when the schedules cannot meet the target (POST /api/campaigns/feasibility).
+  const [feasibility, setFeasibility] = useState<{ ok: boolean; problems: { code: string; messageVi: string; messageEn: string }[] } | null>(null);
+  useEffect(() => {
+    const win = windows.split(/[,;\s]+/).map((w) => w.trim()).filter(Boolean);
+    const n = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v) : null);
+    if (!itemIds.length || !startDate || !endDate || (!n(perDay) && !n(perWeek)) || win.some((w) => !/^\d{2}:\d{2}-\d{2}:\d{2}$/.test(w))) return setFeasibility(null);
+    const body = { name: name.trim() || "-", startDate, endDate, perDay: n(perDay), perWeek: n(perWeek), minGapMin: n(minGap) ?? 0, maxPerSession: n(maxPerSession) ?? 1, windows: win, itemIds, zoneIds: allZones ? null : zoneIds, enabled: true };
+    const t = setTimeout(() => {
+      api.send<{ ok: boolean; problems: { code: string; messageVi: string; messageEn: string }[] }>("POST", "/api/campaigns/feasibility", body).then(setFeasibility, () => setFeasibility(null));
+    }, 400);
+    return () => clearTimeout(t);
+  }, [api, name, startDate, endDate, perDay, perWeek, minGap, maxPerSession, windows, itemIds, allZones, zoneIds]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -125,6 +138,22 @@ export function CampaignForm({ campaign, items, others, onClose, onSaved }: { ca
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
           {l.t("common.enabled")}
         </label>
+        {feasibility ? (
+          <div className={feasibility.problems.length ? "notice strong-notice" : "muted small"} role="status" data-testid="campaign-feasibility">
+            {feasibility.problems.length ? (
+              <>
+                <strong>{l.t("campaign.feasibility")}</strong>
+                <ul>
+                  {feasibility.problems.map((p) => (
+                    <li key={p.code}>{l.pick(p.messageVi, p.messageEn)}</li>
+                  ))}
+                </ul>
+              </>
+            ) : (
+              l.t("campaign.feasibilityOk")
+            )}
+          </div>
+        ) : null}
         <ErrorBox error={error} testId="campaign-error" />
         <div className="row gap end form-actions">
           <button type="button" className="btn" onClick={onClose}>

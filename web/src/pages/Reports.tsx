@@ -11,6 +11,7 @@ import { useLocale, type MessageKey } from "../i18n/index.ts";
 import { useApiGet } from "../query.ts";
 import { addDays, isoWeekKey } from "../time.ts";
 import type { ArchivedReport, BroadcastReport } from "../types.ts";
+import { OtherChannels } from "./OtherChannels.tsx";
 
 /** A month key "2026-11" reads as 11/2026 (the dd/MM/yyyy convention); other keys as they are. */
 const periodText = (key: string) => key.replace(/^(\d{4})-(\d{2})$/, "$2/$1");
@@ -114,17 +115,17 @@ export function Reports() {
             </div>
           </div>
           <div className="stat-grid" data-testid="report-totals">
-            <Stat label={l.t("report.sessions")} value={r.totals.sessionsAired} sub={l.t("report.slots", { n: r.totals.sessionSlots })} />
-            <Stat label={l.t("report.programDays")} value={r.totals.programDays} />
-            <Stat label={l.t("report.itemAirings")} value={r.totals.itemAirings} sub={l.t("report.itemsDistinct", { n: r.totals.itemsDistinct })} />
+            <Stat label={l.t("report.programs")} value={r.totals.programs} sub={l.t("report.daysAired", { n: r.totals.daysAired })} />
+            <Stat label={l.t("report.newsItems")} value={r.totals.newsItems} sub={l.t("report.itemsDistinct", { n: r.totals.itemsDistinct })} />
+            <Stat label={l.t("report.plays")} value={r.totals.plays} />
             <Stat label={l.t("report.airtime")} value={r.totals.airtimeMinutes} decimals={1} sub={l.t("report.ownRelay", { own: l.num(r.totals.ownMinutes, 1), relay: l.num(r.totals.relayMinutes, 1) })} />
-            <Stat label={l.t("report.emergency")} value={r.totals.emergencySessions} />
-            <Stat label={l.t("report.makeGoods")} value={r.totals.makeGoodAirings} />
-            <Stat label={l.t("report.problems")} value={r.totals.sessionStatus.failed + r.totals.sessionStatus.interrupted + r.totals.sessionStatus.missed} bad />
+            <Stat label={l.t("report.emergencyBroadcasts")} value={r.totals.emergencyBroadcasts} />
+            <Stat label={l.t("report.makeGoods")} value={r.totals.makeGoodPlays} />
+            <Stat label={l.t("report.faults")} value={r.totals.zoneSessions.fault + r.totals.zoneSessions.missed} bad />
           </div>
-          <ColumnChart title={l.t("report.chartDay")} bars={r.byDay.map((d) => ({ label: l.localDate(d.date).slice(0, 5), value: d.airings }))} testId="chart-day" />
+          <ColumnChart title={l.t("report.chartDayNews")} bars={r.byDay.map((d) => ({ label: l.localDate(d.date).slice(0, 5), value: d.newsItems }))} testId="chart-day" />
           <div className="chart-row">
-            <HBarChart title={l.t("report.chartTopic")} bars={r.byCategory.map((c) => ({ label: c.categoryId === null ? l.t("item.noCategory") : l.pick(c.nameVi, c.nameEn), value: c.airings }))} testId="chart-topic" />
+            <HBarChart title={l.t("report.chartTopicNews")} bars={r.byCategory.map((c) => ({ label: c.categoryId === null ? l.t("item.noCategory") : l.pick(c.nameVi, c.nameEn), value: c.newsItems }))} testId="chart-topic" />
             <HBarChart title={l.t("report.chartZone")} bars={r.byZone.map((z) => ({ label: z.name, value: z.sessionsAired }))} testId="chart-zone" />
           </div>
           {r.byItem.length ? (
@@ -136,7 +137,7 @@ export function Reports() {
                   <tr>
                     <th scope="col">{l.t("common.item")}</th>
                     <th scope="col">{l.t("item.category")}</th>
-                    <th scope="col">{l.t("report.airings")}</th>
+                    <th scope="col">{l.t("report.newsItemsCol")}</th>
                     <th scope="col">{l.t("report.minutes")}</th>
                   </tr>
                 </thead>
@@ -145,7 +146,7 @@ export function Reports() {
                     <tr key={`${i.itemId}-${n}`}>
                       <td>{i.title}</td>
                       <td className="small">{categoryName(i.categoryId, i.categoryNameVi) || "—"}</td>
-                      <td>{i.airings}</td>
+                      <td>{i.newsItems}</td>
                       <td>{l.num(i.airtimeMinutes, 1)}</td>
                     </tr>
                   ))}
@@ -163,7 +164,7 @@ export function Reports() {
                   <tr>
                     <th scope="col">{l.t("campaign.name")}</th>
                     <th scope="col">{l.t("campaign.target")}</th>
-                    <th scope="col">{l.t("campaign.aired")}</th>
+                    <th scope="col">{l.t("campaign.plays")}</th>
                     <th scope="col">{l.t("report.compliance")}</th>
                   </tr>
                 </thead>
@@ -172,8 +173,8 @@ export function Reports() {
                     <tr key={c.campaignId}>
                       <td>{c.name}</td>
                       <td>{c.target}</td>
-                      <td>{c.aired}</td>
-                      <td className={c.compliancePct < 100 ? "bad strong" : "ok strong"}>{c.compliancePct}%</td>
+                      <td>{c.plays}</td>
+                      <td className={c.compliancePct < 100 ? "bad strong" : "ok strong"}>{l.num(c.compliancePct, 1)}%</td>
                     </tr>
                   ))}
                 </tbody>
@@ -183,6 +184,7 @@ export function Reports() {
           ) : null}
         </>
       ) : null}
+      <OtherChannels canEdit={can.generateReports} />
       <Archive reports={archive.data} error={archive.error} canGenerate={can.generateReports} onQueued={archive.reload} />
     </div>
   );

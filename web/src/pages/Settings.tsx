@@ -8,6 +8,7 @@ import { useLocale } from "../i18n/index.ts";
 import { validate } from "../forms.ts";
 import { useApiGet } from "../query.ts";
 import type { Commune, Zone } from "../types.ts";
+import { DocumentSettings } from "./DocumentSettings.tsx";
 
 export function Settings() {
   const { zones, navigate } = useApp();
@@ -32,6 +33,7 @@ export function Settings() {
       <ErrorBox error={commune.error} />
       {/* The form starts from the saved values, so it waits for them (F5 on /settings). */}
       {commune.data ? <CommuneForm key={commune.data.commune?.name ?? ""} saved={commune.data.commune} /> : <Loading />}
+      <DocumentSettings />
       <section className="panel" aria-labelledby="zones-h">
         <div className="row gap align-center">
           <h2 id="zones-h" className="grow">
