@@ -1,4 +1,8 @@
 // Composition root: builds every dependency once and starts the requested roles.
+// Roles: api, scheduler, worker (every job kind, playout included) and playout (playout
+// jobs only). `npm start` runs api + scheduler + worker with `playoutElsewhere` and a
+// supervised `--role playout` child (server/main.ts), so no API request shares playout's
+// event loop. Each process publishes a heartbeat (server/liveness.ts).
 import fs from "node:fs";
 import os from "node:os";
 import type { Server } from "node:http";
@@ -8,7 +12,10 @@ import { systemClock, type Clock } from "./clock.ts";
 import { createDb, type Db } from "./db/client.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
-import { ensureRedis, producerConnection, workerConnection } from "./redis.ts";
+import { ensureRedis, producerConnection, workerConnection, type RedisSupervision } from "./redis.ts";
+import { loggingAlertSink, startHeartbeat, startLivenessMonitor, type AlertSink } from "./liveness.ts";
+import type { SupervisorStatus } from "./supervisor.ts";
+import type { JobName } from "../worker/catalogue.ts";
 import { createQueues, type Queues } from "./queues.ts";
 import { createEventHub, type EventHub } from "./events.ts";
 import { createApp } from "./app.ts";
@@ -21,7 +28,8 @@ import { createHandlers } from "../worker/handlers.ts";
 import { createPlayoutChannels } from "../worker/channels.ts";
 import { seedDemo } from "../prisma/seed.ts";
 
-export const ROLE_NAMES = ["api", "scheduler", "worker"] as const;
+export const ROLE_NAMES = ["api", "scheduler", "worker", "playout"] as const;
+const ALL_JOBS: JobName[] = ["ingest", "render", "playout", "report"];
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 export interface Runtime {
@@ -33,7 +41,12 @@ export interface Runtime {
   workers?: Workers;
   server?: Server;
   port?: number;
-  stop(): Promise<void>;
+  redis(): RedisSupervision;
+  /** `drainMs`: how long airings on air may finish (Ctrl-C uses a short one);
+   *  a private Redis is stopped last, after `redisNeededUntil` (e.g. the playout child). */
+  stop(opts?: { drainMs?: number; redisNeededUntil?: Promise<unknown> }): Promise<void>;
+  /** Second Ctrl-C: asks the private Redis to exit without waiting for anything. */
+  abort(): void;
 }
 
 export async function startRuntime(opts: {
@@ -42,16 +55,34 @@ export async function startRuntime(opts: {
   logger: Logger;
   clock?: Clock;
   printAdminPassword?: (pw: string) => void;
+  /** The worker role leaves playout jobs to another (supervised) process. */
+  playoutElsewhere?: boolean;
 }): Promise<Runtime> {
   const { config, roles, logger } = opts;
   const clock = opts.clock ?? systemClock;
   fs.mkdirSync(config.dataDir, { recursive: true });
 
-  const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis") });
+  // Alerts go to the log until server/alerts.ts is wired in below (needs the database).
+  let alerts: AlertSink = loggingAlertSink(logger.child("alerts"));
+  let redisDown = false;
+  const onRedisState = (s: SupervisorStatus) => {
+    if (s.state === "running" && redisDown) {
+      redisDown = false;
+      void alerts.resolve("redis_down").catch(() => {});
+    } else if ((s.state === "restarting" || s.state === "down") && !redisDown) {
+      redisDown = true;
+      void alerts.raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { state: s.state, restarts: s.restarts } }).catch(() => {});
+    }
+  };
+  const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis"), onState: onRedisState });
   const migrated = await migrateDatabase(config.databaseUrl);
   if (migrated.applied.length) logger.info(`applied migrations: ${migrated.applied.join(", ")}`);
   const db = await createDb(config.databaseUrl);
   await ensureBaseData(db, { timeZone: config.TZ });
+  // TODO(alerts): once server/alerts.ts is on main, replace the logging sink with
+  // { raise: (a) => raiseAlert({ db, events, logger }, a).then(() => {}), resolve: (k) => resolveAlert({ db, events, logger }, k) }
+  // (after `events` is built below) so redis_down / worker_lost / scheduler_lost reach the banner.
+  alerts = loggingAlertSink(logger.child("alerts"));
   const adminPassword = await ensureAdmin(db, config.dataDir, logger);
   if (adminPassword) opts.printAdminPassword?.(adminPassword);
 
@@ -67,15 +98,16 @@ export async function startRuntime(opts: {
   }
 
   const workerId = `${os.hostname()}-${process.pid}`;
+  const jobs = ALL_JOBS.filter((j) => (roles.includes("worker") && !(j === "playout" && opts.playoutElsewhere)) || (j === "playout" && roles.includes("playout")));
   let workers: Workers | undefined;
   let workerConn: ReturnType<typeof workerConnection> | undefined;
-  const channels = createPlayoutChannels({ db, config, events, logger: logger.child("playout"), workerId, clock, subscriber: roles.includes("worker") ? workerConnection(config.REDIS_URL) : undefined, publisher: producer, channel: `${config.QUEUE_PREFIX}-control` });
+  const channels = createPlayoutChannels({ db, config, events, logger: logger.child("playout"), workerId, clock, subscriber: jobs.includes("playout") ? workerConnection(config.REDIS_URL) : undefined, publisher: producer, channel: `${config.QUEUE_PREFIX}-control` });
   const planner = createPlanner({ db, queues, config, clock, logger: logger.child("planner"), events, isAiringAlive: (id) => channels.alive(id) });
-  if (roles.includes("worker")) {
+  if (jobs.length) {
     workerConn = workerConnection(config.REDIS_URL);
     workerConn.on("error", (e) => logger.debug(`redis worker: ${e.message}`));
     const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels, workerId, planner });
-    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId });
+    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, only: jobs });
   }
 
   let scheduler: Scheduler | undefined;
@@ -86,7 +118,7 @@ export async function startRuntime(opts: {
   let server: Server | undefined;
   let port: number | undefined;
   if (roles.includes("api")) {
-    const app = createApp({ db, queues, redis: producer, clock, config, logger: logger.child("http"), events, extraRoutes: (api, deps) => registerResourceRoutes(api, { ...deps, channels, planner }) });
+    const app = createApp({ db, queues, redis: producer, clock, config, logger: logger.child("http"), events, redisSupervision: () => redisHandle.status(), extraRoutes: (api, deps) => registerResourceRoutes(api, { ...deps, channels, planner }) });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
         port = info.port;
@@ -95,6 +127,11 @@ export async function startRuntime(opts: {
       }) as Server;
     });
   }
+
+  // Liveness: every process beats (zone affinity will narrow `zones` for bound workers);
+  // API processes watch the airing side and raise worker_lost / scheduler_lost.
+  const heartbeat = startHeartbeat({ redis: producer, prefix: config.QUEUE_PREFIX, roles: [...roles], jobs, zones: () => "all", logger: logger.child("liveness") });
+  const monitor = roles.includes("api") ? startLivenessMonitor({ db, redis: producer, config, clock, logger: logger.child("liveness"), alerts: { raise: (a) => alerts.raise(a), resolve: (k) => alerts.resolve(k) } }) : undefined;
 
   return {
     config,
@@ -105,19 +142,24 @@ export async function startRuntime(opts: {
     workers,
     server,
     port,
-    async stop() {
+    redis: () => redisHandle.status(),
+    abort: () => redisHandle.abort(),
+    async stop(stopOpts = {}) {
+      monitor?.stop();
+      await heartbeat.stop();
       if (server) {
         server.closeAllConnections?.();
         await new Promise<void>((r) => server!.close(() => r()));
       }
       await scheduler?.stop();
-      await workers?.close(5000);
+      await workers?.close(stopOpts.drainMs ?? 5000);
       await channels.close();
       await events.close();
       await queues.close();
       producer.disconnect();
       workerConn?.disconnect();
       await db.$disconnect();
+      await stopOpts.redisNeededUntil;
       await redisHandle.stop();
     },
   };

@@ -1,0 +1,231 @@
+// Liveness of the airing side. Every process publishes a heartbeat in Redis with an
+// expiry (one key per process: its roles, host, pid, the job kinds it runs, the zones it
+// can air, when it started); a process that dies simply stops beating and its key
+// expires. /api/health reads them: it is unhealthy when no scheduler is alive (while
+// there is a zone to plan for) or when a zone with a session in the planning horizon
+// has no live worker that can air it. API processes watch the same report and raise
+// alerts (scheduler_lost, worker_lost) on the way down, resolving them on recovery.
+import os from "node:os";
+import type { Redis } from "ioredis";
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { Db } from "./db/client.ts";
+import type { Logger } from "./logger.ts";
+import { whenReady } from "./redis.ts";
+
+export const BEAT_MS = 5_000;
+export const BEAT_TTL_MS = 15_000;
+
+export interface Heartbeat {
+  roles: string[];
+  host: string;
+  pid: number;
+  /** Job kinds this process works on (a worker with "playout" can air). */
+  jobs: string[];
+  /** Zones it can air: "all", or zone ids when bound (zone affinity). */
+  zones: "all" | number[];
+  startedAt: string;
+  beatAt: string;
+}
+
+const keyPrefix = (prefix: string) => `${prefix}:hb:`;
+
+/** Publishes this process's heartbeat until stopped; Redis errors are retried at the next beat. */
+export function startHeartbeat(opts: {
+  redis: Redis;
+  prefix: string;
+  roles: string[];
+  jobs: string[];
+  zones?: () => Heartbeat["zones"];
+  logger: Logger;
+  clock?: Clock;
+}): { first: Promise<void>; stop(): Promise<void> } {
+  const startedAt = new Date().toISOString();
+  // One key per process (its roles in the key keep two beats of one test process apart).
+  const key = `${keyPrefix(opts.prefix)}${os.hostname()}:${process.pid}:${opts.roles.join(",")}`;
+  let warned = false;
+  const beat = async () => {
+    const hb: Heartbeat = { roles: opts.roles, host: os.hostname(), pid: process.pid, jobs: opts.jobs, zones: opts.zones?.() ?? "all", startedAt, beatAt: new Date().toISOString() };
+    try {
+      await opts.redis.set(key, JSON.stringify(hb), "PX", BEAT_TTL_MS);
+      warned = false;
+    } catch (err) {
+      if (!warned) opts.logger.warn(`heartbeat not published: ${(err as Error).message}`);
+      warned = true;
+    }
+  };
+  // The first beat waits for the connection (the producer does not queue commands offline).
+  const first = whenReady(opts.redis, 3000).then(() => beat());
+  const t = setInterval(() => void beat(), BEAT_MS);
+  t.unref();
+  return {
+    /** Settles after the first attempt to publish. */
+    first,
+    async stop() {
+      clearInterval(t);
+      await opts.redis.del(key).catch(() => {});
+    },
+  };
+}
+
+/** Every live heartbeat under this queue prefix. Throws when Redis does not answer. */
+export async function readHeartbeats(redis: Redis, prefix: string): Promise<Heartbeat[]> {
+  const keys: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, batch] = await redis.scan(cursor, "MATCH", `${keyPrefix(prefix)}*`, "COUNT", 200);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== "0");
+  if (!keys.length) return [];
+  const values = await redis.mget(...keys);
+  return values.flatMap((v) => {
+    if (!v) return [];
+    try {
+      const hb = JSON.parse(v) as Heartbeat;
+      // A process of this machine that no longer exists is dead now, not at its key's expiry.
+      return hb.host === os.hostname() && !processExists(hb.pid) ? [] : [hb];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export const canAir = (hb: Heartbeat, zoneId: number) => hb.jobs.includes("playout") && (hb.zones === "all" || hb.zones.includes(zoneId));
+
+export interface LivenessCheck {
+  ok: boolean;
+  detail?: string;
+  [k: string]: unknown;
+}
+
+export interface Liveness {
+  scheduler: LivenessCheck;
+  workers: LivenessCheck & { unserved?: { zoneId: number; code: string; name: string; nextSession: string }[] };
+}
+
+const summary = (hb: Heartbeat, now: number) => ({ host: hb.host, pid: hb.pid, roles: hb.roles, jobs: hb.jobs, zones: hb.zones, startedAt: hb.startedAt, lastBeatMsAgo: Math.max(0, now - Date.parse(hb.beatAt)) });
+
+/**
+ * Who is alive, and what would not air because nobody is. "In the horizon": sessions not
+ * yet closed from the late-grace window behind now to PLAN_HORIZON_HOURS ahead.
+ */
+export async function checkLiveness(deps: { db: Db; redis: Redis; config: Config; clock: Clock }): Promise<Liveness> {
+  const { db, config } = deps;
+  const now = deps.clock.now().getTime();
+  let beats: Heartbeat[];
+  try {
+    if (!(await whenReady(deps.redis, 1500))) throw new Error(`Redis is not connected (${deps.redis.status})`);
+    beats = await readHeartbeats(deps.redis, config.QUEUE_PREFIX);
+  } catch (err) {
+    const detail = `heartbeats cannot be read: ${(err as Error).message}`;
+    return { scheduler: { ok: false, detail }, workers: { ok: false, detail } };
+  }
+  const schedulers = beats.filter((b) => b.roles.includes("scheduler"));
+  const players = beats.filter((b) => b.jobs.includes("playout"));
+
+  const [enabledZones, upcoming] = await Promise.all([
+    db.zone.count({ where: { enabled: true } }),
+    db.airing.findMany({
+      where: {
+        OR: [
+          { status: "airing" },
+          { status: { in: ["planned", "ready"] }, scheduledStart: { gte: new Date(now - config.LATE_GRACE_MINUTES * 60_000), lte: new Date(now + config.PLAN_HORIZON_HOURS * 3600_000) } },
+        ],
+        zone: { enabled: true },
+      },
+      orderBy: { scheduledStart: "asc" },
+      select: { zoneId: true, scheduledStart: true, zone: { select: { code: true, name: true } } },
+    }),
+  ]);
+
+  const scheduler: LivenessCheck = { ok: schedulers.length > 0 || enabledZones === 0, alive: schedulers.map((b) => summary(b, now)) };
+  if (!schedulers.length) scheduler.detail = enabledZones ? "no scheduler is alive: nothing is planned, queued or recovered" : "no scheduler is alive (no zone to plan for)";
+
+  const unserved = new Map<number, { zoneId: number; code: string; name: string; nextSession: string }>();
+  for (const a of upcoming) {
+    if (unserved.has(a.zoneId) || players.some((p) => canAir(p, a.zoneId))) continue;
+    unserved.set(a.zoneId, { zoneId: a.zoneId, code: a.zone.code, name: a.zone.name, nextSession: a.scheduledStart.toISOString() });
+  }
+  const workers: Liveness["workers"] = { ok: unserved.size === 0, alive: players.map((b) => summary(b, now)), zonesWithSessions: new Set(upcoming.map((a) => a.zoneId)).size };
+  if (unserved.size) {
+    workers.unserved = [...unserved.values()];
+    workers.detail = `${players.length ? "no live worker can air" : "no playout worker is alive to air"} ${workers.unserved.map((z) => `${z.name} (${z.code}, next session ${z.nextSession})`).join(", ")}`;
+  } else if (!players.length) {
+    workers.detail = "no playout worker is alive (no session in the horizon)";
+  }
+  return { scheduler, workers };
+}
+
+/** Where liveness and Redis transitions go: server/alerts.ts once it has landed. */
+export interface AlertSink {
+  raise(a: { kind: "redis_down" | "worker_lost" | "scheduler_lost"; severity: "warning" | "critical"; dedupeKey: string; params: Record<string, string | number>; zoneId?: number | null }): Promise<void>;
+  resolve(dedupeKey: string): Promise<void>;
+}
+
+/**
+ * Re-checks liveness every `intervalMs` and raises/resolves alerts on the way down and up.
+ * Runs in API processes (a scheduler cannot report its own death). Raising is idempotent
+ * (dedupe keys), so several API processes may watch at once.
+ */
+export function startLivenessMonitor(deps: { db: Db; redis: Redis; config: Config; clock: Clock; logger: Logger; alerts: AlertSink; intervalMs?: number }): { stop(): void } {
+  const { logger, alerts } = deps;
+  const open = new Set<string>();
+  let running = false;
+  const toggle = async (key: string, bad: boolean, raise: () => Promise<void>) => {
+    if (bad && !open.has(key)) {
+      open.add(key);
+      await raise();
+    } else if (!bad && open.has(key)) {
+      open.delete(key);
+      await alerts.resolve(key);
+    }
+  };
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const l = await checkLiveness(deps);
+      // Unreadable heartbeats mean Redis is down: that is redis_down's alert, not these.
+      if (String(l.scheduler.detail ?? "").startsWith("heartbeats cannot be read")) return;
+      await toggle("scheduler_lost", !l.scheduler.ok, () => alerts.raise({ kind: "scheduler_lost", severity: "critical", dedupeKey: "scheduler_lost", params: {} }));
+      const lost = new Set((l.workers.unserved ?? []).map((z) => z.zoneId));
+      for (const z of l.workers.unserved ?? []) {
+        await toggle(`worker_lost:${z.zoneId}`, true, () => alerts.raise({ kind: "worker_lost", severity: "critical", dedupeKey: `worker_lost:${z.zoneId}`, zoneId: z.zoneId, params: { zone: z.name, code: z.code, nextSession: z.nextSession } }));
+      }
+      for (const key of [...open].filter((k) => k.startsWith("worker_lost:") && !lost.has(Number(k.slice(12))))) await toggle(key, false, async () => {});
+    } catch (err) {
+      logger.warn(`liveness check failed: ${(err as Error).message}`);
+    } finally {
+      running = false;
+    }
+  };
+  const t = setInterval(() => void tick(), deps.intervalMs ?? 10_000);
+  t.unref();
+  return { stop: () => clearInterval(t) };
+}
+
+/**
+ * Until server/alerts.ts lands on main: alerts are logged only.
+ * TODO(alerts): replace with raiseAlert/resolveAlert from server/alerts.ts
+ * (`raiseAlert({ db, events, logger }, a)` / `resolveAlert(deps, dedupeKey)`).
+ */
+export function loggingAlertSink(logger: Logger): AlertSink {
+  return {
+    async raise(a) {
+      logger.error(`ALERT ${a.kind}: ${JSON.stringify(a.params)}`);
+    },
+    async resolve(key) {
+      logger.info(`alert resolved: ${key}`);
+    },
+  };
+}
