@@ -177,15 +177,17 @@ export interface AlertSink {
  * Runs in API processes (a scheduler cannot report its own death). Raising is idempotent
  * (dedupe keys), so several API processes may watch at once.
  */
-export function startLivenessMonitor(deps: { db: Db; redis: Redis; config: Config; clock: Clock; logger: Logger; alerts: AlertSink; intervalMs?: number }): { stop(): void } {
+export function startLivenessMonitor(deps: { db: Db; redis: Redis; config: Config; clock: Clock; logger: Logger; alerts: AlertSink; intervalMs?: number; startupGraceMs?: number }): { stop(): void } {
   const { logger, alerts } = deps;
   const open = new Set<string>();
   let running = false;
+  let first = true;
   const toggle = async (key: string, bad: boolean, raise: () => Promise<void>) => {
     if (bad && !open.has(key)) {
       open.add(key);
       await raise();
-    } else if (!bad && open.has(key)) {
+    } else if (!bad && (open.has(key) || first)) {
+      // The first pass also resolves what an earlier process left open.
       open.delete(key);
       await alerts.resolve(key);
     }
@@ -203,15 +205,21 @@ export function startLivenessMonitor(deps: { db: Db; redis: Redis; config: Confi
         await toggle(`worker_lost:${z.zoneId}`, true, () => alerts.raise({ kind: "worker_lost", severity: "critical", dedupeKey: `worker_lost:${z.zoneId}`, zoneId: z.zoneId, params: { zone: z.name, code: z.code, nextSession: z.nextSession } }));
       }
       for (const key of [...open].filter((k) => k.startsWith("worker_lost:") && !lost.has(Number(k.slice(12))))) await toggle(key, false, async () => {});
+      first = false;
     } catch (err) {
       logger.warn(`liveness check failed: ${(err as Error).message}`);
     } finally {
       running = false;
     }
   };
-  const t = setInterval(() => void tick(), deps.intervalMs ?? 10_000);
+  // A grace period first: the processes started with us (the playout child) need a moment.
+  let t: NodeJS.Timeout = setTimeout(() => {
+    void tick();
+    t = setInterval(() => void tick(), deps.intervalMs ?? 10_000);
+    t.unref();
+  }, deps.startupGraceMs ?? 30_000);
   t.unref();
-  return { stop: () => clearInterval(t) };
+  return { stop: () => clearTimeout(t) };
 }
 
 /**
@@ -225,7 +233,7 @@ export function loggingAlertSink(logger: Logger): AlertSink {
       logger.error(`ALERT ${a.kind}: ${JSON.stringify(a.params)}`);
     },
     async resolve(key) {
-      logger.info(`alert resolved: ${key}`);
+      logger.debug(`alert resolved (if open): ${key}`);
     },
   };
 }
