@@ -24,6 +24,23 @@ const FFMPEG = process.env.LISTENER_FFMPEG ?? "/usr/bin/ffmpeg";
 const ADMIN_PASSWORD = "Faults-Phat-thanh-2026";
 const TZ = "Asia/Ho_Chi_Minh";
 
+// Every child this harness starts dies with it, whatever way the test process ends.
+const children = new Set<ChildProcess>();
+function track(c: ChildProcess): ChildProcess {
+  children.add(c);
+  c.once("exit", () => children.delete(c));
+  return c;
+}
+process.once("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+});
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    for (const c of children) c.kill("SIGKILL");
+    process.exit(130);
+  });
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 /** Sleeps until an epoch-ms instant. */
 export const until = (t: number) => sleep(t - Date.now());
@@ -103,7 +120,7 @@ export class Icecast {
     const file = path.join(this.dir, "icecast.xml");
     fs.writeFileSync(file, cfg);
     for (let attempt = 1; ; attempt++) {
-      const child = spawn("/usr/bin/icecast2", ["-c", file], { stdio: "ignore" });
+      const child = track(spawn("/usr/bin/icecast2", ["-c", file], { stdio: "ignore" }));
       this.child = child;
       const deadline = Date.now() + 10_000;
       let ok = false;
@@ -154,7 +171,7 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
   async start(): Promise<void> {
-    const child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
+    const child = track(spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"], { stdio: "ignore" }));
     this.child = child;
     const net = await import("node:net");
     const deadline = Date.now() + 10_000;
@@ -204,7 +221,7 @@ export class Listener {
   readonly ev: ListenerEvents = { tones: [], connects: [], disconnects: [], audio: [] };
   private constructor(private child: ChildProcess) {}
   static start(url: string, freqs: number[]): Listener {
-    const child = spawn(process.execPath, [LISTENER, "--url", url, "--freqs", freqs.join(",")], { stdio: ["ignore", "pipe", "ignore"] });
+    const child = track(spawn(process.execPath, [LISTENER, "--url", url, "--freqs", freqs.join(",")], { stdio: ["ignore", "pipe", "ignore"] }));
     const l = new Listener(child);
     readline.createInterface({ input: child.stdout! }).on("line", (line) => {
       try {
@@ -282,6 +299,18 @@ export class Installation {
   /** Seeds the database (admin, zones on icecast mounts), then starts both processes. */
   static async create(opts: InstallationOptions): Promise<Installation> {
     const inst = new Installation(opts);
+    try {
+      await inst.setUp();
+    } catch (err) {
+      await inst.dispose();
+      throw err;
+    }
+    return inst;
+  }
+
+  private async setUp(): Promise<void> {
+    const inst = this;
+    const opts = this.opts;
     if (opts.ownRedis) inst.redis = await PrivateRedis.create();
     if (opts.icecast) {
       inst.icecast = opts.icecast;
@@ -310,7 +339,6 @@ export class Installation {
     inst.worker = inst.spawnRole("worker");
     await inst.waitHttp();
     await inst.login();
-    return inst;
   }
 
   env(): Record<string, string> {
@@ -321,11 +349,11 @@ export class Installation {
   }
 
   spawnRole(role: string): ChildProcess {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts", "--role", role], {
+    const child = track(spawn(process.execPath, ["--import", "tsx", "server/main.ts", "--role", role], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.env() },
       stdio: ["ignore", "pipe", "pipe"],
-    });
+    }));
     const tag = `${role}#${child.pid}`;
     this.log(`started ${tag}`);
     const pipe = (s: NodeJS.ReadableStream) => readline.createInterface({ input: s }).on("line", (l) => this.logs.write(`[${tag}] ${l}\n`));
@@ -352,7 +380,7 @@ export class Installation {
   }
 
   private async waitHttp(): Promise<void> {
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 240_000; // a loaded 2-core machine boots slowly
     for (;;) {
       if (this.api?.exitCode != null) throw new Error(`API exited ${this.api.exitCode}; see ${this.dir}/processes.log`);
       try {
@@ -456,9 +484,9 @@ export class Installation {
   }
 
   /** Schedules a one-off session through the API at `at` (a whole minute) on every zone. */
-  async scheduleOnce(programId: number, at: number): Promise<void> {
+  async scheduleOnce(programId: number, at: number, maxDurationSec = 900): Promise<void> {
     const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: TZ, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(at)).map((p) => [p.type, p.value]));
-    await this.ok("POST", "/schedules", { name: `Faults ${this.opts.name}`, programId, kind: "once", date: `${parts.year}-${parts.month}-${parts.day}`, startTime: `${parts.hour}:${parts.minute}`, maxDurationSec: 900, zoneIds: this.zoneIds });
+    await this.ok("POST", "/schedules", { name: `Faults ${this.opts.name} ${parts.hour}:${parts.minute}`, programId, kind: "once", date: `${parts.year}-${parts.month}-${parts.day}`, startTime: `${parts.hour}:${parts.minute}`, maxDurationSec, zoneIds: this.zoneIds });
   }
 
   async airingsAt(at: number): Promise<any[]> {
@@ -478,7 +506,7 @@ export class Installation {
         await gone;
       }
     }
-    if (this.ownIcecast) await this.icecast.dispose();
+    if (this.ownIcecast) await this.icecast?.dispose();
     if (this.redis) await this.redis.dispose();
     else {
       // Our keys on the shared Redis (never FLUSH*: other tests share it).

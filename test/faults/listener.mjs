@@ -14,7 +14,8 @@
 // tone become segments. Output: one JSON object per line on stdout:
 //   {"ev":"connect","t":…}            connected, HTTP 200
 //   {"ev":"disconnect","t":…,"why":…}  connection ended
-//   {"ev":"audio","t":…}              first non-silent frame of a connection (its arrival)
+//   {"ev":"audio","t":…}              an onset: the first non-silent frame of a connection or
+//                                      after at least 0.5 s of silence (its arrival time)
 //   {"ev":"tone","hz":…,"start":…,"end":…,"frames":…}   a tone segment (start = arrival of its
 //                                      first frame, end = arrival of its last frame + frame length)
 import http from "node:http";
@@ -107,7 +108,7 @@ function session(res, id) {
   let spf = 1152;
   let rate = 44100;
   let frameMs = 26.12;
-  let firstAudio = false;
+  let silentFrames = Infinity; // silent frames since the last non-silent one
   let seg = null; // { hz, start, lastT, frames, miss }
 
   res.on("data", (chunk) => {
@@ -163,17 +164,15 @@ function session(res, id) {
     const rms = Math.sqrt(e / x.length);
     let hz = null;
     if (rms > silenceRms) {
-      if (!firstAudio) {
-        firstAudio = true;
-        emit({ ev: "audio", t, conn: id });
-      }
+      if (silentFrames >= 20) emit({ ev: "audio", t, conn: id });
+      silentFrames = 0;
       let best = 0;
       for (const f of freqs) {
         const r = (2 * goertzelPower(x, f, rate)) / (x.length * e);
         if (r > best) { best = r; hz = f; }
       }
       if (best < 0.5) hz = null;
-    }
+    } else silentFrames++;
     if (seg && hz === seg.hz) {
       seg.lastT = t; seg.frames++; seg.miss = 0;
       return;

@@ -214,8 +214,14 @@ export interface Outcome {
 }
 
 export async function runScenario(s: Scenario): Promise<Outcome> {
-  const inst = await Installation.create({ name: s.name, ownRedis: s.ownRedis });
   const out: Outcome = { scenario: s, T: 0, airingId: null, fault: null, error: null, heard: [], connects: [], disconnects: [], airing: null, report: null, itemHz: new Map(), logTail: "" };
+  let inst: Installation;
+  try {
+    inst = await Installation.create({ name: s.name, ownRedis: s.ownRedis });
+  } catch (err) {
+    out.error = `installation did not start: ${(err as Error).message}`;
+    return out;
+  }
   let listener: Listener | null = null;
   try {
     const freqs = FREQS.slice(0, s.tones);
