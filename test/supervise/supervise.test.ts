@@ -67,18 +67,18 @@ describe("npm start: private Redis and a supervised playout process", () => {
     const s0 = Date.now();
     const during: number[][] = [];
     await Promise.all(
-      Array.from({ length: 20 }, async () => {
-        for (let i = 0; i < 15; i++) {
-          const r = await fetch(`${main.url}/api/status`, { headers: { cookie: auth.cookie } });
+      Array.from({ length: 20 }, async (_, k) => {
+        for (let i = 0; i < 5; i++) {
+          const r = await fetch(`${main.url}/api/${k % 2 ? "zones" : "status"}`, { headers: { cookie: auth.cookie } });
           await r.arrayBuffer();
           if (r.status === 200) answered++;
-          if (i === 7) during.push(listeners(port, [main.pid, first.pid]));
+          if (i === 2) during.push(listeners(port, [main.pid, first.pid]));
         }
       }),
     );
-    expect(answered).toBe(300);
+    expect(answered).toBe(100);
     for (const l of during) expect(l).toEqual([main.pid]);
-    console.log(`API storm: 300/300 answered in ${Date.now() - s0} ms by pid ${main.pid}; playout pid ${first.pid} (parent ${procInfo(first.pid)!.ppid})`);
+    console.log(`API storm: 100/100 answered in ${Date.now() - s0} ms by pid ${main.pid}; playout pid ${first.pid} (parent ${procInfo(first.pid)!.ppid})`);
 
     // kill -9 the playout process: the parent starts another one.
     process.kill(first.pid, "SIGKILL");
