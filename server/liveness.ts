@@ -17,6 +17,8 @@ export const BEAT_MS = 5_000;
 export const BEAT_TTL_MS = 15_000;
 
 export interface Heartbeat {
+  /** host:pid:roles — the key's own suffix. */
+  id: string;
   roles: string[];
   host: string;
   pid: number;
@@ -36,17 +38,20 @@ export function startHeartbeat(opts: {
   prefix: string;
   roles: string[];
   jobs: string[];
-  zones?: () => Heartbeat["zones"];
+  /** Zones this process can air (zone affinity); default "all". Re-read at every beat. */
+  zones?: () => Heartbeat["zones"] | Promise<Heartbeat["zones"]>;
   logger: Logger;
   clock?: Clock;
 }): { first: Promise<void>; stop(): Promise<void> } {
   const startedAt = new Date().toISOString();
   // One key per process (its roles in the key keep two beats of one test process apart).
-  const key = `${keyPrefix(opts.prefix)}${os.hostname()}:${process.pid}:${opts.roles.join(",")}`;
+  const id = `${os.hostname()}:${process.pid}:${opts.roles.join(",")}`;
+  const key = `${keyPrefix(opts.prefix)}${id}`;
   let warned = false;
   const beat = async () => {
-    const hb: Heartbeat = { roles: opts.roles, host: os.hostname(), pid: process.pid, jobs: opts.jobs, zones: opts.zones?.() ?? "all", startedAt, beatAt: new Date().toISOString() };
     try {
+      const zones = (await opts.zones?.()) ?? "all";
+      const hb: Heartbeat = { id, roles: opts.roles, host: os.hostname(), pid: process.pid, jobs: opts.jobs, zones, startedAt, beatAt: new Date().toISOString() };
       await opts.redis.set(key, JSON.stringify(hb), "PX", BEAT_TTL_MS);
       warned = false;
     } catch (err) {
@@ -63,7 +68,8 @@ export function startHeartbeat(opts: {
     first,
     async stop() {
       clearInterval(t);
-      await opts.redis.del(key).catch(() => {});
+      // A clean stop leaves a note, so watchers do not report it as lost.
+      await opts.redis.multi().del(key).set(`${keyPrefix(opts.prefix)}stopped:${id}`, "1", "PX", 120_000).exec().catch(() => {});
     },
   };
 }
@@ -75,7 +81,7 @@ export async function readHeartbeats(redis: Redis, prefix: string): Promise<Hear
   do {
     const [next, batch] = await redis.scan(cursor, "MATCH", `${keyPrefix(prefix)}*`, "COUNT", 200);
     cursor = next;
-    keys.push(...batch);
+    keys.push(...batch.filter((k) => !k.startsWith(`${keyPrefix(prefix)}stopped:`)));
   } while (cursor !== "0");
   if (!keys.length) return [];
   const values = await redis.mget(...keys);
@@ -113,7 +119,7 @@ export interface Liveness {
   workers: LivenessCheck & { unserved?: { zoneId: number; code: string; name: string; nextSession: string }[] };
 }
 
-const summary = (hb: Heartbeat, now: number) => ({ host: hb.host, pid: hb.pid, roles: hb.roles, jobs: hb.jobs, zones: hb.zones, startedAt: hb.startedAt, lastBeatMsAgo: Math.max(0, now - Date.parse(hb.beatAt)) });
+const summary = (hb: Heartbeat, now: number) => ({ id: hb.id, host: hb.host, pid: hb.pid, roles: hb.roles, jobs: hb.jobs, zones: hb.zones, startedAt: hb.startedAt, lastBeatMsAgo: Math.max(0, now - Date.parse(hb.beatAt)) });
 
 /**
  * Who is alive, and what would not air because nobody is. "In the horizon": sessions not
@@ -166,45 +172,65 @@ export async function checkLiveness(deps: { db: Db; redis: Redis; config: Config
   return { scheduler, workers };
 }
 
-/** Where liveness and Redis transitions go: server/alerts.ts once it has landed. */
+/** Where liveness and Redis transitions go (server/alerts.ts in production). */
 export interface AlertSink {
-  raise(a: { kind: "redis_down" | "worker_lost" | "scheduler_lost"; severity: "warning" | "critical"; dedupeKey: string; params: Record<string, string | number>; zoneId?: number | null }): Promise<void>;
+  raise(a: { kind: "redis_down" | "worker_lost" | "scheduler_lost" | "zone_unserved"; severity: "warning" | "critical"; dedupeKey: string; params: Record<string, string | number>; zoneId?: number | null }): Promise<void>;
   resolve(dedupeKey: string): Promise<void>;
 }
 
 /**
- * Re-checks liveness every `intervalMs` and raises/resolves alerts on the way down and up.
- * Runs in API processes (a scheduler cannot report its own death). Raising is idempotent
- * (dedupe keys), so several API processes may watch at once.
+ * Re-checks liveness every `intervalMs` and raises/resolves alerts on the way down and up:
+ * redis_down (heartbeats unreadable), scheduler_lost (no scheduler while zones exist), worker_lost (a playout worker stopped
+ * beating without a clean stop), zone_unserved (a zone with a session in the horizon that
+ * no live worker can air). Runs in API processes (a scheduler cannot report its own
+ * death); raising is idempotent (dedupe keys), so several API processes may watch at once.
  */
 export function startLivenessMonitor(deps: { db: Db; redis: Redis; config: Config; clock: Clock; logger: Logger; alerts: AlertSink; intervalMs?: number; startupGraceMs?: number }): { stop(): void } {
-  const { logger, alerts } = deps;
+  const { logger, alerts, redis, config } = deps;
   const open = new Set<string>();
+  let seen = new Map<string, Heartbeat>(); // playout workers alive at the last pass
   let running = false;
   let first = true;
-  const toggle = async (key: string, bad: boolean, raise: () => Promise<void>) => {
-    if (bad && !open.has(key)) {
-      open.add(key);
-      await raise();
-    } else if (!bad && (open.has(key) || first)) {
-      // The first pass also resolves what an earlier process left open.
-      open.delete(key);
-      await alerts.resolve(key);
-    }
+  let redisMisses = 0;
+  const raise = async (a: Parameters<AlertSink["raise"]>[0]) => {
+    if (open.has(a.dedupeKey)) return;
+    open.add(a.dedupeKey);
+    await alerts.raise(a);
+  };
+  const resolve = async (key: string) => {
+    open.delete(key);
+    await alerts.resolve(key);
   };
   const tick = async () => {
     if (running) return;
     running = true;
     try {
       const l = await checkLiveness(deps);
-      // Unreadable heartbeats mean Redis is down: that is redis_down's alert, not these.
-      if (String(l.scheduler.detail ?? "").startsWith("heartbeats cannot be read")) return;
-      await toggle("scheduler_lost", !l.scheduler.ok, () => alerts.raise({ kind: "scheduler_lost", severity: "critical", dedupeKey: "scheduler_lost", params: {} }));
-      const lost = new Set((l.workers.unserved ?? []).map((z) => z.zoneId));
-      for (const z of l.workers.unserved ?? []) {
-        await toggle(`worker_lost:${z.zoneId}`, true, () => alerts.raise({ kind: "worker_lost", severity: "critical", dedupeKey: `worker_lost:${z.zoneId}`, zoneId: z.zoneId, params: { zone: z.name, code: z.code, nextSession: z.nextSession } }));
+      // Unreadable heartbeats mean Redis is down: redis_down (twice in a row, so a blip is
+      // not an alert; a supervised private Redis raises it at once itself), not these.
+      if (String(l.scheduler.detail ?? "").startsWith("heartbeats cannot be read")) {
+        if (++redisMisses >= 2) await raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { at: new Date(deps.clock.now().getTime() - (deps.intervalMs ?? 10_000)).toISOString() } });
+        return;
       }
-      for (const key of [...open].filter((k) => k.startsWith("worker_lost:") && !lost.has(Number(k.slice(12))))) await toggle(key, false, async () => {});
+      redisMisses = 0;
+      if (open.has("redis_down")) await resolve("redis_down");
+      if (!l.scheduler.ok) await raise({ kind: "scheduler_lost", severity: "critical", dedupeKey: "scheduler_lost", params: {} });
+      else if (open.has("scheduler_lost") || first) await resolve("scheduler_lost");
+
+      const players = new Map(((l.workers.alive ?? []) as { id: string; host: string; pid: number }[]).map((b) => [b.id, b]));
+      for (const [id, hb] of seen) {
+        if (players.has(id)) continue;
+        const stoppedCleanly = (await redis.exists(`${keyPrefix(config.QUEUE_PREFIX)}stopped:${id}`)) === 1;
+        if (!stoppedCleanly) await raise({ kind: "worker_lost", severity: "critical", dedupeKey: `worker_lost:${id}`, params: { worker: `${hb.host} (pid ${hb.pid})` } });
+      }
+      seen = new Map([...players].map(([id, b]) => [id, b as unknown as Heartbeat]));
+
+      const unserved = l.workers.unserved ?? [];
+      for (const z of unserved) await raise({ kind: "zone_unserved", severity: "critical", dedupeKey: `zone_unserved:${z.zoneId}`, zoneId: z.zoneId, params: { zone: z.name, code: z.code, nextSession: z.nextSession } });
+      const unservedKeys = new Set(unserved.map((z) => `zone_unserved:${z.zoneId}`));
+      for (const key of [...open].filter((k) => k.startsWith("zone_unserved:") && !unservedKeys.has(k))) await resolve(key);
+      // Recovery from a lost worker: playout workers are alive and every zone is served.
+      if (players.size && !unserved.length) for (const key of [...open].filter((k) => k.startsWith("worker_lost:"))) await resolve(key);
       first = false;
     } catch (err) {
       logger.warn(`liveness check failed: ${(err as Error).message}`);
@@ -222,11 +248,7 @@ export function startLivenessMonitor(deps: { db: Db; redis: Redis; config: Confi
   return { stop: () => clearTimeout(t) };
 }
 
-/**
- * Until server/alerts.ts lands on main: alerts are logged only.
- * TODO(alerts): replace with raiseAlert/resolveAlert from server/alerts.ts
- * (`raiseAlert({ db, events, logger }, a)` / `resolveAlert(deps, dedupeKey)`).
- */
+/** Alerts written to the log only: before the database is open, and in tools. */
 export function loggingAlertSink(logger: Logger): AlertSink {
   return {
     async raise(a) {

@@ -13,6 +13,7 @@ import { createDb, type Db } from "./db/client.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
 import { ensureRedis, producerConnection, workerConnection, type RedisSupervision } from "./redis.ts";
+import { raiseAlert, resolveAlert } from "./alerts.ts";
 import { loggingAlertSink, startHeartbeat, startLivenessMonitor, type AlertSink } from "./liveness.ts";
 import type { SupervisorStatus } from "./supervisor.ts";
 import type { JobName } from "../worker/catalogue.ts";
@@ -62,7 +63,7 @@ export async function startRuntime(opts: {
   const clock = opts.clock ?? systemClock;
   fs.mkdirSync(config.dataDir, { recursive: true });
 
-  // Alerts go to the log until server/alerts.ts is wired in below (needs the database).
+  // Alerts go to the log until the database and the event hub exist (server/alerts.ts below).
   let alerts: AlertSink = loggingAlertSink(logger.child("alerts"));
   let redisDown = false;
   const onRedisState = (s: SupervisorStatus) => {
@@ -71,7 +72,7 @@ export async function startRuntime(opts: {
       void alerts.resolve("redis_down").catch(() => {});
     } else if ((s.state === "restarting" || s.state === "down") && !redisDown) {
       redisDown = true;
-      void alerts.raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { state: s.state, restarts: s.restarts } }).catch(() => {});
+      void alerts.raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { at: s.since, state: s.state, restarts: s.restarts } }).catch((e: Error) => logger.warn(`redis_down alert not raised: ${e.message}`));
     }
   };
   const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis"), onState: onRedisState });
@@ -79,10 +80,6 @@ export async function startRuntime(opts: {
   if (migrated.applied.length) logger.info(`applied migrations: ${migrated.applied.join(", ")}`);
   const db = await createDb(config.databaseUrl);
   await ensureBaseData(db, { timeZone: config.TZ });
-  // TODO(alerts): once server/alerts.ts is on main, replace the logging sink with
-  // { raise: (a) => raiseAlert({ db, events, logger }, a).then(() => {}), resolve: (k) => resolveAlert({ db, events, logger }, k) }
-  // (after `events` is built below) so redis_down / worker_lost / scheduler_lost reach the banner.
-  alerts = loggingAlertSink(logger.child("alerts"));
   const adminPassword = await ensureAdmin(db, config.dataDir, logger);
   if (adminPassword) opts.printAdminPassword?.(adminPassword);
 
@@ -92,6 +89,9 @@ export async function startRuntime(opts: {
   subscriber.on("error", (e) => logger.debug(`redis subscriber: ${e.message}`));
   const queues = createQueues(producer, config.QUEUE_PREFIX, logger.child("queue"));
   const events = createEventHub({ publisher: producer, subscriber, channel: `${config.QUEUE_PREFIX}-events`, logger, now: () => clock.now() });
+
+  const alertDeps = { db, events, logger: logger.child("alerts"), now: () => clock.now() };
+  alerts = { raise: async (a) => void (await raiseAlert(alertDeps, a)), resolve: (key) => resolveAlert(alertDeps, key) };
 
   if (config.DEMO && (await db.zone.count()) === 0) {
     await seedDemo({ db, config, queues, logger: logger.child("demo"), clock });
@@ -131,7 +131,7 @@ export async function startRuntime(opts: {
   // Liveness: every process beats (zone affinity will narrow `zones` for bound workers);
   // API processes watch the airing side and raise worker_lost / scheduler_lost.
   const heartbeat = startHeartbeat({ redis: producer, prefix: config.QUEUE_PREFIX, roles: [...roles], jobs, zones: () => "all", logger: logger.child("liveness") });
-  const monitor = roles.includes("api") ? startLivenessMonitor({ db, redis: producer, config, clock, logger: logger.child("liveness"), alerts: { raise: (a) => alerts.raise(a), resolve: (k) => alerts.resolve(k) } }) : undefined;
+  const monitor = roles.includes("api") ? startLivenessMonitor({ db, redis: producer, config, clock, logger: logger.child("liveness"), alerts }) : undefined;
 
   return {
     config,
