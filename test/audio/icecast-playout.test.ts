@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffmpegPath } from "../../audio/ffmpeg.ts";
 import { preparePlayout } from "../../audio/player.ts";
-import { createSink, type SinkDropout } from "../../audio/sinks/index.ts";
+import { createSink, IcecastSink, type SinkDropout } from "../../audio/sinks/index.ts";
 import { freePort, startIcecast, type IcecastServer } from "../helpers/icecast.ts";
 import { nonSilentMs, tmpDir, tone } from "./player-fixtures.ts";
 
@@ -190,6 +190,24 @@ describe("icecast sink against a real icecast2", () => {
     expect(err!.message).not.toContain(secret);
   });
 
+  it("mount still held by another source (403): open() retries and connects once the mount is free", async () => {
+    const mount = "/xa-ban.mp3";
+    const holder = createSink({ kind: "icecast", host: ice.host, port: ice.port, mount, password: ice.sourcePassword });
+    await holder.open();
+    // While the mount is held, a deadline that passes gives the 403 in the error.
+    const short = createSink({ kind: "icecast", host: ice.host, port: ice.port, mount, password: ice.sourcePassword }, { openDeadlineMs: Date.now() + 1000 });
+    await expect(short.open()).rejects.toThrow(/Could not open output icecast .*before the deadline.*403 Forbidden: Mountpoint in use/);
+    // A new source (say, a restarted worker) gets the mount as soon as the old one lets go.
+    const next = createSink({ kind: "icecast", host: ice.host, port: ice.port, mount, password: ice.sourcePassword }, { openDeadlineMs: Date.now() + 10_000 });
+    const opened = next.open();
+    await new Promise((r) => setTimeout(r, 1000));
+    await holder.close();
+    await opened;
+    expect((next as IcecastSink).connected).toBe(true);
+    await until("the new source's mount to go live", async () => (await mountListeners(ice, mount)) !== null);
+    await next.close();
+  });
+
   it("Icecast not running at open() and started 3 s later: open() keeps trying and succeeds before the deadline", async () => {
     const port = await freePort();
     const sourcePassword = `src${Math.random().toString(36).slice(2, 10)}`;
@@ -333,5 +351,56 @@ describe("icecast sink against a real icecast2", () => {
     expect(dropouts[0]!.startMs).toBeGreaterThanOrEqual(res.actualStartMs! - 5);
     expect(dropouts[0]!.startMs).toBeLessThanOrEqual(res.actualStartMs! + 300);
     expect(dropouts[0]!.endMs).toBeGreaterThanOrEqual(res.actualEndMs! - 300);
+  });
+});
+
+describe("icecast sink against a server that stops reading (network stalled, no reset)", () => {
+  it("drops the stalled connection instead of queueing stale audio, reconnects, and reports one dropout", async () => {
+    const net = await import("node:net");
+    let connections = 0;
+    const heads: string[] = [];
+    const server = net.createServer((socket) => {
+      const n = ++connections;
+      let head = "";
+      let answered = false;
+      const onData = (b: Buffer) => {
+        if (answered) return; // audio: read and dropped
+        head += b.toString("latin1");
+        if (!head.includes("\r\n\r\n")) return;
+        answered = true;
+        heads.push(head.slice(0, head.indexOf("\r\n\r\n")));
+        socket.write("HTTP/1.1 100 Continue\r\nContent-Length: 0\r\n\r\nHTTP/1.0 200 OK\r\n\r\n");
+        // The first connection stalls: nothing more is read, nothing is closed.
+        if (n === 1) {
+          socket.off("data", onData);
+          socket.pause();
+        }
+      };
+      socket.on("data", onData);
+      socket.on("error", () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as { port: number }).port;
+    const dropouts: SinkDropout[] = [];
+    const sink = createSink({ kind: "icecast", host: "127.0.0.1", port, mount: "/fake.mp3", password: "pw-stall" }, { onDropout: (d) => dropouts.push(d) });
+    try {
+      await sink.open();
+      const frame = Buffer.alloc(417 * 40, 0); // ~1 s of frames' worth of bytes
+      // Far faster than real time, so the kernel buffers fill within a second.
+      let discarded = 0;
+      for (let i = 0; i < 2000 && discarded === 0; i++) if ((await sink.write(frame)) === false) discarded++;
+      expect(discarded).toBe(1);
+      // Writes go on without rejecting; the sink reconnects and audio flows again.
+      await until("the sink to reconnect", async () => (await sink.write(frame)) === true && connections >= 2, 10_000);
+      const info = await sink.close();
+      expect(dropouts).toHaveLength(1);
+      expect(dropouts[0]!.reason).toMatch(/Icecast connection lost: network stalled/);
+      expect(info.dropouts).toEqual(dropouts);
+      // Both connections were proper source logins.
+      expect(heads.map((h) => h.split("\r\n")[0])).toEqual(["PUT /fake.mp3 HTTP/1.1", "PUT /fake.mp3 HTTP/1.1"]);
+    } finally {
+      server.close();
+      await sink.abort("test end").catch(() => undefined);
+    }
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PIPE_INPUT_ARGS } from "../../audio/sinks/ffmpeg-pipe.ts";
 import { alsaArgs, createSink, FfmpegPipeSink, icecastRequestHead, sinkConfigSchema, type IcecastSinkConfig, type SinkDropout } from "../../audio/sinks/index.ts";
 import { parseResponseHead } from "../../audio/sinks/icecast-source.ts";
+import { backoffMs, DropoutLog } from "../../audio/sinks/reconnect.ts";
 import { silentFrame } from "../../audio/mp3frames.ts";
 import { tmpDir } from "./player-fixtures.ts";
 
@@ -69,6 +70,34 @@ describe("icecast source request", () => {
     expect(refused.rest.toString()).toBe("Mountpoint in use");
     expect(parseResponseHead(Buffer.from("HTTP/1.0 200 OK\r\n"))).toBeNull();
     expect(() => parseResponseHead(Buffer.from("SSH-2.0-OpenSSH\r\n\r\n"))).toThrow(/not an HTTP answer/);
+  });
+});
+
+describe("dropout log", () => {
+  it("reports each outage once, only if program audio was discarded, from the first discard to when audio flows", () => {
+    const reported: SinkDropout[] = [];
+    const log = new DropoutLog("test", { onDropout: (d) => reported.push(d) });
+    // Lost and back during pre-roll silence: nothing of the session missing, nothing reported.
+    log.lost(1000, "reset");
+    log.flowing(1500);
+    expect(reported).toEqual([]);
+    // Lost mid-session: reported once, when audio flows again.
+    log.lost(2000, "Icecast connection lost: reset");
+    log.lost(2050, "again"); // the same outage
+    log.discarded(2100);
+    log.discarded(2200);
+    expect(reported).toEqual([]);
+    log.flowing(3000);
+    log.flowing(3100);
+    expect(reported).toEqual([{ startMs: 2100, endMs: 3000, reason: "Icecast connection lost: reset" }]);
+    // Never came back: closed at finish().
+    log.lost(4000, "gone");
+    log.discarded(4000);
+    log.finish(5000);
+    log.finish(6000);
+    expect(reported.at(-1)).toEqual({ startMs: 4000, endMs: 5000, reason: "gone" });
+    expect(log.all).toEqual(reported);
+    expect([0, 1, 2, 3, 4, 10].map(backoffMs)).toEqual([250, 500, 1000, 2000, 2000, 2000]);
   });
 });
 
