@@ -136,12 +136,18 @@ describe("npm start: a second Ctrl-C", () => {
     await install?.cleanup();
   });
 
-  it("exits at once (code 130), killing the playout process", async () => {
+  it("exits at once (code 130), killing a playout process that does not stop", async () => {
     const child = await waitFor("the playout process", () => childrenOf(main.pid).find((c) => c.cmdline.includes("--role playout")), 30_000);
+    // A hung playout process (frozen): the first Ctrl-C would wait for it (up to the drain
+    // plus a margin); the second must not.
+    process.kill(child.pid, "SIGSTOP");
     main.child.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor("the first SIGINT to be taken", () => main.log().includes("SIGINT: shutting down"), 10_000, 50);
+    expect(procInfo(child.pid)).not.toBeNull();
+    const t0 = Date.now();
     main.child.kill("SIGINT");
     const exit = await main.exited;
+    console.log(`second SIGINT → exit ${JSON.stringify(exit)} after ${Date.now() - t0} ms`);
     expect(exit).toEqual({ code: 130, signal: null });
     expect(main.log()).toContain("SIGINT again: exiting now");
     await waitFor("the playout process to be gone", () => procInfo(child.pid) === null, 5_000, 50);
