@@ -49,7 +49,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       clock: deps.clock,
       channels: deps.channels,
       workerId: deps.workerId ?? "worker",
-      onAiringEnded: (a) => replan({ zoneId: a.zoneId, localDate: a.localDate }),
+      // The playout only asks: the scheduler re-plans once for any number of requests.
+      onAiringEnded: () => deps.channels.requestReplan(),
+      requeue: (airingId, attempt) => deps.queues.add({ name: "playout", data: { airingId, attempt } }),
     }),
     report: async (data) => {
       const r = await generateMonthlyReport({ db: deps.db, dataDir: deps.config.dataDir, clock: deps.clock, month: data.month });

@@ -37,4 +37,8 @@ export interface SinkOptions {
   fileName?: string;
   /** Stream sinks: how long open() waits for the output to be ready (default 5000 ms). */
   openTimeoutMs?: number;
+  /** Epoch ms: open() retries with backoff until then (contract with playout; may be ignored). */
+  openDeadlineMs?: number;
+  /** Called for each stretch (epoch ms) the output could not carry; the sink keeps time. */
+  onDropout?: (d: { startMs: number; endMs: number; reason: string }) => void;
 }
