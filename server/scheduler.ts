@@ -13,6 +13,7 @@ import { createEmergencies } from "./emergencies.ts";
 import type { PlayoutChannels } from "../worker/channels.ts";
 import { addDays, localDateOf } from "./domain/time.ts";
 import { SWEEP_MS } from "../worker/lease.ts";
+import { ALERT_SWEEP_CRON, createAlertSweep } from "./alert-sweep.ts";
 
 export interface Scheduler {
   planner: Planner;
@@ -92,6 +93,7 @@ export async function startScheduler(deps: { db: Db; config: Config; queues: Que
   if (deps.cron !== false) {
     tasks.push(cron.schedule(config.PLAN_TICK_CRON, () => void tick(), { timezone: tz }));
     tasks.push(cron.schedule(config.REPORT_CRON, () => void queueReport(), { timezone: tz }));
+    tasks.push(cron.schedule(ALERT_SWEEP_CRON, createAlertSweep(deps), { timezone: tz })); // alerts from the DB (server/alert-sweep.ts)
     sweepTimer = setInterval(() => void sweep(), SWEEP_MS);
   }
   return {
