@@ -204,6 +204,7 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warn(m) },
         openDeadlineMs: o.deadline,
         onDropout: (d) => writer.onDropout(d),
+        clock: { now: () => clock.now().getTime() },
       });
       if (prep.signal.aborted) return handOn() ?? { kind: "done", status: "interrupted", reason: String(interruptReason), endMs: null };
       try {
