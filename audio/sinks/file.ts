@@ -72,6 +72,8 @@ export class FileSink implements Sink {
     if (!fh) return;
     const size = (await fh.stat()).size;
     await fh.close();
+    // Nothing ever aired into it (e.g. released in pre-roll): leave no empty file behind.
+    // A file this sink did not create (appending to an earlier part) is always kept.
     if (this.created && this.bytes === 0 && size === 0) await unlink(this.path).catch(() => undefined);
   }
 }
