@@ -6,7 +6,9 @@
 // (test/faults/listener.mjs: its own process, no project code, performance.now()-stamped
 // frames, first non-silent frame after silence) minus the scheduled second.
 //   npm run bench:timing [-- --rounds 3 --zones 10]
-// Schedules are whole minutes (HH:MM), so each round is one minute; n = rounds × zones.
+// Schedules are whole minutes (HH:MM), so each round is one minute. n counts the starts
+// heard; "missing" (last key) counts scheduled starts no listener heard within 30 s.
+import os from "node:os";
 import { parseArgs } from "node:util";
 import { Icecast, Installation, Listener, bigWav, nextMinute, sleep, until } from "../test/faults/harness.ts";
 
@@ -27,6 +29,7 @@ function percentile(sorted: number[], p: number): number {
 }
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+const load0 = os.loadavg()[0]!;
 const icecast = await Icecast.create({ maxSources: zones + 2 });
 const inst = await Installation.create({ name: "timing", zones, icecast });
 const listeners: Listener[] = [];
@@ -79,9 +82,10 @@ try {
   const n = sorted.length;
   console.log(
     `${n} starts heard of ${rounds * zones} (${rounds} rounds × ${zones} zones at the same second, ${withLoad ? "with" : "without"} uploads/ingests/report); ` +
-      `min ${n ? round2(sorted[0]!) : "-"} ms, mean ${n ? round2(sorted.reduce((a, b) => a + b, 0) / n) : "-"} ms`,
+      `min ${n ? round2(sorted[0]!) : "-"} ms, mean ${n ? round2(sorted.reduce((a, b) => a + b, 0) / n) : "-"} ms; ` +
+      `machine load average ${load0.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end (${os.cpus().length} cores)`,
   );
-  console.log(JSON.stringify({ n, zones, p50_ms: n ? round2(percentile(sorted, 50)) : null, p99_ms: n ? round2(percentile(sorted, 99)) : null, max_ms: n ? round2(sorted.at(-1)!) : null }));
+  console.log(JSON.stringify({ n, zones, p50_ms: n ? round2(percentile(sorted, 50)) : null, p99_ms: n ? round2(percentile(sorted, 99)) : null, max_ms: n ? round2(sorted.at(-1)!) : null, missing: missing.length }));
 } finally {
   await Promise.all(listeners.map((l) => l.stop()));
   await inst.dispose();

@@ -27,6 +27,7 @@ import { createPlanner } from "./planner.ts";
 import { startWorkers, type Workers } from "../worker/index.ts";
 import { createHandlers } from "../worker/handlers.ts";
 import { createPlayoutChannels } from "../worker/channels.ts";
+import { startLeaseSweeper } from "../worker/lease.ts";
 import { seedDemo } from "../prisma/seed.ts";
 
 export const ROLE_NAMES = ["api", "scheduler", "worker", "playout"] as const;
@@ -43,8 +44,8 @@ export interface Runtime {
   server?: Server;
   port?: number;
   redis(): RedisSupervision;
-  /** `drainMs`: how long airings on air may finish (Ctrl-C uses a short one);
-   *  a private Redis is stopped last, after `redisNeededUntil` (e.g. the playout child). */
+  /** drainMs: how long airings on air may finish (default DRAIN_MAX_MINUTES; Ctrl-C uses a
+   *  short one); a private Redis is stopped last, after `redisNeededUntil` (the playout child). */
   stop(opts?: { drainMs?: number; redisNeededUntil?: Promise<unknown> }): Promise<void>;
   /** Second Ctrl-C: asks the private Redis to exit without waiting for anything. */
   abort(): void;
@@ -100,6 +101,7 @@ export async function startRuntime(opts: {
   const workerId = `${os.hostname()}-${process.pid}`;
   const jobs = ALL_JOBS.filter((j) => (roles.includes("worker") && !(j === "playout" && opts.playoutElsewhere)) || (j === "playout" && roles.includes("playout")));
   let workers: Workers | undefined;
+  let leaseSweeper: { stop(): Promise<void> } | undefined;
   let workerConn: ReturnType<typeof workerConnection> | undefined;
   const channels = createPlayoutChannels({ db, config, events, logger: logger.child("playout"), workerId, clock, subscriber: jobs.includes("playout") ? workerConnection(config.REDIS_URL) : undefined, publisher: producer, channel: `${config.QUEUE_PREFIX}-control` });
   const planner = createPlanner({ db, queues, config, clock, logger: logger.child("planner"), events, isAiringAlive: (id) => channels.alive(id) });
@@ -108,6 +110,9 @@ export async function startRuntime(opts: {
     workerConn.on("error", (e) => logger.debug(`redis worker: ${e.message}`));
     const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels, workerId, planner });
     workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, only: jobs });
+    // Playout: airings left by a dead worker are handed on from this worker's start (playout's edit;
+    // under `npm start` in the playout child).
+    if (jobs.includes("playout")) leaseSweeper = startLeaseSweeper({ db, clock, logger: logger.child("lease"), requeue: (airingId, attempt) => queues.add({ name: "playout", data: { airingId, attempt } }) });
   }
 
   let scheduler: Scheduler | undefined;
@@ -152,7 +157,9 @@ export async function startRuntime(opts: {
         await new Promise<void>((r) => server!.close(() => r()));
       }
       await scheduler?.stop();
-      await workers?.close(stopOpts.drainMs ?? 5000);
+      // Drain (playout): airings on air finish up to DRAIN_MAX_MINUTES; pre-roll ones are handed on.
+      await workers?.close({ drainMs: stopOpts.drainMs ?? config.DRAIN_MAX_MINUTES * 60_000 });
+      await leaseSweeper?.stop();
       await channels.close();
       await events.close();
       await queues.close();

@@ -211,10 +211,12 @@ export interface Outcome {
   report: any;
   itemHz: Map<number, number>;
   logTail: string;
+  /** Lateness the worker's log line printed for the airing ("…: aired, late N ms"), if any. */
+  logLatenessMs: number[];
 }
 
 export async function runScenario(s: Scenario): Promise<Outcome> {
-  const out: Outcome = { scenario: s, T: 0, airingId: null, fault: null, error: null, heard: [], connects: [], disconnects: [], airing: null, report: null, itemHz: new Map(), logTail: "" };
+  const out: Outcome = { scenario: s, T: 0, airingId: null, fault: null, error: null, heard: [], connects: [], disconnects: [], airing: null, report: null, itemHz: new Map(), logTail: "", logLatenessMs: [] };
   let inst: Installation;
   try {
     inst = await Installation.create({ name: s.name, ownRedis: s.ownRedis });
@@ -269,6 +271,10 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
       out.disconnects = listener.ev.disconnects;
     }
     out.logTail = inst.logTail(60);
+    if (out.airingId !== null) {
+      const re = new RegExp(`airing ${out.airingId} on \\S+: \\w+, late (-?\\d+) ms`, "g");
+      for (const m of inst.logTail(100_000).matchAll(re)) out.logLatenessMs.push(Number(m[1]));
+    }
     await inst.dispose();
   }
   return out;
@@ -388,7 +394,8 @@ export function judge(o: Outcome): Verdict {
     if (a.actualStart) latenessLoggedMs = new Date(a.actualStart).getTime() - new Date(a.scheduledStart).getTime();
     if (latenessHeardMs !== null) {
       if (latenessLoggedMs === null) problems.push("airing has no actualStart although it was heard");
-      else if (Math.abs(latenessLoggedMs - latenessHeardMs) > 1000) problems.push(`logged lateness ${latenessLoggedMs} ms but heard ${latenessHeardMs} ms`);
+      else if (Math.abs(latenessLoggedMs - latenessHeardMs) > 1000) problems.push(`as-run lateness (actualStart − scheduled) ${latenessLoggedMs} ms but heard ${latenessHeardMs} ms`);
+      for (const l of o.logLatenessMs) if (Math.abs(l - latenessHeardMs) > 1000) problems.push(`the worker's log says "late ${l} ms" but the listener heard the start ${latenessHeardMs} ms late`);
     }
     const rows: any[] = a.asRuns ?? [];
     for (const [i, hz] of freqs.entries()) {
@@ -401,7 +408,10 @@ export function judge(o: Outcome): Verdict {
       if (completed.length && ms < itemMs * 0.5) problems.push(`as-run says ${hz} Hz (item ${i + 1}) completed, but the listener heard ${Math.round(ms)} ms of it`);
       if (ms >= itemMs * FULL && !mine.some((r) => r.status === "completed" || (r.status === "interrupted" && r.durationMs >= itemMs * 0.9)))
         problems.push(`${hz} Hz (item ${i + 1}) heard in full but as-run rows are ${JSON.stringify(mine.map((r) => [r.status, r.durationMs]))}`);
-      if (mine.length && Math.abs(loggedMs - ms) > Math.max(1500, itemMs * 0.25)) problems.push(`as-run duration of ${hz} Hz is ${loggedMs} ms, the listener heard ${Math.round(ms)} ms`);
+      // Whole items: the row's length is the item's audio (not the gap after it); cut ones
+      // depend on when the cut reached the listener, hence the looser bound.
+      const tol = mine.every((r) => r.status === "completed") && ms >= itemMs * FULL ? 400 : Math.max(1500, itemMs * 0.25);
+      if (mine.length && Math.abs(loggedMs - ms) > tol) problems.push(`as-run duration of ${hz} Hz is ${loggedMs} ms (${mine.map((r) => r.status).join("+")}), the listener heard ${Math.round(ms)} ms`);
       for (const r of mine) if (r.status !== "playing" && r.actualEnd == null) problems.push(`as-run row ${r.id} (${hz} Hz, ${r.status}) has no end`);
     }
   }
@@ -432,7 +442,8 @@ export function judge(o: Outcome): Verdict {
   if (s.emergency && o.fault && o.fault.extra.emergencyStatus !== 201) problems.push(`POST /emergencies answered ${o.fault.extra.emergencyStatus}`);
 
   const heardList = freqs.map((hz) => `${hz}:${(occ.get(hz) ?? []).map((x) => `${((x.start - T) / 1000).toFixed(2)}+${(x.ms / 1000).toFixed(1)}s`).join("/") || "-"}`).join(" ");
-  const summary = `${s.name}: airing ${o.airingId} ${a?.status ?? "?"}; heard lateness ${latenessHeardMs ?? "-"} ms, logged ${latenessLoggedMs ?? "-"} ms; recovery ${recoveryS ?? "-"} s; doubles ${doubles}${reaired ? ` (re-aired cut ${reaired} Hz)` : ""}; report plays ${totals?.plays ?? "?"} programs ${totals?.programs ?? "?"}; ${(o.fault?.notes ?? []).join("; ")}; heard ${heardList}`;
+  const rowsText = (a?.asRuns ?? []).map((r: any) => `${o.itemHz.get(r.itemId) ?? "?"}Hz ${r.status} ${r.durationMs}ms`).join(", ");
+  const summary = `${s.name}: airing ${o.airingId} ${a?.status ?? "?"}; as-run [${rowsText}]; heard lateness ${latenessHeardMs ?? "-"} ms, logged ${latenessLoggedMs ?? "-"} ms; recovery ${recoveryS ?? "-"} s; doubles ${doubles}${reaired ? ` (re-aired cut ${reaired} Hz)` : ""}; report plays ${totals?.plays ?? "?"} programs ${totals?.programs ?? "?"}; ${(o.fault?.notes ?? []).join("; ")}; heard ${heardList}`;
   return { problems, sessionLost, doubleAirings: doubles, recoveryS, latenessHeardMs, latenessLoggedMs, summary };
 }
 
