@@ -1,7 +1,7 @@
 // File sink: appends what aired to an MP3 under a directory. Frames are written as they
 // air, so after a crash the file still holds exactly what went out.
 import { randomBytes } from "node:crypto";
-import { mkdir, open, type FileHandle } from "node:fs/promises";
+import { mkdir, open, stat, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Sink, SinkCloseInfo } from "./types.ts";
 
@@ -64,5 +64,11 @@ export class FileSink implements Sink {
     const fh = this.fh;
     this.fh = null;
     await fh?.close();
+    // Nothing ever aired into it (e.g. released in pre-roll): leave no empty file behind.
+    // A file that already holds audio (an earlier part of the session) is kept.
+    if (fh && this.bytes === 0) {
+      const size = await stat(this.path).then((s) => s.size, () => -1);
+      if (size === 0) await unlink(this.path).catch(() => undefined);
+    }
   }
 }
