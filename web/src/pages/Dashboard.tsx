@@ -13,6 +13,7 @@ import { EmergencyDialog } from "./EmergencyDialog.tsx";
 import { QueueTable } from "./Queues.tsx";
 import { AiringDialog } from "./AiringDialog.tsx";
 import { SystemHealth } from "../components/SystemHealth.tsx";
+import { AlertsBanner } from "../components/Alerts.tsx";
 
 export function Dashboard() {
   const { api, can, live } = useApp();
@@ -101,6 +102,8 @@ export function Dashboard() {
           </button>
         ) : null}
       </PageHeader>
+
+      <AlertsBanner />
 
       {running.length ? (
         <section className="panel alert-panel" aria-labelledby="em-h" data-testid="active-emergencies">
