@@ -119,9 +119,29 @@ describe("sinks", () => {
     await sink.write(Buffer.from("abc"));
     await sink.write(Buffer.from("def"));
     const info = await sink.close();
-    expect(info).toEqual({ kind: "file", bytesWritten: 6, path: path.join(dir, "nested", "aired.mp3") });
+    expect(info).toEqual({ kind: "file", bytesWritten: 6, bytesDelivered: 6, dropouts: [], path: path.join(dir, "nested", "aired.mp3") });
     expect(fs.readFileSync(info.path!, "utf8")).toBe("abcdef");
     await expect(sink.write(Buffer.from("x"))).rejects.toThrow(/not open/);
+  });
+
+  it("file sink that never wrote a byte leaves no empty file behind (but never removes an older file)", async () => {
+    const out = path.join(dir, "empty");
+    const unused = createSink({ kind: "file", dir: out }, { fileName: "unused.mp3" });
+    await unused.open();
+    expect(fs.existsSync(path.join(out, "unused.mp3"))).toBe(true); // created in pre-roll
+    const info = await unused.close();
+    expect(info).toEqual({ kind: "file", bytesWritten: 0, bytesDelivered: 0, dropouts: [] });
+    expect(fs.existsSync(path.join(out, "unused.mp3"))).toBe(false);
+    const aborted = createSink({ kind: "file", dir: out }, { fileName: "aborted.mp3" });
+    await aborted.open();
+    await aborted.abort("cancelled");
+    expect(fs.readdirSync(out)).toEqual([]);
+    // Appending to an existing file: kept even if this sink wrote nothing.
+    fs.writeFileSync(path.join(out, "earlier.mp3"), "");
+    const again = createSink({ kind: "file", dir: out }, { fileName: "earlier.mp3" });
+    await again.open();
+    await again.close();
+    expect(fs.readdirSync(out)).toEqual(["earlier.mp3"]);
   });
 
   it("alsa sink on a machine without that card fails open() before air time", async () => {
