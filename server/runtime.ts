@@ -12,13 +12,14 @@ import { ensureRedis, producerConnection, workerConnection } from "./redis.ts";
 import { createQueues, type Queues } from "./queues.ts";
 import { createEventHub, type EventHub } from "./events.ts";
 import { createApp } from "./app.ts";
-import { ensureAdmin, ensureBaseData } from "./bootstrap.ts";
+import { firstStart } from "./bootstrap.ts";
 import { registerResourceRoutes } from "./routes/index.ts";
 import { startScheduler, type Scheduler } from "./scheduler.ts";
 import { createPlanner } from "./planner.ts";
 import { startWorkers, type Workers } from "../worker/index.ts";
 import { createHandlers } from "../worker/handlers.ts";
 import { createPlayoutChannels } from "../worker/channels.ts";
+import { concurrencyOf } from "../worker/catalogue.ts";
 import { seedDemo } from "../prisma/seed.ts";
 
 export const ROLE_NAMES = ["api", "scheduler", "worker"] as const;
@@ -50,10 +51,7 @@ export async function startRuntime(opts: {
   const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis") });
   const migrated = await migrateDatabase(config.databaseUrl);
   if (migrated.applied.length) logger.info(`applied migrations: ${migrated.applied.join(", ")}`);
-  const db = await createDb(config.databaseUrl);
-  await ensureBaseData(db, { timeZone: config.TZ });
-  const adminPassword = await ensureAdmin(db, config.dataDir, logger);
-  if (adminPassword) opts.printAdminPassword?.(adminPassword);
+  const db = await createDb(config.databaseUrl, { poolSize: config.DATABASE_POOL_SIZE });
 
   const producer = producerConnection(config.REDIS_URL);
   producer.on("error", (e) => logger.debug(`redis producer: ${e.message}`));
@@ -62,9 +60,12 @@ export async function startRuntime(opts: {
   const queues = createQueues(producer, config.QUEUE_PREFIX, logger.child("queue"));
   const events = createEventHub({ publisher: producer, subscriber, channel: `${config.QUEUE_PREFIX}-events`, logger, now: () => clock.now() });
 
-  if (config.DEMO && (await db.zone.count()) === 0) {
-    await seedDemo({ db, config, queues, logger: logger.child("demo"), clock });
-  }
+  // Safe when several processes start together on an empty database (one lock, create-if-absent).
+  const { adminPassword } = await firstStart({
+    db, databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeZone: config.TZ, logger,
+    seed: config.DEMO ? () => seedDemo({ db, config, queues, logger: logger.child("demo"), clock }) : undefined,
+  });
+  if (adminPassword) opts.printAdminPassword?.(adminPassword);
 
   const workerId = `${os.hostname()}-${process.pid}`;
   let workers: Workers | undefined;
@@ -75,7 +76,7 @@ export async function startRuntime(opts: {
     workerConn = workerConnection(config.REDIS_URL);
     workerConn.on("error", (e) => logger.debug(`redis worker: ${e.message}`));
     const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels, workerId, planner });
-    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId });
+    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, concurrency: concurrencyOf(config) });
   }
 
   let scheduler: Scheduler | undefined;
