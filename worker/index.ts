@@ -20,7 +20,7 @@ export interface Workers {
   close(deadlineMs?: number): Promise<void>;
 }
 
-export function startWorkers(opts: { connection: Redis; prefix: string; handlers: Handlers; logger: Logger; workerId: string; only?: JobName[] }): Workers {
+export function startWorkers(opts: { connection: Redis; prefix: string; handlers: Handlers; logger: Logger; workerId: string; only?: JobName[]; concurrency?: Partial<Record<JobName, number>> }): Workers {
   const { logger } = opts;
   // Playouts stop at once on shutdown (logged as interrupted); other jobs get a grace period.
   const shutdownNow = new AbortController();
@@ -36,7 +36,7 @@ export function startWorkers(opts: { connection: Redis; prefix: string; handlers
         const handler = opts.handlers[name] as (d: unknown, c: JobContext) => Promise<unknown>;
         return handler(job.data, { job, signal, workerId: opts.workerId, progress: (p) => job.updateProgress(p) });
       },
-      { connection: opts.connection, prefix: opts.prefix, concurrency: policy.concurrency, autorun: true, lockDuration: 60_000 },
+      { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency?.[name] ?? policy.concurrency, autorun: true, lockDuration: 60_000 },
     );
     w.on("error", (err) => logger.warn(`worker ${name}: ${err.message}`));
     w.on("failed", (job, err) => logger.warn(`job ${job?.id ?? "?"} failed: ${err.message}`));
