@@ -28,6 +28,16 @@ const addressList = z.string().transform((v, ctx) => {
   return entries;
 });
 
+/** 0, 1, or the private addresses/CIDRs an outbound fetch may reach (audio/net-policy.ts). */
+const privateAllowance = z.string().transform((v, ctx) => {
+  try {
+    return parseAllowance(v);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: `use 0, 1 or a list of addresses/CIDRs (${(e as Error).message})` });
+    return z.NEVER;
+  }
+});
+
 export const timeZoneSchema = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
@@ -71,17 +81,9 @@ const envSchema = z.object({
   // PostgreSQL connections per process (ignored for SQLite, which has one connection).
   DATABASE_POOL_SIZE: int(1, 500).default(10),
   // 0, 1, or the private addresses/CIDRs a relay may reach (e.g. the LAN station only).
-  RELAY_ALLOW_PRIVATE: z
-    .string()
-    .transform((v, ctx) => {
-      try {
-        return parseAllowance(v);
-      } catch (e) {
-        ctx.addIssue({ code: "custom", message: `use 0, 1 or a list of addresses/CIDRs (${(e as Error).message})` });
-        return z.NEVER;
-      }
-    })
-    .default(false),
+  RELAY_ALLOW_PRIVATE: privateAllowance.default(false),
+  // The same for the alert webhook (server/alert-webhook.ts): e.g. a chat bridge on the LAN.
+  ALERT_WEBHOOK_ALLOW_PRIVATE: privateAllowance.default(false),
   // Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default.
   TRUSTED_PROXIES: addressList.default([]),
   JSON_BODY_MAX_KB: int(16, 64 * 1024).default(1024),

@@ -12,6 +12,7 @@ import { createPlanner, type Planner } from "./planner.ts";
 import { createEmergencies } from "./emergencies.ts";
 import type { PlayoutChannels } from "../worker/channels.ts";
 import { addDays, localDateOf } from "./domain/time.ts";
+import { ALERT_SWEEP_CRON, createAlertSweep } from "./alert-sweep.ts";
 
 export interface Scheduler {
   planner: Planner;
@@ -70,6 +71,7 @@ export async function startScheduler(deps: { db: Db; config: Config; queues: Que
   if (deps.cron !== false) {
     tasks.push(cron.schedule(config.PLAN_TICK_CRON, () => void tick(), { timezone: tz }));
     tasks.push(cron.schedule(config.REPORT_CRON, () => void queueReport(), { timezone: tz }));
+    tasks.push(cron.schedule(ALERT_SWEEP_CRON, createAlertSweep(deps), { timezone: tz })); // alerts from the DB (server/alert-sweep.ts)
   }
   return {
     planner,

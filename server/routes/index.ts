@@ -14,6 +14,7 @@ import { statusRoutes } from "./status.ts";
 import { reportsRoutes } from "./reports.ts";
 import { reportInputsRoutes } from "./report-inputs.ts";
 import { calendarRoutes } from "./calendar.ts";
+import { alertsRoutes } from "./alerts.ts";
 import { createPlanner, type Planner, type ReplanScope } from "../planner.ts";
 
 export interface ResourceDeps extends AppDeps {
@@ -52,4 +53,5 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
   reportsRoutes(api, deps);
   reportInputsRoutes(api, deps);
   calendarRoutes(api, deps);
+  alertsRoutes(api, deps);
 }

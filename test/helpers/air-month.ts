@@ -71,7 +71,7 @@ export interface MonthHarness {
   /**
    * Renders ahead, as the render job does: the first airing through the production render
    * handler, the others with the same run-down saved from a copy of its file (saveRender),
-   * so 30 zones of one session cost one ffmpeg run. Returns how many were rendered.
+   * so every session with one run-down costs one ffmpeg run. Returns how many were rendered.
    */
   prerender(airingIds: number[]): Promise<number>;
   /** Breaks (or repairs) a zone's output: its directory becomes a path under a regular file. */
@@ -92,6 +92,8 @@ export async function createMonthHarness(start: string | Date | number, opts: { 
   const fast = createPlayoutHandler({ ...base, config: env.config, onAiringEnded });
   // Sessions an emergency or an operator will cut need to last long enough to be cut.
   const slow = createPlayoutHandler({ ...base, config: { ...env.config, FILE_SINK_SPEED: 4 }, onAiringEnded });
+  // One render per distinct run-down for the whole run, as a day's repeat of a session would.
+  const rendered = new Map<string, { file: string; lines: Map<number, number>; durationMs: number }>();
   const brokenDir = path.join(airDir(env.config.dataDir), "broken");
   fs.mkdirSync(path.dirname(brokenDir), { recursive: true });
   fs.writeFileSync(brokenDir, "a file where the output directory should be");
@@ -118,17 +120,18 @@ export async function createMonthHarness(start: string | Date | number, opts: { 
     },
     async prerender(ids) {
       const render = createRenderHandler({ db: env.db, storage, config: env.config, events: env.events, logger: silentLogger });
-      let first: { hash: string; file: string; lines: Map<number, number>; durationMs: number } | null = null;
       let n = 0;
       for (const id of ids) {
         const input = await loadRenderInput(env.db, id);
         if (!input) continue;
         const hash = renderHashOf(input.lines, input.program?.gapMs ?? 1000, input.maxDurationMs);
-        if (!first || first.hash !== hash) {
+        let first = rendered.get(hash);
+        if (!first || !fs.existsSync(first.file)) {
           await render({ airingId: id, hash }, ctx());
           const done = await env.db.airing.findUniqueOrThrow({ where: { id }, include: { renderAsset: true, lines: { orderBy: { position: "asc" } } } });
           if (!done.renderAsset) continue;
-          first = { hash, file: storage.abs(done.renderAsset.path), lines: new Map(done.lines.map((l) => [l.position, l.offsetMs])), durationMs: done.renderAsset.durationMs };
+          first = { file: storage.abs(done.renderAsset.path), lines: new Map(done.lines.map((l) => [l.position, l.offsetMs])), durationMs: done.renderAsset.durationMs };
+          rendered.set(hash, first);
         } else {
           const tmp = storage.tmpPath(".mp3");
           fs.copyFileSync(first.file, tmp);
