@@ -56,12 +56,18 @@ describe("shared renders", () => {
     const before = folderBytes(rendersDir);
     const system = await startSystem(env, { only: ["render"] });
     try {
-      // What the scheduler queues RENDER_LEAD_MINUTES before air, queued now.
-      for (const a of airings) {
+      // The planner queued each airing's render for RENDER_LEAD_MINUTES before air: due now.
+      const delayed = await env.queues.byName.render.getJobs(["delayed"]);
+      expect(delayed.map((j) => j.id).sort()).toEqual((await Promise.all(airings.map(async (a) => {
         const input = (await loadRenderInput(env.db, a.id))!;
-        await env.queues.add({ name: "render", data: { airingId: a.id, hash: renderHashOf(input.lines, input.program?.gapMs ?? 1000, input.maxDurationMs) } });
-      }
-      await waitFor(async () => (await env.db.airing.count({ where: { status: "ready", renderAssetId: { not: null } } })) === 20, 120_000, 200);
+        return `render-${a.id}-${renderHashOf(input.lines, input.program?.gapMs ?? 1000, input.maxDurationMs)}`;
+      }))).sort());
+      for (const j of delayed) await j.promote();
+      await waitFor(async () => (await env.db.airing.count({ where: { status: "ready", renderAssetId: { not: null } } })) === 20, 120_000, 200).catch(async (e) => {
+        const jobs = await env.queues.byName.render.getJobs(["failed", "waiting", "delayed", "completed", "active"]);
+        console.log(`airings: ${JSON.stringify(await env.db.airing.findMany({ select: { id: true, status: true, renderAssetId: true } }))}\njobs: ${jobs.map((j) => `${j.id} ${j.failedReason ?? ""} ${JSON.stringify(j.returnvalue)}`).join("; ")}`);
+        throw e;
+      });
     } finally {
       await system.stop();
     }
