@@ -5,7 +5,7 @@ import type { Logger } from "./ffmpeg.ts";
 import { frameIndex, frameRange, Mp3FileReader, CANONICAL_MP3, CANONICAL_FRAME_MS, type Mp3FrameIndex } from "./mp3frames.ts";
 import { abortableSleep, systemClock, waitUntil, type Clock } from "./precise-timer.ts";
 import { startRelay, type AudioChunk, type RelayStream } from "./relay.ts";
-import type { Sink, SinkCloseInfo } from "./sinks/types.ts";
+import type { Sink, SinkCloseInfo, SinkDropout } from "./sinks/types.ts";
 
 export type PlayoutSegment<T = unknown> =
   | { kind: "file"; path: string; startMs?: number; endMs?: number; tag: T }
@@ -26,6 +26,12 @@ export interface SegmentRecord<T = unknown> {
   actualEndMs: number | null;
   /** Audio actually handed to the sink. */
   playedMs: number;
+  /**
+   * Of playedMs, audio the sink discarded because its output was down (a dropout: the
+   * session kept time, listeners heard nothing). A segment that lost more than half of its
+   * audio this way is `failed`; otherwise it keeps its status and `reason` says what was lost.
+   */
+  lostMs: number;
   plannedMs: number;
   reason: string | null;
 }
@@ -37,9 +43,21 @@ export interface PlayoutResult<T = unknown> {
   /** actualStartMs - scheduledStartMs. */
   latenessMs: number | null;
   playedMs: number;
+  /** Of playedMs, audio that reached a live output (playedMs minus every segment's lostMs). */
+  deliveredMs: number;
+  /**
+   * `failed` also when the output was down for the session: every segment that played lost
+   * more than half of its audio to dropouts (deliveredMs near 0). The clock ran, nobody
+   * heard the items, so the airing did not air.
+   */
   outcome: "completed" | "interrupted" | "failed";
   reason: string | null;
   segments: SegmentRecord<T>[];
+  /**
+   * Output outages that cost program audio (from the sink's close info; empty when the
+   * sink was kept open or failed — onDropout still reported them as they ended).
+   */
+  dropouts: SinkDropout[];
   /** Null when keepSinkOpen or when the sink failed (see reason). */
   sink: SinkCloseInfo | null;
 }
@@ -140,6 +158,24 @@ function safeCall<A>(logger: Logger | undefined, fn: ((a: A) => void | Promise<v
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/**
+ * Makes a segment's record say what listeners got: a segment that lost more than half of
+ * its audio to output dropouts did not air (failed, so it is not counted and can be made
+ * good); a smaller loss keeps the status and is noted in the reason.
+ */
+function accountLoss(rec: SegmentRecord<unknown>): void {
+  if (rec.lostMs <= 0) return;
+  const lost = Math.round(rec.lostMs);
+  const played = Math.round(rec.playedMs);
+  if (rec.status === "completed" && rec.lostMs * 2 > rec.playedMs) {
+    rec.status = "failed";
+    rec.reason = `đầu ra mất tín hiệu: ${lost}/${played} ms không đến người nghe / output down: ${lost} of ${played} ms did not reach listeners`;
+    return;
+  }
+  const note = `mất ${lost} ms do đầu ra gián đoạn / ${lost} ms lost to an output dropout`;
+  rec.reason = rec.reason ? `${rec.reason}; ${note}` : note;
+}
+
 /** Indexes every file and opens the sink ahead of air time. */
 export async function preparePlayout<T>(opts: PlayoutOptions<T>): Promise<Playout<T>> {
   if (!opts.segments.length) throw fail("Chương trình phát không có đoạn nào", "Playout has no segments");
@@ -209,7 +245,7 @@ class PlayoutRun<T> implements Playout<T> {
     this.started = true;
     const records: SegmentRecord<T>[] = this.prepared.map((p, index) => ({
       index, tag: p.seg.tag, kind: p.seg.kind, status: "not_played", source: null,
-      actualStartMs: null, actualEndMs: null, playedMs: 0, plannedMs: p.plannedMs, reason: null,
+      actualStartMs: null, actualEndMs: null, playedMs: 0, lostMs: 0, plannedMs: p.plannedMs, reason: null,
     }));
     const signal = this.ctl.signal;
     const first = this.prepared[0]!;
@@ -226,6 +262,7 @@ class PlayoutRun<T> implements Playout<T> {
           continue;
         }
         failure = await this.playSegment(i, rec);
+        accountLoss(rec);
         safeCall(this.opts.logger, this.opts.onSegmentEnd, { ...rec });
       }
       // A real-time sink is still sounding the lead: the airing ends when the audio does.
@@ -251,15 +288,24 @@ class PlayoutRun<T> implements Playout<T> {
     const aired = records.filter((r) => r.actualStartMs !== null);
     const cut = records.some((r) => r.status === "interrupted" || r.status === "not_played");
     const actualStartMs = aired[0]?.actualStartMs ?? null;
+    const playedMs = records.reduce((n, r) => n + r.playedMs, 0);
+    const deliveredMs = Math.max(0, playedMs - records.reduce((n, r) => n + r.lostMs, 0));
+    // Output down for (nearly) the whole session: no item reached listeners, so it did not air.
+    const unheard = !failure && aired.length > 0 && aired.every((r) => r.lostMs * 2 > r.playedMs);
+    if (unheard) {
+      failure = `đầu ra mất tín hiệu suốt phiên, không mục nào đến được người nghe (${Math.round(deliveredMs)}/${Math.round(playedMs)} ms) / output down for the session: no item reached listeners (${Math.round(deliveredMs)} of ${Math.round(playedMs)} ms delivered)`;
+    }
     return {
       scheduledStartMs: epochMs,
       actualStartMs,
       actualEndMs: aired.at(-1)?.actualEndMs ?? null,
       latenessMs: actualStartMs === null ? null : actualStartMs - epochMs,
-      playedMs: records.reduce((n, r) => n + r.playedMs, 0),
+      playedMs,
+      deliveredMs,
       outcome: failure ? "failed" : cut ? "interrupted" : "completed",
       reason: failure ?? (cut ? this.interruptReason : null),
       segments: records,
+      dropouts: sink?.dropouts ?? [],
       sink,
     };
   }
@@ -359,8 +405,9 @@ class PlayoutRun<T> implements Playout<T> {
       now = this.clock.now();
       // After a stall (e.g. waiting for a relay) the timeline slips rather than bursting.
       if ((now - this.t0) * this.speed - this.audioPos > MAX_LAG_MS * this.speed) this.t0 = now - this.audioPos / this.speed;
+      let delivered: boolean | void;
       try {
-        await this.opts.sink.write(chunk.data);
+        delivered = await this.opts.sink.write(chunk.data);
       } catch (e) {
         rec.status = "failed";
         rec.reason = message(e);
@@ -376,6 +423,8 @@ class PlayoutRun<T> implements Playout<T> {
       }
       this.audioPos += chunk.durationMs;
       rec.playedMs += chunk.durationMs;
+      // The output is down (dropout): the frame's time passed, but nobody heard it.
+      if (delivered === false) rec.lostMs += chunk.durationMs;
       rec.actualEndMs = this.t0 + this.audioPos / this.speed;
     }
     return null;

@@ -1,66 +1,94 @@
-// Airing start lateness: airs N short sessions through preparePlayout + startAt, each on
-// its own file sink, scheduled at staggered instants (overlapping ones run concurrently,
-// as zones do), and prints start lateness (actual − scheduled) as JSON on the last line.
-//   npm run bench:timing [-- --n 100 --gap 150 --clip 300 --prepare 1000]
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
+// Start lateness through the real production path: a session scheduled through the API on
+// 10 zones at the same second goes through the planner, the BullMQ playout job, the database
+// claim, the zone lock, the session render and the Icecast output of a separate worker
+// process, while uploads, their ingests and a monthly report run in the same installation.
+// Lateness = arrival of the session's first audio frame at an independent listener socket
+// (test/faults/listener.mjs: its own process, no project code, performance.now()-stamped
+// frames, first non-silent frame after silence) minus the scheduled second.
+//   npm run bench:timing [-- --rounds 3 --zones 10]
+// Schedules are whole minutes (HH:MM), so each round is one minute. n counts the starts
+// heard; "missing" (last key) counts scheduled starts no listener heard within 30 s.
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { ffmpegPath } from "../audio/ffmpeg.ts";
-import { preparePlayout } from "../audio/player.ts";
-import { createSink } from "../audio/sinks/index.ts";
+import { Icecast, Installation, Listener, bigWav, nextMinute, sleep, until } from "../test/faults/harness.ts";
 
 const { values } = parseArgs({
   options: {
-    n: { type: "string", default: "100" },
-    gap: { type: "string", default: "150" }, // ms between scheduled starts
-    clip: { type: "string", default: "300" }, // ms of audio per session
-    prepare: { type: "string", default: "1000" }, // ms before air time the job picks the session up
+    rounds: { type: "string", default: "3" },
+    zones: { type: "string", default: "10" },
+    load: { type: "string", default: "1" }, // 0: no background load (for comparison)
   },
 });
-const n = Number(values.n);
-const gapMs = Number(values.gap);
-const clipMs = Number(values.clip);
-const prepareMs = Number(values.prepare);
+const rounds = Number(values.rounds);
+const zones = Number(values.zones);
+const withLoad = values.load !== "0";
 
 function percentile(sorted: number[], p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
-const round = (x: number) => Math.round(x * 100) / 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-bench-timing-"));
+const load0 = os.loadavg()[0]!;
+const icecast = await Icecast.create({ maxSources: zones + 2 });
+const inst = await Installation.create({ name: "timing", zones, icecast });
+const listeners: Listener[] = [];
+const loadLog: string[] = [];
 try {
-  const clip = path.join(dir, "clip.mp3");
-  execFileSync(ffmpegPath(), [
-    "-hide_banner", "-v", "error", "-f", "lavfi", "-i", `sine=frequency=440:duration=${clipMs / 1000}`,
-    "-ac", "1", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", clip,
-  ]);
+  const [itemId] = await inst.toneItems([440], 2);
+  const programId = await inst.program([itemId!], 500);
+  for (const m of inst.mounts) listeners.push(Listener.start(icecast.url(m), [440]));
+  const big = withLoad ? await bigWav(40) : "";
+  const month = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(new Date()).slice(0, 7);
 
-  const base = Date.now() + prepareMs + 500;
-  const runs = Array.from({ length: n }, async (_, i) => {
-    const scheduled = base + i * gapMs;
-    await sleep(scheduled - prepareMs - Date.now());
-    const playout = await preparePlayout({
-      segments: [{ kind: "file", path: clip, tag: i }],
-      sink: createSink({ kind: "file", dir: path.join(dir, "aired") }, { fileName: `session-${i}.mp3` }),
+  const first = nextMinute(35_000);
+  const starts = Array.from({ length: rounds }, (_, i) => first + i * 60_000);
+  for (const T of starts) await inst.scheduleOnce(programId, T, 60);
+  for (const T of starts) {
+    const planned = await inst.airingsAt(T);
+    if (planned.length !== zones) throw new Error(`expected ${zones} airings at ${new Date(T).toISOString()}, found ${planned.length}`);
+  }
+
+  const lateness: number[] = [];
+  const missing: string[] = [];
+  for (const T of starts) {
+    // Background work in the same installation around air time: two uploads (each queues an
+    // ingest in the worker), a monthly report job, and a report rendered by the API.
+    let loads: Promise<unknown>[] = [];
+    if (withLoad) {
+      await until(T - 6_000);
+      const t0 = Date.now();
+      const note = (what: string) => (r: { status: number }) => loadLog.push(`${what} → ${r.status} at T${((Date.now() - T) / 1000).toFixed(1)}s (${Date.now() - t0} ms)`);
+      loads = [
+        inst.upload(big, `Load ${T} a`).then(note("upload 40 MB")),
+        sleep(1500).then(() => inst.upload(big, `Load ${T} b`)).then(note("upload 40 MB")),
+        inst.req("POST", "/reports/monthly", { month }).then(note("monthly report job")),
+        sleep(4000).then(() => inst.req("GET", `/reports?period=month&value=${month}&format=xlsx`)).then(note("report xlsx")),
+        inst.req("POST", "/items", { kind: "tts", title: `TTS ${T}`, text: "Thông báo của Ủy ban nhân dân xã về lịch tiêm phòng cho gia súc, gia cầm trong tháng này." }).then(note("TTS item")),
+      ];
+    }
+    await until(T + 8_000);
+    await Promise.allSettled(loads);
+    listeners.forEach((l, z) => {
+      const onset = l.ev.audio.filter((t) => t > T - 15_000 && t < T + 30_000).sort((a, b) => a - b)[0];
+      if (onset === undefined) missing.push(`zone ${z + 1} at ${new Date(T).toISOString()}`);
+      else lateness.push(onset - T);
     });
-    const res = await playout.startAt(scheduled);
-    if (res.outcome !== "completed" || res.latenessMs === null) throw new Error(`session ${i}: ${res.outcome} ${res.reason}`);
-    return { lateness: res.latenessMs, bytes: res.sink?.bytesWritten ?? 0 };
-  });
-  const results = await Promise.all(runs);
-  const lateness = results.map((r) => r.lateness).sort((a, b) => a - b);
-  const concurrent = Math.ceil(clipMs / gapMs);
+    console.log(`round ${new Date(T).toISOString()}: ${lateness.slice(-zones).map((x) => x.toFixed(1)).join(" ")} ms`);
+  }
+  if (loadLog.length) console.log(`load: ${loadLog.join("; ")}`);
+  if (missing.length) console.log(`no audio heard: ${missing.join(", ")}`);
+  const sorted = [...lateness].sort((a, b) => a - b);
+  const n = sorted.length;
   console.log(
-    `aired ${n} sessions of ${clipMs} ms every ${gapMs} ms (up to ${concurrent} at once), prepared ${prepareMs} ms ahead; ` +
-      `min ${round(lateness[0]!)} ms, mean ${round(lateness.reduce((a, b) => a + b, 0) / n)} ms, ` +
-      `${results.filter((r) => r.bytes > 0).length}/${n} sink files written`,
+    `${n} starts heard of ${rounds * zones} (${rounds} rounds × ${zones} zones at the same second, ${withLoad ? "with" : "without"} uploads/ingests/report); ` +
+      `min ${n ? round2(sorted[0]!) : "-"} ms, mean ${n ? round2(sorted.reduce((a, b) => a + b, 0) / n) : "-"} ms; ` +
+      `machine load average ${load0.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end (${os.cpus().length} cores)`,
   );
-  console.log(JSON.stringify({ n, p50_ms: round(percentile(lateness, 50)), p99_ms: round(percentile(lateness, 99)), max_ms: round(lateness.at(-1)!) }));
+  console.log(JSON.stringify({ n, zones, p50_ms: n ? round2(percentile(sorted, 50)) : null, p99_ms: n ? round2(percentile(sorted, 99)) : null, max_ms: n ? round2(sorted.at(-1)!) : null, missing: missing.length }));
 } finally {
-  fs.rmSync(dir, { recursive: true, force: true });
+  await Promise.all(listeners.map((l) => l.stop()));
+  await inst.dispose();
+  await icecast.dispose();
 }
+process.exit(0);

@@ -70,6 +70,9 @@ const envSchema = z.object({
   RENDER_LEAD_MINUTES: int(1, 24 * 60).default(30),
   PLAYOUT_PREROLL_SECONDS: int(2, 600).default(20),
   LATE_GRACE_MINUTES: int(0, 24 * 60).default(10),
+  // Graceful stop (SIGTERM): airings on air may finish for this long (default: the default
+  // session length limit, 60 min); airings still in pre-roll are released at once.
+  DRAIN_MAX_MINUTES: z.coerce.number().min(0).max(24 * 60).default(60),
   REPORT_CRON: cronExpr.default("0 7 1 * *"),
   SESSION_TTL_HOURS: int(1, 24 * 90).default(12),
   COOKIE_SECURE: z.enum(["auto", "always", "never"]).default("auto"),

@@ -19,7 +19,8 @@ import { buildRundown, type ItemInfo, type ProgramSpec, type RundownLinePlan } f
 import type { PendingAiring } from "./domain/frequency.ts";
 import { localDateOf, startOfIsoWeek, addDays } from "./domain/time.ts";
 import { loadRenderInput, renderHashOf } from "../worker/render.ts";
-import { closeOrphanedAirings } from "../worker/playout.ts";
+import { recoverExpiredLeases, sessionWindowEnd, WORKER_STOPPED_REASON, type RecoverSummary } from "../worker/lease.ts";
+import { jobId } from "../worker/catalogue.ts";
 import { ingestRevision } from "../worker/ingest.ts";
 import { settlePlays } from "./settle-plays.ts";
 
@@ -40,6 +41,8 @@ export interface Planner {
   replan(scope?: ReplanScope): Promise<PlanSummary>;
   /** Makes sure every future airing has its jobs and past-due ones are late-aired or missed. */
   reconcile(): Promise<ReconcileSummary>;
+  /** Gives back airings whose lease expired (worker/lease.ts) and queues their next attempt. */
+  recoverLeases(): Promise<RecoverSummary>;
   airNow(o: { programId: number; zoneIds: number[]; source?: "manual"; userId?: number | null }): Promise<Airing[]>;
   cancel(airingId: number): Promise<Airing>;
   /** Enqueues render + playout for one airing (idempotent). */
@@ -69,7 +72,7 @@ export function createPlanner(deps: {
   clock: Clock;
   logger: Logger;
   events: EventHub;
-  /** Liveness of an airing's playout (worker heartbeat); without it nothing is treated as orphaned. */
+  /** Unused: liveness is the airing's database lease now (worker/lease.ts). Kept for callers. */
   isAiringAlive?: (airingId: number) => Promise<boolean>;
 }): Planner {
   const { db, queues, config, clock, logger, events } = deps;
@@ -105,8 +108,11 @@ export function createPlanner(deps: {
     return true;
   }
 
+  const playoutJob = (a: Pick<Airing, "id" | "attempt">) => ({ name: "playout" as const, data: { airingId: a.id, attempt: a.attempt } });
+
   async function ensurePlayoutJob(a: Airing, now: number): Promise<boolean> {
-    const id = `playout-${a.id}`;
+    // One job id per attempt: after a release the next attempt has a job of its own.
+    const id = jobId(playoutJob(a));
     await queues.ready();
     const q = queues.byName.playout;
     const existing = await q.getJob(id);
@@ -116,9 +122,12 @@ export function createPlanner(deps: {
       // A finished job for an airing still open (e.g. it ran before a re-plan): replace it.
       await existing.remove().catch(() => {});
     }
-    await queues.add({ name: "playout", data: { airingId: a.id } }, { delay: Math.max(0, a.scheduledStart.getTime() - config.PLAYOUT_PREROLL_SECONDS * 1000 - now) });
+    await queues.add(playoutJob(a), { delay: Math.max(0, a.scheduledStart.getTime() - config.PLAYOUT_PREROLL_SECONDS * 1000 - now) });
     return true;
   }
+
+  const requeue = (airingId: number, attempt: number) => queues.add({ name: "playout", data: { airingId, attempt } });
+  const recoverLeasesNow = () => recoverExpiredLeases({ db, clock, logger, requeue });
 
   async function loadPlanInput(from: Date, to: Date) {
     const commune = await db.commune.findUniqueOrThrow({ where: { id: 1 } });
@@ -217,7 +226,7 @@ export function createPlanner(deps: {
       const n = await db.airing.updateMany({ where: { id: a.id, status: { in: OPEN } }, data: { status: SUPERSEDED, statusReason: "Lịch phát đã thay đổi / The schedule changed" } });
       if (n.count === 0) continue;
       stale.push(a);
-      await queues.remove("playout", `playout-${a.id}`).catch(() => {});
+      await queues.remove("playout", jobId(playoutJob(a))).catch(() => {});
     }
     // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
     const wanted = wantedRender;
@@ -251,12 +260,21 @@ export function createPlanner(deps: {
     await queues.ready();
     const now = clock.now();
     const s: ReconcileSummary = { playoutJobsCreated: 0, renderJobsCreated: 0, missed: 0, lateAired: 0, orphansClosed: 0, ingestRequeued: 0 };
-    s.orphansClosed = await closeOrphanedAirings(db, (airingId) => deps.isAiringAlive?.(airingId) ?? Promise.resolve(true));
+    const rec = await recoverLeasesNow();
+    s.orphansClosed = rec.released + rec.resumable + rec.closed;
     const graceStart = new Date(now.getTime() - config.LATE_GRACE_MINUTES * 60_000);
-    // Past their grace window while the system was down: missed, never aired late.
-    const missed = await db.airing.updateMany({ where: { status: { in: OPEN }, scheduledStart: { lt: graceStart } }, data: { status: "missed", statusReason: `Hệ thống không hoạt động lúc đến giờ phát / The system was down at air time` } });
+    // Past their grace window while the system was down, nothing aired: missed, never aired late.
+    const missed = await db.airing.updateMany({ where: { status: { in: OPEN }, actualStart: null, scheduledStart: { lt: graceStart } }, data: { status: "missed", statusReason: `Hệ thống không hoạt động lúc đến giờ phát / The system was down at air time` } });
     s.missed = missed.count;
-    const open = await db.airing.findMany({ where: { status: { in: OPEN }, scheduledStart: { gte: graceStart, lt: new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000) } } });
+    // Cut mid-session and released: resumed while the session window lasts, else interrupted.
+    for (const a of await db.airing.findMany({ where: { status: { in: OPEN }, actualStart: { not: null } } })) {
+      if (now.getTime() >= sessionWindowEnd(a)) {
+        await db.airing.updateMany({ where: { id: a.id, status: { in: OPEN } }, data: { status: "interrupted", statusReason: a.statusReason || WORKER_STOPPED_REASON, leaseOwner: null, leaseUntil: null } });
+      } else if (await ensurePlayoutJob(a, now.getTime())) {
+        s.playoutJobsCreated++;
+      }
+    }
+    const open = await db.airing.findMany({ where: { status: { in: OPEN }, actualStart: null, scheduledStart: { gte: graceStart, lt: new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000) } } });
     for (const a of open) {
       if (await ensurePlayoutJob(a, now.getTime())) {
         s.playoutJobsCreated++;
@@ -315,6 +333,8 @@ export function createPlanner(deps: {
     planHorizon: () => serial(planHorizonNow),
     replan: () => serial(planHorizonNow),
     reconcile: () => serial(reconcileNow),
+    // Not serialised with planning: each release is one conditional update, safe anywhere.
+    recoverLeases: recoverLeasesNow,
     enqueue,
     airNow: (o) =>
       serial(async () => {
@@ -348,7 +368,7 @@ export function createPlanner(deps: {
         if (!OPEN.includes(a.status)) throw notOpen();
         const n = await db.airing.updateMany({ where: { id: a.id, status: { in: OPEN } }, data: { status: "cancelled", statusReason: "Hủy bởi người vận hành / Cancelled by an operator" } });
         if (n.count === 0) throw notOpen();
-        await queues.remove("playout", `playout-${a.id}`).catch(() => {});
+        await queues.remove("playout", jobId(playoutJob(a))).catch(() => {});
         return db.airing.findUniqueOrThrow({ where: { id: a.id } });
       }),
   };

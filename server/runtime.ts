@@ -20,6 +20,7 @@ import { startWorkers, type Workers } from "../worker/index.ts";
 import { createHandlers } from "../worker/handlers.ts";
 import { createPlayoutChannels } from "../worker/channels.ts";
 import { concurrencyOf } from "../worker/catalogue.ts";
+import { startLeaseSweeper } from "../worker/lease.ts";
 import { seedDemo } from "../prisma/seed.ts";
 
 export const ROLE_NAMES = ["api", "scheduler", "worker"] as const;
@@ -34,7 +35,8 @@ export interface Runtime {
   workers?: Workers;
   server?: Server;
   port?: number;
-  stop(): Promise<void>;
+  /** drainMs: how long airings on air may finish (default DRAIN_MAX_MINUTES). */
+  stop(opts?: { drainMs?: number }): Promise<void>;
 }
 
 export async function startRuntime(opts: {
@@ -69,6 +71,7 @@ export async function startRuntime(opts: {
 
   const workerId = `${os.hostname()}-${process.pid}`;
   let workers: Workers | undefined;
+  let leaseSweeper: { stop(): Promise<void> } | undefined;
   let workerConn: ReturnType<typeof workerConnection> | undefined;
   const channels = createPlayoutChannels({ db, config, events, logger: logger.child("playout"), workerId, clock, subscriber: roles.includes("worker") ? workerConnection(config.REDIS_URL) : undefined, publisher: producer, channel: `${config.QUEUE_PREFIX}-control` });
   const planner = createPlanner({ db, queues, config, clock, logger: logger.child("planner"), events, isAiringAlive: (id) => channels.alive(id) });
@@ -77,6 +80,8 @@ export async function startRuntime(opts: {
     workerConn.on("error", (e) => logger.debug(`redis worker: ${e.message}`));
     const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels, workerId, planner });
     workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, concurrency: concurrencyOf(config) });
+    // Playout: airings left by a dead worker are handed on from this worker's start (playout's edit).
+    leaseSweeper = startLeaseSweeper({ db, clock, logger: logger.child("lease"), requeue: (airingId, attempt) => queues.add({ name: "playout", data: { airingId, attempt } }) });
   }
 
   let scheduler: Scheduler | undefined;
@@ -106,13 +111,15 @@ export async function startRuntime(opts: {
     workers,
     server,
     port,
-    async stop() {
+    async stop(opts?: { drainMs?: number }) {
       if (server) {
         server.closeAllConnections?.();
         await new Promise<void>((r) => server!.close(() => r()));
       }
       await scheduler?.stop();
-      await workers?.close(5000);
+      // Drain (playout): airings on air finish up to DRAIN_MAX_MINUTES; pre-roll ones are handed on.
+      await workers?.close({ drainMs: opts?.drainMs ?? config.DRAIN_MAX_MINUTES * 60_000 });
+      await leaseSweeper?.stop();
       await channels.close();
       await events.close();
       await queues.close();

@@ -12,12 +12,15 @@ import { createPlanner, type Planner } from "./planner.ts";
 import { createEmergencies } from "./emergencies.ts";
 import type { PlayoutChannels } from "../worker/channels.ts";
 import { addDays, localDateOf } from "./domain/time.ts";
+import { SWEEP_MS } from "../worker/lease.ts";
 import { ALERT_SWEEP_CRON, createAlertSweep } from "./alert-sweep.ts";
 
 export interface Scheduler {
   planner: Planner;
   /** One planning + reconciliation pass (what each tick does). */
   tick(): Promise<void>;
+  /** The fast sweep (every SWEEP_MS): expired airing leases, and coalesced re-plan requests. */
+  sweep(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,20 +68,43 @@ export async function startScheduler(deps: { db: Db; config: Config; queues: Que
     }
   };
 
+  // Every few seconds: airings whose worker died are handed on within seconds, and airing
+  // ends' re-plan requests are served by one planning pass (the playout never waits for it).
+  let sweeping: Promise<void> | null = null;
+  const sweep = () => {
+    sweeping ??= (async () => {
+      try {
+        await planner.recoverLeases();
+        // A tick in progress re-plans anyway; the request waits for the next sweep otherwise.
+        if (!running && (await deps.channels?.takeReplanRequest())) await planner.replan();
+      } catch (err) {
+        logger.warn(`sweep failed: ${(err as Error).message}`);
+      } finally {
+        sweeping = null;
+      }
+    })();
+    return sweeping;
+  };
+
   // At start-up: recover from a crash or downtime before anything else airs.
   await tick();
   const tasks: ScheduledTask[] = [];
+  let sweepTimer: NodeJS.Timeout | null = null;
   if (deps.cron !== false) {
     tasks.push(cron.schedule(config.PLAN_TICK_CRON, () => void tick(), { timezone: tz }));
     tasks.push(cron.schedule(config.REPORT_CRON, () => void queueReport(), { timezone: tz }));
     tasks.push(cron.schedule(ALERT_SWEEP_CRON, createAlertSweep(deps), { timezone: tz })); // alerts from the DB (server/alert-sweep.ts)
+    sweepTimer = setInterval(() => void sweep(), SWEEP_MS);
   }
   return {
     planner,
     tick,
+    sweep,
     async stop() {
+      if (sweepTimer) clearInterval(sweepTimer);
       for (const t of tasks) await t.stop();
       await running;
+      await sweeping;
     },
   };
 }

@@ -5,7 +5,8 @@ import type { JobsOptions } from "bullmq";
 export interface JobCatalogue {
   ingest: { itemId: number; revision: string };
   render: { airingId: number; hash: string };
-  playout: { airingId: number };
+  /** attempt: how many times the airing was claimed before (0: the first job). */
+  playout: { airingId: number; attempt?: number };
   report: { month: string };
 }
 
@@ -47,7 +48,8 @@ export const POLICY: Record<JobName, JobPolicy> = {
   ingest: { attempts: 3, backoffMs: 5_000, timeoutMs: 20 * 60_000, concurrency: 2, keepCompleted: 500, keepFailed: 1000 },
   render: { attempts: 4, backoffMs: 10_000, timeoutMs: 10 * 60_000, concurrency: 1, keepCompleted: 500, keepFailed: 1000 },
   // A playout is never retried by BullMQ: a second attempt could air a session twice.
-  // Recovery (late airing within the grace window) is decided by reconciliation instead.
+  // Recovery is decided from the database lease instead (worker/lease.ts): a released
+  // airing gets a new job with its own id.
   playout: { attempts: 1, backoffMs: 0, timeoutMs: 6 * 3600_000, concurrency: 64, keepCompleted: 2000, keepFailed: 2000 },
   report: { attempts: 3, backoffMs: 60_000, timeoutMs: 30 * 60_000, concurrency: 1, keepCompleted: 100, keepFailed: 100 },
 };
@@ -60,7 +62,8 @@ export function jobId(job: AnyJob): string {
     case "render":
       return `render-${job.data.airingId}-${job.data.hash}`;
     case "playout":
-      return `playout-${job.data.airingId}`;
+      // One id per attempt: a released airing (lease expired, drained) gets a fresh job.
+      return job.data.attempt ? `playout-${job.data.airingId}-r${job.data.attempt}` : `playout-${job.data.airingId}`;
     case "report":
       return `report-${job.data.month}`;
   }

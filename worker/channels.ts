@@ -28,6 +28,10 @@ export interface PlayoutChannels {
   heartbeat(airingId: number): () => void;
   /** True while some worker is still airing this airing. */
   alive(airingId: number): Promise<boolean>;
+  /** Asks the scheduler for a re-plan (coalesced: many requests, one pass). */
+  requestReplan(): Promise<void>;
+  /** Takes the pending re-plan request, if any (the scheduler's sweep). */
+  takeReplanRequest(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -155,6 +159,13 @@ export function createPlayoutChannels(opts: {
     async alive(airingId) {
       if (!opts.publisher) return false;
       return (await opts.publisher.exists(`${opts.channel}:alive:${airingId}`)) === 1;
+    },
+    async requestReplan() {
+      await opts.publisher?.set(`${opts.channel}:replan`, String(opts.clock.now().getTime()));
+    },
+    async takeReplanRequest() {
+      if (!opts.publisher) return false;
+      return (await opts.publisher.del(`${opts.channel}:replan`)) === 1;
     },
     async close() {
       for (const p of current.values()) p.interrupt("shutdown");

@@ -15,6 +15,7 @@ import type { PlayoutChannels } from "./channels.ts";
 import { createIngestHandler } from "./ingest.ts";
 import { createRenderHandler } from "./render.ts";
 import { createPlayoutHandler } from "./playout.ts";
+import { raiseAlert } from "../server/alerts.ts";
 
 export interface HandlerDeps {
   db: Db;
@@ -49,7 +50,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       clock: deps.clock,
       channels: deps.channels,
       workerId: deps.workerId ?? "worker",
-      onAiringEnded: (a) => replan({ zoneId: a.zoneId, localDate: a.localDate }),
+      // The playout only asks: the scheduler re-plans once for any number of requests.
+      onAiringEnded: () => deps.channels.requestReplan(),
+      requeue: (airingId, attempt) => deps.queues.add({ name: "playout", data: { airingId, attempt } }),
+      // The sink retried until air time + grace (openDeadlineMs) and could not open.
+      onOutputDown: async (a) => {
+        const zone = await deps.db.zone.findUnique({ where: { id: a.zoneId }, select: { name: true } });
+        await raiseAlert(
+          { db: deps.db, events: deps.events, logger: deps.logger, now: () => deps.clock.now() },
+          { kind: "output_down", severity: "critical", params: { zone: zone?.name ?? String(a.zoneId), at: deps.clock.now().toISOString(), detail: a.reason.slice(0, 200) }, dedupeKey: `output_down:${a.zoneId}:${a.airingId}`, zoneId: a.zoneId, airingId: a.airingId },
+        );
+      },
     }),
     report: async (data) => {
       const r = await generateMonthlyReport({ db: deps.db, dataDir: deps.config.dataDir, clock: deps.clock, month: data.month });

@@ -7,8 +7,11 @@ import type { Logger } from "../server/logger.ts";
 
 export interface JobContext {
   job: Job;
-  /** Fires when the attempt exceeds its policy timeout or the worker shuts down. */
+  /** Fires when the attempt exceeds its policy timeout or the worker shuts down (for a
+   *  playout: when the drain limit is over). */
   signal: AbortSignal;
+  /** Fires when a graceful stop begins: a playout not yet on air hands its airing on. */
+  drain?: AbortSignal;
   workerId: string;
   progress(pct: number): Promise<void>;
 }
@@ -17,14 +20,23 @@ export type Handlers = { [N in JobName]: (data: JobCatalogue[N], ctx: JobContext
 
 export interface Workers {
   workers: Worker[];
-  close(deadlineMs?: number): Promise<void>;
+  /**
+   * Graceful stop: no new jobs are taken; a playout still in pre-roll releases its airing
+   * for another worker (or the next process); airings on air finish, for at most `drainMs`
+   * (then they are cut and released to be resumed); other jobs get 5 s, then are aborted
+   * (they are retried). A number is taken as `drainMs`.
+   */
+  close(opts?: { drainMs?: number } | number): Promise<void>;
 }
+
+const OTHER_JOBS_DEADLINE_MS = 5000;
 
 export function startWorkers(opts: { connection: Redis; prefix: string; handlers: Handlers; logger: Logger; workerId: string; only?: JobName[]; concurrency?: Partial<Record<JobName, number>> }): Workers {
   const { logger } = opts;
-  // Playouts stop at once on shutdown (logged as interrupted); other jobs get a grace period.
-  const shutdownNow = new AbortController();
-  const shutdownLater = new AbortController();
+  // drain: the stop began; playoutStop: the drain limit is over; otherStop: other jobs' limit.
+  const drain = new AbortController();
+  const playoutStop = new AbortController();
+  const otherStop = new AbortController();
   const names = (opts.only ?? (Object.keys(QUEUE_OF) as JobName[]));
   const workers = names.map((name) => {
     const policy = POLICY[name];
@@ -32,9 +44,9 @@ export function startWorkers(opts: { connection: Redis; prefix: string; handlers
       QUEUE_OF[name],
       async (job: Job) => {
         const timeout = AbortSignal.timeout(policy.timeoutMs);
-        const signal = AbortSignal.any([timeout, name === "playout" ? shutdownNow.signal : shutdownLater.signal]);
+        const signal = AbortSignal.any([timeout, name === "playout" ? playoutStop.signal : otherStop.signal]);
         const handler = opts.handlers[name] as (d: unknown, c: JobContext) => Promise<unknown>;
-        return handler(job.data, { job, signal, workerId: opts.workerId, progress: (p) => job.updateProgress(p) });
+        return handler(job.data, { job, signal, drain: drain.signal, workerId: opts.workerId, progress: (p) => job.updateProgress(p) });
       },
       { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency?.[name] ?? policy.concurrency, autorun: true, lockDuration: 60_000 },
     );
@@ -44,16 +56,20 @@ export function startWorkers(opts: { connection: Redis; prefix: string; handlers
   });
   return {
     workers,
-    async close(deadlineMs = 5000) {
-      // Running jobs see the abort (their ffmpeg children are killed), then workers close.
-      shutdownNow.abort(new Error("worker shutting down"));
+    async close(o = {}) {
+      const drainMs = Math.max(0, typeof o === "number" ? o : (o.drainMs ?? OTHER_JOBS_DEADLINE_MS));
+      drain.abort(new Error("worker draining"));
+      // close() stops fetching at once and resolves when the running jobs are done.
       const graceful = Promise.all(workers.map((w) => w.close()));
-      const timer = setTimeout(() => shutdownLater.abort(new Error("worker shutting down")), deadlineMs);
+      const timers = [
+        setTimeout(() => playoutStop.abort(new Error("worker shutting down")), drainMs),
+        setTimeout(() => otherStop.abort(new Error("worker shutting down")), Math.min(drainMs, OTHER_JOBS_DEADLINE_MS)),
+      ];
       try {
-        await Promise.race([graceful, new Promise((r) => setTimeout(r, deadlineMs + 2000))]);
+        await Promise.race([graceful, new Promise((r) => setTimeout(r, drainMs + 5000))]);
         await Promise.all(workers.map((w) => w.close(true)));
       } finally {
-        clearTimeout(timer);
+        timers.forEach(clearTimeout);
       }
     },
   };

@@ -1,219 +1,139 @@
 // Playout: airs one airing on its zone's output, on time, and writes the as-run log from
-// what the sink actually did. A playout is claimed once in the database (planned/ready →
-// airing), so a duplicate job, a retry or a restart can never air a session twice.
+// what the sink actually did.
+//
+// The claim is a lease (worker/lease.ts): one conditional update moves an open airing to
+// "airing" for this attempt, so a duplicate job, a retry or a restart can never air a
+// session twice; the lease is renewed while the attempt lives and is given back when it
+// cannot finish (drain before air, shutdown mid-session). Within one attempt:
+//   wait for the zone (at most until the deadline) → prepare (render if needed, open the
+//   output) → air what is left (worker/resume.ts) → record the outcome.
+// An emergency that takes the zone before air or mid-way does not end the airing: the
+// attempt gives the zone up, waits for it again and airs late within LATE_GRACE_MINUTES
+// (nothing aired yet) or resumes within the session window (cut mid-way); only past those
+// is the airing missed / interrupted, with the reason.
 import fs from "node:fs";
 import path from "node:path";
-import type { Config } from "../server/config.ts";
 import type { Clock } from "../server/clock.ts";
-import type { Db } from "../server/db/client.ts";
-import type { EventHub } from "../server/events.ts";
 import type { Logger } from "../server/logger.ts";
-import type { Storage } from "../server/storage.ts";
 import { airDir } from "../server/zones.ts";
 import { assertPublicHost } from "../server/relay-url.ts";
 import { localDateOf, localTimeOf } from "../server/domain/time.ts";
-import { asRunFacts } from "../server/domain/plays.ts";
-import { preparePlayout, type PlayoutSegment, type SegmentRecord } from "../audio/player.ts";
+import { preparePlayout, type PlayoutSegment } from "../audio/player.ts";
 import { createSink } from "../audio/sinks/index.ts";
 import { ensureSilence } from "../audio/silence.ts";
 import type { JobCatalogue } from "./catalogue.ts";
 import type { JobContext } from "./index.ts";
 import type { PlayoutChannels } from "./channels.ts";
 import { loadRenderInput, renderAiring, renderHashOf, saveRender, type RenderDeps } from "./render.ts";
+import { claimAiring, holdLease, OPEN_STATUSES, releaseAiring, sessionWindowEnd, WORKER_STOPPED_REASON } from "./lease.ts";
+import { linesToAir, timeline } from "./resume.ts";
+import { createAsRunWriter, type Tag } from "./asrun.ts";
 
 export interface PlayoutDeps extends RenderDeps {
   clock: Clock;
   channels: PlayoutChannels;
   workerId: string;
-  /** Called after an airing ends so later sessions of the zone can make good what failed. */
+  /** Called after an airing ends so later sessions of the zone can make good what failed.
+   *  It should only REQUEST a (coalesced) re-plan: the playout does not wait for planning. */
   onAiringEnded?: (a: { airingId: number; zoneId: number; localDate: string }) => Promise<void>;
+  /** Queues the next attempt of a released airing (drain, shutdown mid-session). */
+  requeue?: (airingId: number, attempt: number) => Promise<unknown>;
+  /** An output that could not be opened by air time + grace (alerts: output_down). */
+  onOutputDown?: (a: { airingId: number; zoneId: number; reason: string }) => Promise<void>;
 }
 
-type Tag = { lineId: number; itemId: number; campaignId: number | null; reason: string; categoryId: number | null; priority: string; kind: string; skip?: string };
+type AiringRow = NonNullable<Awaited<ReturnType<typeof loadAiring>>>;
+
+/** How one attempt at the zone ended. */
+type Step =
+  | { kind: "done"; status: "aired" | "interrupted" | "failed"; reason: string; endMs: number | null }
+  | { kind: "preempted"; reason: string } // an emergency took the zone: wait and go on
+  | { kind: "release"; reason: string } // drain before air / shutdown: another attempt goes on
+  | { kind: "lost" }; // the lease was taken away: not ours any more
+
+/** Interrupt reasons that hand the airing on instead of ending it. */
+const PREEMPT = "emergency";
+const DRAIN = "worker draining";
+const SHUTDOWN = "worker shutdown";
+const LEASE_LOST = "lease lost";
+/** After a pre-emption, the emergency queues for the zone before this attempt asks again. */
+const REQUEUE_PAUSE_MS = 500;
+
+function loadAiring(deps: PlayoutDeps, id: number) {
+  return deps.db.airing.findUnique({ where: { id }, include: { zone: true } });
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+  });
 
 export function createPlayoutHandler(deps: PlayoutDeps) {
   const { db, config, clock, events, logger, channels } = deps;
 
   return async (data: JobCatalogue["playout"], ctx: JobContext) => {
-    const initial = await db.airing.findUnique({ where: { id: data.airingId }, include: { zone: true } });
-    if (!initial || !["planned", "ready"].includes(initial.status)) return { skipped: `airing is ${initial?.status ?? "gone"}` };
+    const initial = await loadAiring(deps, data.airingId);
+    if (!initial || !OPEN_STATUSES.includes(initial.status)) return { skipped: `airing is ${initial?.status ?? "gone"}` };
+    const owner = await claimAiring(db, clock, initial.id, ctx.workerId);
+    if (!owner) return { skipped: "claimed elsewhere" };
+    const lease = holdLease(db, clock, initial.id, owner, logger);
+    const stopBeat = channels.heartbeat(initial.id);
+    const drain = ctx.drain ?? new AbortController().signal;
     const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
-
+    const scheduledMs = initial.scheduledStart.getTime();
+    const graceEnd = scheduledMs + config.LATE_GRACE_MINUTES * 60_000;
     const urgent = initial.source === "emergency";
-    if (urgent) await channels.interruptZone(initial.zoneId, "emergency", { exceptSource: "emergency" });
-    const release = await channels.acquire(initial.zoneId, ctx.signal, { urgent });
-    let stopBeat = () => {};
-    let ended: { airingId: number; zoneId: number; localDate: string } | null = null;
-    // Until the audio starts, an interrupt (emergency) aborts the preparation itself.
-    const prep = new AbortController();
-    let playout: Awaited<ReturnType<typeof preparePlayout<Tag>>> | null = null;
-    channels.setPlaying(initial.zoneId, {
-      airingId: initial.id,
-      source: initial.source,
-      interrupt: (reason) => (playout ? playout.interrupt(reason) : prep.abort(new Error(reason))),
-    });
-    const signal = AbortSignal.any([ctx.signal, prep.signal]);
+    const ended = { airingId: initial.id, zoneId: initial.zoneId, localDate: initial.localDate };
+    let cutReason = initial.actualStart ? initial.statusReason || WORKER_STOPPED_REASON : "";
+    let outcome: { status: string; reason: string; endMs: number | null } | null = null;
     try {
-      // Claim: only one worker ever moves an airing from planned/ready to airing.
-      const claimed = await db.airing.updateMany({ where: { id: initial.id, status: { in: ["planned", "ready"] } }, data: { status: "airing", workerId: ctx.workerId } });
-      if (claimed.count !== 1) return { skipped: "claimed elsewhere" };
-      stopBeat = channels.heartbeat(initial.id);
-      const scheduledMs = initial.scheduledStart.getTime();
-      if (clock.now().getTime() > scheduledMs + config.LATE_GRACE_MINUTES * 60_000) {
-        await db.airing.update({ where: { id: initial.id }, data: { status: "missed", statusReason: `Quá ${config.LATE_GRACE_MINUTES} phút so với giờ phát / More than ${config.LATE_GRACE_MINUTES} min late` } });
-        events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: "missed" });
-        return { missed: true };
-      }
-
-      // Render now if the ahead-of-time render did not happen or is stale (stream copy: fast).
-      let airing = (await loadRenderInput(db, initial.id))!;
-      const hash = renderHashOf(airing.lines, airing.program?.gapMs ?? 1000, airing.maxDurationMs);
-      if (airing.renderHash !== hash || !airing.renderAssetId) {
-        const tmp = deps.storage.tmpPath(".mp3");
-        try {
-          const { result, lines } = await renderAiring(airing, tmp, deps, signal);
-          await saveRender(deps, airing.id, hash, tmp, lines, result.durationMs);
-        } finally {
-          fs.rmSync(tmp, { force: true });
+      if (urgent) await channels.interruptZone(initial.zoneId, PREEMPT, { exceptSource: "emergency" });
+      for (;;) {
+        const started = (await db.airing.findUniqueOrThrow({ where: { id: initial.id }, select: { actualStart: true } })).actualStart !== null;
+        // Nothing aired yet: air late within grace. Cut mid-way: resume within the session window.
+        const deadline = started ? sessionWindowEnd(initial) : graceEnd;
+        if (clock.now().getTime() > deadline) {
+          outcome = started
+            ? { status: "interrupted", reason: cutReason || WORKER_STOPPED_REASON, endMs: null }
+            : { status: "missed", reason: `Quá ${config.LATE_GRACE_MINUTES} phút so với giờ phát / More than ${config.LATE_GRACE_MINUTES} min late${cutReason ? ` (${cutReason})` : ""}`, endMs: null };
+          break;
         }
-        airing = (await loadRenderInput(db, initial.id))!;
-      }
-      const render = await db.audioAsset.findUniqueOrThrow({ where: { id: airing.renderAssetId! } });
-      const renderPath = deps.storage.abs(render.path);
-      const items = await db.item.findMany({ where: { id: { in: airing.lines.map((l) => l.item.id) } }, select: { id: true, categoryId: true, priority: true, kind: true } });
-      const itemInfo = new Map(items.map((i) => [i.id, i]));
-      const silenceDir = path.join(config.dataDir, "cache", "silence");
-
-      // Each line's segment runs to the next line's start, so gaps between items air too.
-      const placed = airing.lines.filter((l) => l.durationMs > 0).sort((a, b) => a.offsetMs - b.offsetMs);
-      const segments: PlayoutSegment<Tag>[] = [];
-      for (const [i, l] of placed.entries()) {
-        const info = itemInfo.get(l.item.id);
-        const tag: Tag = { lineId: l.id, itemId: l.item.id, campaignId: l.campaignId, reason: l.reason, categoryId: info?.categoryId ?? null, priority: info?.priority ?? "normal", kind: l.item.kind };
-        const endMs = placed[i + 1]?.offsetMs;
-        if (l.item.kind === "relay" && l.item.relayUrl) {
-          const placeholder = (await ensureSilence(l.durationMs, { cacheDir: silenceDir })).path;
-          // The host is checked again now: DNS may point somewhere else than when it was saved.
-          const refused = await assertPublicHost(new URL(l.item.relayUrl), config.RELAY_ALLOW_PRIVATE).then(
-            () => null,
-            (e: Error) => e.message,
-          );
-          if (refused) segments.push({ kind: "file", path: placeholder, tag: { ...tag, skip: refused } });
-          else segments.push({ kind: "relay", url: l.item.relayUrl, durationMs: l.durationMs, fallbackPath: placeholder, tag });
-          if (endMs !== undefined && endMs > l.offsetMs + l.durationMs) segments.push({ kind: "file", path: renderPath, startMs: l.offsetMs + l.durationMs, endMs, tag: { ...tag, lineId: -1 } });
-        } else {
-          segments.push({ kind: "file", path: renderPath, startMs: l.offsetMs, endMs, tag });
-        }
-      }
-
-      const output: Record<string, unknown> = { ...JSON.parse(initial.zone.outputConfig), kind: initial.zone.outputKind };
-      if (output.kind === "file") output.dir = path.join(airDir(config.dataDir), String(output.dir ?? "default"));
-      const stamp = `${localDateOf(initial.scheduledStart, tz)}_${localTimeOf(initial.scheduledStart, tz).replace(":", "")}`;
-      const sink = createSink(output as Parameters<typeof createSink>[0], { fileName: `${stamp}_airing-${initial.id}.mp3`, logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warn(m) } });
-
-      const asRunSource = (reason: string) => (initial.source === "schedule" && (reason === "make_good" || reason === "campaign") ? (reason === "make_good" ? "make_good" : "schedule") : initial.source);
-      const rows = new Map<number, Promise<number>>();
-      // Every as-run write is awaited before the airing is closed; a failed write is logged
-      // and the row is closed by housekeeping instead of crashing the process.
-      const writes: Promise<unknown>[] = [];
-      const track = (p: Promise<unknown>) => writes.push(p.catch((e: Error) => logger.error(`as-run write for airing ${initial.id} failed`, e)));
-      let firstStart: number | null = null;
-      if (signal.aborted) throw signal.reason;
-      playout = await preparePlayout<Tag>({
-        segments,
-        sink,
-        speed: initial.zone.outputKind === "file" ? config.FILE_SINK_SPEED : 1,
-        clock: { now: () => clock.now().getTime() },
-        logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warn(m) },
-        onSegmentStart: (e) => {
-          if (firstStart === null) {
-            firstStart = e.actualStartMs;
-            track(db.airing.update({ where: { id: initial.id }, data: { actualStart: new Date(e.actualStartMs) } }));
-            events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: "airing" });
+        const step = await atTheZone(initial, { owner, lease: lease.lost, drain, ctx, tz, deadline, started });
+        if (step.kind === "lost") return { lost: true };
+        if (step.kind === "release") {
+          const attempt = await releaseAiring(db, initial.id, owner, started ? cutReason : "");
+          if (attempt !== null) {
+            logger.info(`airing ${initial.id} released (${step.reason}); attempt ${attempt + 1} queued`);
+            await deps.requeue?.(initial.id, attempt).catch((e: Error) => logger.warn(`airing ${initial.id}: next attempt left to the lease sweep: ${e.message}`));
           }
-          if (e.tag.lineId < 0) return;
-          // The row exists from the first frame ("playing"), so a crash leaves a trace
-          // that recovery closes as interrupted.
-          const row = db.asRun
-            .create({
-              data: {
-                airingId: initial.id, zoneId: initial.zoneId, itemId: e.tag.itemId, rundownLineId: e.tag.lineId, categoryId: e.tag.categoryId, priority: e.tag.priority, itemKind: e.tag.kind, campaignId: e.tag.campaignId,
-                localDate: localDateOf(e.actualStartMs, tz), scheduledStart: new Date(scheduledMs + (placed.find((l) => l.id === e.tag.lineId)?.offsetMs ?? 0)), actualStart: new Date(e.actualStartMs),
-                status: "playing", source: asRunSource(e.tag.reason), workerId: ctx.workerId,
-                ...asRunFacts(initial, { reason: e.tag.reason, durationMs: placed.find((l) => l.id === e.tag.lineId)?.durationMs }),
-              },
-            })
-            .then((r) => r.id);
-          rows.set(e.index, row);
-          track(row);
-          events.publish("airing.now", { airingId: initial.id, zoneId: initial.zoneId, itemId: e.tag.itemId, lineId: e.tag.lineId });
-        },
-        onSegmentEnd: (r: SegmentRecord<Tag>) => {
-          if (r.tag.lineId < 0 || r.status === "not_played") return;
-          track(endSegment(r));
-        },
-      });
-      const endSegment = async (r: SegmentRecord<Tag>) => {
-        const played = r.status === "completed" || r.status === "interrupted" || r.status === "failed" || r.status === "skipped" ? r.status : "failed";
-        // A refused relay aired its silent placeholder: that is a skip, not a play.
-        const status = r.tag.skip && played === "completed" ? "skipped" : played;
-        const existing = rows.get(r.index);
-        const data = { status, actualEnd: r.actualEndMs ? new Date(r.actualEndMs) : null, durationMs: Math.round(r.playedMs), note: r.tag.skip ?? r.reason ?? (r.source === "fallback" ? "relay fallback" : "") };
-        if (existing) {
-          await db.asRun.update({ where: { id: await existing }, data });
-          return;
+          return { released: step.reason };
         }
-        // A segment that never started (e.g. a relay that could not be pulled) is logged as skipped.
-        const at = r.actualStartMs ?? clock.now().getTime();
-        await db.asRun.create({
-          data: {
-            airingId: initial.id, zoneId: initial.zoneId, itemId: r.tag.itemId, rundownLineId: r.tag.lineId, categoryId: r.tag.categoryId, priority: r.tag.priority, itemKind: r.tag.kind, campaignId: r.tag.campaignId,
-            localDate: localDateOf(at, tz), scheduledStart: initial.scheduledStart, actualStart: new Date(at), source: asRunSource(r.tag.reason), workerId: ctx.workerId, ...data,
-          },
-        });
-      };
-
-      const live = playout;
-      const onAbort = () => live.interrupt("worker shutdown");
-      ctx.signal.addEventListener("abort", onAbort, { once: true });
-      if (prep.signal.aborted) {
-        await live.dispose(String(prep.signal.reason));
-        throw prep.signal.reason;
+        if (step.kind === "preempted") {
+          cutReason = step.reason;
+          await sleep(REQUEUE_PAUSE_MS, AbortSignal.any([ctx.signal, lease.lost]));
+          continue;
+        }
+        outcome = { status: step.status, reason: step.reason, endMs: step.endMs };
+        break;
       }
-      let result;
-      try {
-        result = await live.startAt(Math.max(scheduledMs, clock.now().getTime() + 50));
-      } finally {
-        ctx.signal.removeEventListener("abort", onAbort);
-        channels.setPlaying(initial.zoneId, null);
-      }
-      await Promise.all(writes);
-      const status = result.outcome === "completed" ? "aired" : result.outcome;
-      await db.airing.update({
-        where: { id: initial.id },
-        data: { status, statusReason: result.reason ?? "", actualStart: result.actualStartMs ? new Date(result.actualStartMs) : null, actualEnd: result.actualEndMs ? new Date(result.actualEndMs) : null },
+      const n = await db.airing.updateMany({
+        where: { id: initial.id, status: "airing", leaseOwner: owner },
+        data: { status: outcome.status, statusReason: outcome.reason.slice(0, 500), ...(outcome.endMs ? { actualEnd: new Date(outcome.endMs) } : {}), leaseOwner: null, leaseUntil: null },
       });
-      events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status, latenessMs: result.latenessMs });
-      logger.info(`airing ${initial.id} on ${initial.zone.code}: ${status}, late ${result.latenessMs ?? "?"} ms`);
-      ended = { airingId: initial.id, zoneId: initial.zoneId, localDate: initial.localDate };
-      return { status, latenessMs: result.latenessMs };
+      if (n.count) events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: outcome.status });
+      return { status: outcome.status };
     } catch (err) {
-      // Never leave an airing stuck in "airing": the record says what happened. Pre-empted
-      // before its first frame, it is interrupted (nothing aired); otherwise failed.
-      const preempted = prep.signal.aborted;
-      const status = preempted ? "interrupted" : "failed";
-      const reason = preempted ? `Bị ngắt trước giờ phát / Pre-empted before air: ${String(prep.signal.reason)}` : String((err as Error).message);
-      await db.airing.updateMany({ where: { id: initial.id, status: "airing" }, data: { status, statusReason: reason.slice(0, 500), actualEnd: clock.now() } });
+      // Never leave an airing stuck in "airing": the record says what happened.
+      await db.airing.updateMany({ where: { id: initial.id, status: "airing", leaseOwner: owner }, data: { status: "failed", statusReason: String((err as Error).message).slice(0, 500), actualEnd: clock.now(), leaseOwner: null, leaseUntil: null } });
       await db.asRun.updateMany({ where: { airingId: initial.id, status: "playing" }, data: { status: "interrupted", actualEnd: clock.now() } });
-      events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status });
-      ended = { airingId: initial.id, zoneId: initial.zoneId, localDate: initial.localDate };
-      if (preempted) return { status };
+      events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: "failed" });
+      outcome = { status: "failed", reason: "", endMs: null };
       throw err;
     } finally {
+      lease.stop();
       stopBeat();
-      channels.setPlaying(initial.zoneId, null);
-      release();
-      if (initial.emergencyId) {
+      if (outcome && initial.emergencyId) {
         // A one-off emergency ends when its last airing is over, whatever the outcome.
         await db.emergency
           .updateMany({
@@ -222,31 +142,174 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
           })
           .catch((e: Error) => logger.warn(`emergency ${initial.emergencyId} not closed: ${e.message}`));
       }
-      // Re-plan after the zone is free, so a waiting emergency is not held up by it.
-      if (ended) await deps.onAiringEnded?.(ended).catch((e: Error) => logger.warn(`re-plan after airing failed: ${e.message}`));
+      // Ask for a re-plan (make-goods) once the zone is free; planning is not done here.
+      if (outcome) await deps.onAiringEnded?.(ended).catch((e: Error) => logger.warn(`re-plan request after airing failed: ${e.message}`));
     }
   };
-}
 
-/**
- * Recovery after a crash: an airing left "airing" whose playout job is no longer active
- * in any worker is closed as interrupted; items that were playing are marked interrupted.
- */
-export async function closeOrphanedAirings(db: Db, isActive: (airingId: number) => Promise<boolean>): Promise<number> {
-  const stuck = await db.airing.findMany({ where: { status: "airing" }, include: { asRuns: { orderBy: { actualStart: "desc" }, take: 1 } } });
-  let closed = 0;
-  for (const a of stuck) {
-    if (await isActive(a.id)) continue;
-    const last = a.asRuns[0];
-    const lastEnd = last?.actualEnd ?? last?.actualStart ?? a.actualStart ?? null;
-    // Guarded on "airing": a playout that finished since the read keeps its own outcome.
-    const done = await db.$transaction(async (tx) => {
-      const n = await tx.airing.updateMany({ where: { id: a.id, status: "airing" }, data: { status: "interrupted", statusReason: "Tiến trình phát bị dừng đột ngột / The playout worker stopped unexpectedly", actualEnd: lastEnd } });
-      if (n.count === 0) return false;
-      await tx.asRun.updateMany({ where: { airingId: a.id, status: "playing" }, data: { status: "interrupted", note: "worker stopped during playout" } });
-      return true;
-    });
-    if (done) closed++;
+  /** Holds the zone for one go at airing what is left. */
+  async function atTheZone(
+    initial: AiringRow,
+    o: { owner: string; lease: AbortSignal; drain: AbortSignal; ctx: JobContext; tz: string; deadline: number; started: boolean },
+  ): Promise<Step> {
+    const urgent = initial.source === "emergency";
+    const waitLimit = AbortSignal.timeout(Math.max(1, o.deadline - clock.now().getTime()));
+    let release: () => void;
+    try {
+      release = await channels.acquire(initial.zoneId, AbortSignal.any([o.ctx.signal, o.lease, o.drain, waitLimit]), { urgent });
+    } catch (err) {
+      if (o.lease.aborted) return { kind: "lost" };
+      if (o.drain.aborted || o.ctx.signal.aborted) return { kind: "release", reason: DRAIN };
+      if (waitLimit.aborted) return { kind: "preempted", reason: "cụm loa bận / zone busy" }; // the loop sees the deadline passed
+      throw err;
+    }
+    // Until the audio starts, an interrupt aborts the preparation itself.
+    const prep = new AbortController();
+    let interruptReason: string | null = null;
+    let live: Awaited<ReturnType<typeof preparePlayout<Tag>>> | null = null;
+    let firstFrame = false;
+    const interrupt = (reason: string) => {
+      interruptReason ??= reason;
+      if (live) live.interrupt(reason);
+      else prep.abort(new Error(reason));
+    };
+    channels.setPlaying(initial.zoneId, { airingId: initial.id, source: initial.source, interrupt });
+    // Drain: an airing not yet on air is handed on at once; one on air finishes (until the hard stop).
+    const onDrain = () => !firstFrame && interrupt(DRAIN);
+    const onStop = () => interrupt(SHUTDOWN);
+    const onLost = () => interrupt(LEASE_LOST);
+    o.drain.addEventListener("abort", onDrain, { once: true });
+    o.ctx.signal.addEventListener("abort", onStop, { once: true });
+    o.lease.addEventListener("abort", onLost, { once: true });
+    if (o.drain.aborted) onDrain();
+    if (o.ctx.signal.aborted) onStop();
+    if (o.lease.aborted) onLost();
+    const handOn = (): Step | null => {
+      const r = interruptReason;
+      if (r === null) return null;
+      if (r === LEASE_LOST) return { kind: "lost" };
+      if (r === DRAIN || r === SHUTDOWN || r === "shutdown") return { kind: "release", reason: r };
+      if (r === PREEMPT) return { kind: "preempted", reason: r };
+      return null;
+    };
+    try {
+      const plan = await preparedSegments(initial, prep.signal);
+      if (!plan) return { kind: "done", status: "aired", reason: "", endMs: clock.now().getTime() }; // everything aired already
+      const writer = createAsRunWriter({ db, events, logger, tz: o.tz, airing: initial, workerId: o.ctx.workerId, now: () => clock.now().getTime() });
+      const output: Record<string, unknown> = { ...JSON.parse(initial.zone.outputConfig), kind: initial.zone.outputKind };
+      if (output.kind === "file") output.dir = path.join(airDir(config.dataDir), String(output.dir ?? "default"));
+      const stamp = `${localDateOf(initial.scheduledStart, o.tz)}_${localTimeOf(initial.scheduledStart, o.tz).replace(":", "")}`;
+      const sink = createSink(output as Parameters<typeof createSink>[0], {
+        fileName: `${stamp}_airing-${initial.id}.mp3`,
+        logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warn(m) },
+        openDeadlineMs: o.deadline,
+        onDropout: (d) => writer.onDropout(d),
+        clock: { now: () => clock.now().getTime() },
+      });
+      if (prep.signal.aborted) return handOn() ?? { kind: "done", status: "interrupted", reason: String(interruptReason), endMs: null };
+      try {
+        live = await preparePlayout<Tag>({
+          segments: plan,
+          sink,
+          speed: initial.zone.outputKind === "file" ? config.FILE_SINK_SPEED : 1,
+          clock: { now: () => clock.now().getTime() },
+          logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warn(m) },
+          onSegmentStart: (e) => {
+            firstFrame = true;
+            writer.onSegmentStart(e);
+          },
+          onSegmentEnd: (r) => writer.onSegmentEnd(r),
+        });
+      } catch (err) {
+        await sink.abort(String((err as Error).message)).catch(() => undefined);
+        if (interruptReason !== null) return handOn() ?? { kind: "done", status: "interrupted", reason: interruptReason, endMs: null };
+        return outputFailed(initial, err as Error);
+      }
+      if (interruptReason !== null) {
+        await live.dispose(interruptReason);
+        return handOn() ?? { kind: "done", status: "interrupted", reason: interruptReason, endMs: null };
+      }
+      // A fresh start waits for the scheduled second; a resumed session goes on at once.
+      const result = await live.startAt(o.started ? clock.now().getTime() + 50 : Math.max(clock.now().getTime() + 50, initial.scheduledStart.getTime()));
+      await writer.flush();
+      logResult(initial, o.started, writer.firstFrameMs, result.outcome, result.reason);
+      if (result.outcome === "completed") return { kind: "done", status: "aired", reason: "", endMs: result.actualEndMs };
+      if (result.outcome === "failed") return { kind: "done", status: "failed", reason: result.reason ?? "", endMs: result.actualEndMs };
+      return handOn() ?? { kind: "done", status: "interrupted", reason: result.reason ?? String(interruptReason), endMs: result.actualEndMs };
+    } catch (err) {
+      if (interruptReason !== null) return handOn() ?? { kind: "done", status: "interrupted", reason: interruptReason, endMs: null };
+      throw err;
+    } finally {
+      o.drain.removeEventListener("abort", onDrain);
+      o.ctx.signal.removeEventListener("abort", onStop);
+      o.lease.removeEventListener("abort", onLost);
+      channels.setPlaying(initial.zoneId, null);
+      release();
+    }
   }
-  return closed;
+
+  /** Renders if needed and builds the segments of what is left to air; null if nothing is. */
+  async function preparedSegments(initial: AiringRow, signal: AbortSignal): Promise<PlayoutSegment<Tag>[] | null> {
+    // Render now if the ahead-of-time render did not happen or is stale (stream copy: fast).
+    let airing = (await loadRenderInput(db, initial.id))!;
+    const hash = renderHashOf(airing.lines, airing.program?.gapMs ?? 1000, airing.maxDurationMs);
+    if (airing.renderHash !== hash || !airing.renderAssetId) {
+      const tmp = deps.storage.tmpPath(".mp3");
+      try {
+        const { result, lines } = await renderAiring(airing, tmp, deps, signal);
+        await saveRender(deps, airing.id, hash, tmp, lines, result.durationMs);
+      } finally {
+        fs.rmSync(tmp, { force: true });
+      }
+      airing = (await loadRenderInput(db, initial.id))!;
+    }
+    if (signal.aborted) throw signal.reason;
+    const render = await db.audioAsset.findUniqueOrThrow({ where: { id: airing.renderAssetId! } });
+    const renderPath = deps.storage.abs(render.path);
+    const aired = await db.asRun.findMany({ where: { airingId: initial.id }, select: { rundownLineId: true, status: true, durationMs: true, plannedMs: true } });
+    const toAir = linesToAir(airing.lines, aired);
+    if (!toAir.length) return null;
+    const items = await db.item.findMany({ where: { id: { in: toAir.map((l) => l.item.id) } }, select: { id: true, categoryId: true, priority: true, kind: true } });
+    const itemInfo = new Map(items.map((i) => [i.id, i]));
+    const silenceDir = path.join(config.dataDir, "cache", "silence");
+    const segments: PlayoutSegment<Tag>[] = [];
+    let gapTag: Tag | null = null;
+    for (const step of timeline(airing.lines, toAir)) {
+      const l = step.line;
+      if (!l) {
+        segments.push({ kind: "file", path: renderPath, startMs: step.startMs, endMs: step.endMs, tag: gapTag! });
+        continue;
+      }
+      const info = itemInfo.get(l.item.id);
+      const tag: Tag = { lineId: l.id, itemId: l.item.id, campaignId: l.campaignId, reason: l.reason, categoryId: info?.categoryId ?? null, priority: info?.priority ?? "normal", kind: l.item.kind, offsetMs: l.offsetMs, durationMs: l.durationMs };
+      gapTag = { ...tag, lineId: -1 };
+      if (l.item.kind === "relay" && l.item.relayUrl) {
+        const placeholder = (await ensureSilence(l.durationMs, { cacheDir: silenceDir })).path;
+        // The host is checked again now: DNS may point somewhere else than when it was saved.
+        const refused = await assertPublicHost(new URL(l.item.relayUrl), config.RELAY_ALLOW_PRIVATE).then(
+          () => null,
+          (e: Error) => e.message,
+        );
+        if (refused) segments.push({ kind: "file", path: placeholder, tag: { ...tag, skip: refused } });
+        else segments.push({ kind: "relay", url: l.item.relayUrl, durationMs: l.durationMs, fallbackPath: placeholder, tag });
+      } else {
+        segments.push({ kind: "file", path: renderPath, startMs: step.startMs, endMs: step.endMs, tag });
+      }
+    }
+    return segments;
+  }
+
+  /** The output could not be opened: the sink retried until the deadline (openDeadlineMs). */
+  async function outputFailed(initial: AiringRow, err: Error): Promise<Step> {
+    logger.warn(`airing ${initial.id}: output could not be opened: ${err.message}`);
+    await deps.onOutputDown?.({ airingId: initial.id, zoneId: initial.zoneId, reason: err.message }).catch(() => undefined);
+    return { kind: "done", status: "failed", reason: err.message, endMs: null };
+  }
+
+  function logResult(initial: AiringRow, resumed: boolean, firstFrameMs: number | null, outcome: string, reason: string | null) {
+    // Lateness is always measured against the SCHEDULED second, never a re-targeted start.
+    const late = firstFrameMs === null ? "nothing aired" : `${resumed ? "resumed" : "started"} ${firstFrameMs - initial.scheduledStart.getTime()} ms after the scheduled time`;
+    logger.info(`airing ${initial.id} on ${initial.zone.code}: ${outcome}${reason ? ` (${reason})` : ""}; ${late}`);
+    if (firstFrameMs !== null && !resumed) events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: "airing", latenessMs: firstFrameMs - initial.scheduledStart.getTime() });
+  }
 }

@@ -5,10 +5,10 @@ import { FileSink } from "./file.ts";
 import { createIcecastSink } from "./icecast.ts";
 import type { Sink, SinkOptions } from "./types.ts";
 
-export type { Sink, SinkCloseInfo, SinkKind, SinkOptions } from "./types.ts";
+export type { Sink, SinkCloseInfo, SinkDropout, SinkKind, SinkOptions } from "./types.ts";
 export { FileSink } from "./file.ts";
 export { FfmpegPipeSink } from "./ffmpeg-pipe.ts";
-export { icecastArgs, icecastUrl } from "./icecast.ts";
+export { IcecastSink, IcecastRefusedError, icecastRequestHead } from "./icecast.ts";
 export { alsaArgs } from "./alsa.ts";
 
 export const fileSinkConfigSchema = z.object({
@@ -20,7 +20,8 @@ export const fileSinkConfigSchema = z.object({
     .optional(),
 });
 
-// ffmpeg (2018) does not URL-decode credentials, so only characters that need no escaping.
+// Kept to characters that need no escaping anywhere (Basic auth forbids ":" in the user;
+// configs written for the earlier ffmpeg icecast:// push stay valid).
 const credential = z
   .string()
   .min(1)

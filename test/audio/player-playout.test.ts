@@ -158,6 +158,9 @@ describe("preparePlayout + startAt (file sink)", () => {
     expect(res.actualStartMs).toBeNull();
     expect(res.segments[0]!.status).toBe("not_played");
     expect(res.sink!.bytesWritten).toBe(0);
+    // Nothing aired: no empty file is left behind.
+    expect(res.sink!.path).toBeUndefined();
+    expect(fs.existsSync(path.join(dir, "out", "never.mp3"))).toBe(false);
   });
 
   it("a sink write error fails the current segment and ends the airing", async () => {
@@ -188,6 +191,60 @@ describe("preparePlayout + startAt (file sink)", () => {
     const failed = res.segments.find((s) => s.status === "failed")!;
     expect(failed.reason).toMatch(/disk full/);
     expect(res.segments.filter((s) => s.index > failed.index).every((s) => s.status === "not_played")).toBe(true);
+  });
+
+  it("an output dropout keeps time: lost audio is accounted per segment, the session goes on", async () => {
+    /** Discards (write → false, as a reconnecting stream sink does) bytes in [from, to). */
+    const droppingSink = (name: string, from: number, to: number): Sink => {
+      const inner = fileSink(name);
+      let pos = 0;
+      return {
+        kind: "icecast",
+        leadMs: 0,
+        open: () => inner.open(),
+        write: async (chunk) => {
+          const at = pos;
+          pos += chunk.length;
+          if (at >= from && at < to) return false;
+          await inner.write(chunk);
+          return true;
+        },
+        close: () => inner.close(),
+        abort: (r) => inner.abort(r),
+      };
+    };
+    const segments = [
+      { kind: "file" as const, path: a, tag: "a" },
+      { kind: "file" as const, path: b, tag: "b" },
+      { kind: "file" as const, path: c, tag: "c" },
+    ];
+    const bytesPerMs = 128_000 / 8 / 1000;
+    // Output down from 0.8 s to 2.1 s of audio: the end of a, most of b; c airs whole.
+    // (speed 4 keeps the player's chunks small, so the loss follows the window closely.)
+    const playout = await preparePlayout({ segments, sink: droppingSink("dropout.mp3", 800 * bytesPerMs, 2100 * bytesPerMs), speed: 4 });
+    const res = await playout.startAt(Date.now() + 20);
+    expect(res.outcome).toBe("completed");
+    expect(res.segments.map((r) => r.status)).toEqual(["completed", "failed", "completed"]);
+    const [ra, rb, rc] = res.segments;
+    expect(rb!.lostMs * 2).toBeGreaterThan(rb!.playedMs);
+    expect(rb!.reason).toMatch(/đầu ra mất tín hiệu.*output down: \d+ of \d+ ms did not reach listeners/);
+    expect(ra!.lostMs).toBeGreaterThan(0);
+    expect(ra!.lostMs * 2).toBeLessThan(ra!.playedMs);
+    expect(ra!.reason).toMatch(/mất \d+ ms do đầu ra gián đoạn \/ \d+ ms lost to an output dropout/);
+    expect(rc).toMatchObject({ lostMs: 0, reason: null });
+    // Every segment still played its full length on the clock (keep time).
+    for (const r of res.segments) expect(Math.abs(r.playedMs - r.plannedMs)).toBeLessThan(CANONICAL_FRAME_MS);
+    const lost = res.segments.reduce((n, r) => n + r.lostMs, 0);
+    expect(Math.abs(lost - 1300)).toBeLessThanOrEqual(300);
+    expect(res.deliveredMs).toBeCloseTo(res.playedMs - lost, 6);
+
+    // Down for the whole session: the airing is failed, not aired.
+    const dead = await preparePlayout({ segments, sink: droppingSink("dead.mp3", 0, Infinity), speed: 8 });
+    const none = await dead.startAt(Date.now() + 20);
+    expect(none.outcome).toBe("failed");
+    expect(none.reason).toMatch(/no item reached listeners/);
+    expect(none.deliveredMs).toBe(0);
+    expect(none.segments.map((r) => r.status)).toEqual(["failed", "failed", "failed"]);
   });
 
   it("rejects a non-canonical file at prepare time with a bilingual error", async () => {

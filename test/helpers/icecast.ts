@@ -16,12 +16,16 @@ export interface IcecastServer {
   /** Last lines icecast wrote to its error log (for failing-test diagnostics). */
   logTail(): string;
   stop(): Promise<void>;
+  /** SIGKILL, as in a crash: sources and listeners see their connections reset. */
+  kill(): Promise<void>;
 }
 
 export interface StartIcecastOptions {
   binary?: string;
   sourcePassword?: string;
   startTimeoutMs?: number;
+  /** Listen on this port (e.g. to restart a killed server where its clients expect it). */
+  port?: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -117,7 +121,7 @@ async function startIcecastOnce(opts: StartIcecastOptions): Promise<IcecastServe
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-icecast-"));
   // After dropping to nobody, icecast still has to write its logs here.
   fs.chmodSync(dir, 0o777);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const sourcePassword = opts.sourcePassword ?? `src${Math.random().toString(36).slice(2, 10)}`;
   const adminPassword = `adm${Math.random().toString(36).slice(2, 10)}`;
   const runningAsRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -150,6 +154,11 @@ async function startIcecastOnce(opts: StartIcecastOptions): Promise<IcecastServe
     fs.rmSync(dir, { recursive: true, force: true });
   };
 
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await stop();
+  };
+
   const logTail = () => {
     let log = "";
     try {
@@ -176,5 +185,6 @@ async function startIcecastOnce(opts: StartIcecastOptions): Promise<IcecastServe
     url: (mount) => `http://127.0.0.1:${port}${mount.startsWith("/") ? mount : `/${mount}`}`,
     logTail,
     stop,
+    kill,
   };
 }

@@ -7,23 +7,28 @@ import { createPlayoutChannels } from "../../worker/channels.ts";
 import { createHandlers } from "../../worker/handlers.ts";
 import { startWorkers } from "../../worker/index.ts";
 import type { JobName } from "../../worker/catalogue.ts";
+import { startLeaseSweeper } from "../../worker/lease.ts";
+import type { Logger } from "../../server/logger.ts";
 import type { TestEnv } from "./env.ts";
 
-export async function startSystem(env: TestEnv, opts: { only?: JobName[] } = {}) {
+/** sweep: run the lease sweeper as a worker process does (server/runtime.ts). */
+export async function startSystem(env: TestEnv, opts: { only?: JobName[]; logger?: Logger; workerId?: string; sweep?: boolean } = {}) {
   // LOG_TESTS=1 shows what the workers do when a test needs debugging.
-  const logger = process.env.LOG_TESTS ? createLogger("debug", "test") : silentLogger;
+  const logger = opts.logger ?? (process.env.LOG_TESTS ? createLogger("debug", "test") : silentLogger);
   const conn = workerConnection(env.config.REDIS_URL);
   const sub = workerConnection(env.config.REDIS_URL);
-  const workerId = `${os.hostname()}-${process.pid}-test`;
+  const workerId = opts.workerId ?? `${os.hostname()}-${process.pid}-test`;
   const channels = createPlayoutChannels({ db: env.db, config: env.config, events: env.events, logger, workerId, clock: env.clock, subscriber: sub, publisher: env.redis, channel: `${env.config.QUEUE_PREFIX}-control` });
   const planner = createPlanner({ db: env.db, queues: env.queues, config: env.config, clock: env.clock, logger, events: env.events, isAiringAlive: (id) => channels.alive(id) });
   const handlers = createHandlers({ db: env.db, config: env.config, queues: env.queues, events: env.events, logger, clock: env.clock, channels, workerId, planner });
   const workers = startWorkers({ connection: conn, prefix: env.config.QUEUE_PREFIX, handlers, logger, workerId, only: opts.only });
+  const sweeper = opts.sweep ? startLeaseSweeper({ db: env.db, clock: env.clock, logger, requeue: (airingId, attempt) => env.queues.add({ name: "playout", data: { airingId, attempt } }) }) : null;
   return {
     channels,
     planner,
     workers,
     async stop() {
+      await sweeper?.stop();
       await workers.close(3000);
       await channels.close();
       conn.disconnect();

@@ -73,7 +73,7 @@ describe("scheduled airing on a file sink", () => {
     expect(info.durationMs).toBeLessThan(5600);
   });
 
-  it("lets an emergency interrupt a session mid-way; both appear in the as-run log", async () => {
+  it("lets an emergency interrupt a session mid-way, then resumes it from the start of the cut item", async () => {
     const admin = await signedIn(env, "admin");
     const prog = await admin.req("POST", "/api/programs", { name: "Chương trình dài", itemIds, gapMs: 200 });
     const now = await op.req("POST", "/api/airings/air-now", { programId: prog.json.program.id, zoneIds: [zoneId] });
@@ -85,23 +85,29 @@ describe("scheduled airing on a file sink", () => {
     expect(em.status).toBe(201);
     const emAiringId = em.json.airings[0].id as number;
 
-    const interrupted = await waitFor(async () => {
-      const a = await env.db.airing.findUnique({ where: { id: airingId } });
-      return a && a.status !== "airing" && a.status !== "planned" && a.status !== "ready" ? a : null;
-    }, 20_000);
-    expect(interrupted.status).toBe("interrupted");
     const emDone = await waitFor(async () => {
       const a = await env.db.airing.findUnique({ where: { id: emAiringId } });
       return a && ["aired", "interrupted", "failed", "missed"].includes(a.status) ? a : null;
     }, 20_000);
     expect(emDone.status).toBe("aired");
+    // The cut session waits for the zone and goes on: the cut item again from its start.
+    const resumed = await waitFor(async () => {
+      const a = await env.db.airing.findUnique({ where: { id: airingId } });
+      return a && !["airing", "planned", "ready"].includes(a.status) ? a : null;
+    }, 20_000);
+    expect(resumed.status).toBe("aired");
 
     const log = await env.db.asRun.findMany({ where: { airingId: { in: [airingId, emAiringId] } }, orderBy: { actualStart: "asc" } });
     expect(log.map((r) => [r.airingId, r.itemId, r.status, r.source])).toEqual([
       [airingId, itemIds[0], "completed", "manual"],
       [airingId, itemIds[1], "interrupted", "manual"],
       [emAiringId, itemIds[2], "completed", "emergency"],
+      [airingId, itemIds[1], "completed", "manual"],
+      [airingId, itemIds[2], "completed", "manual"],
     ]);
+    // The cut row is what aired before the cut (less than the item), so it is no play.
+    expect(log[1]!.durationMs).toBeLessThan(log[3]!.durationMs * 0.9);
+    expect(log[3]!.actualStart.getTime()).toBeGreaterThanOrEqual(log[2]!.actualEnd!.getTime());
     // The emergency starts after the interrupted item stopped.
     expect(log[2]!.actualStart.getTime()).toBeGreaterThanOrEqual(log[1]!.actualEnd!.getTime());
     const audit = await env.db.auditLog.findFirst({ where: { action: "emergency.start" } });
