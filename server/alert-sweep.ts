@@ -41,19 +41,6 @@ export interface SweepResult {
   webhooks: { delivered: number; retried: number; failed: number };
 }
 
-// AiringDropout comes from the playout work; until its model exists in the generated
-// client the sweep skips dropouts (checked at run time, so no import breaks meanwhile).
-interface DropoutRow {
-  id: number;
-  airingId: number;
-  zoneId: number;
-  startedAt: Date;
-  endedAt: Date | null;
-  reason: string;
-}
-type DropoutTable = { findMany(args: unknown): Promise<DropoutRow[]> };
-const dropoutTable = (db: Db): DropoutTable | null => ((db as unknown as { airingDropout?: DropoutTable }).airingDropout ?? null);
-
 /** One sweep (what each scheduler run does); a single call is safe to repeat. */
 export async function sweepAlerts(deps: AlertSweepDeps): Promise<SweepResult> {
   const { db, logger } = deps;
@@ -70,7 +57,7 @@ export async function sweepAlerts(deps: AlertSweepDeps): Promise<SweepResult> {
     where: { status: { in: Object.keys(OUTCOMES) }, scheduledStart: { gte: since } },
     select: { id: true, status: true, statusReason: true, scheduledStart: true, zoneId: true, zone: { select: { name: true } } },
   });
-  const rows = dropoutTable(db) ? await dropoutTable(db)!.findMany({ where: { createdAt: { gte: since } }, orderBy: { id: "asc" } }) : [];
+  const rows = await db.airingDropout.findMany({ where: { createdAt: { gte: since } }, orderBy: { id: "asc" } });
   const keys = await existingKeys(db, [...airings.map((a) => a.id), ...rows.map((r) => r.airingId)]);
   for (const a of airings) {
     const key = `airing:${a.id}:${a.status}`;

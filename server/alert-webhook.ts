@@ -155,7 +155,8 @@ export async function payloadOf(db: Db, alertId: number, timeZone: string): Prom
 }
 
 /**
- * Delivers every due outbox row once (attempt, then success, retry later or give up).
+ * Delivers due outbox rows in order (attempt, then success, retry later or give up),
+ * stopping at the first failure.
  * Each row is first leased (nextAttemptAt moved past the lease) by a conditional update,
  * so two sweepers never post the same attempt; a sweeper that dies mid-post leaves a row
  * that becomes due again when the lease ends.
@@ -197,6 +198,9 @@ export async function deliverDueWebhooks(deps: DeliveryDeps): Promise<{ delivere
         out.retried++;
         logger.info(`webhook delivery ${d.id} attempt ${attempts} failed (${e.messageEn}); next in ${Math.round(wait / 1000)} s`);
       }
+      // A server that fails is asked once per pass: the rest wait for the next pass, so a
+      // pass never spends more than one timeout on a dead server.
+      break;
     }
   }
   return out;

@@ -10,8 +10,10 @@ export interface ZoneLock {
   acquire(zoneId: number, opts?: { urgent?: boolean; signal?: AbortSignal }): Promise<() => Promise<void>>;
 }
 
-const TTL_MS = 15_000;
-const RENEW_MS = 5_000;
+// Short enough that a killed worker's zone is free again about when its airing lease
+// (6 s, worker/lease.ts) expires and the next attempt comes for it.
+const TTL_MS = 8_000;
+const RENEW_MS = 2_000;
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
 

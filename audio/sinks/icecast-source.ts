@@ -110,6 +110,7 @@ export function connectIcecastSource(c: IcecastSourceConfig, opts: ConnectSource
       if (settled) return;
       settled = true;
       cleanup();
+      socket.on("error", () => undefined); // a late error of a discarded socket must not crash us
       socket.destroy();
       reject(err);
     };

@@ -134,7 +134,7 @@ describe("alerts API", () => {
 });
 
 describe("alert sweep", () => {
-  it("raises one alert per failed, interrupted or missed airing, exactly once, and resolves one that aired after all", async () => {
+  it("raises one alert per failed, interrupted or missed airing and per dropout, exactly once, and resolves one that aired after all", async () => {
     const mk = (minutes: number, status: string, statusReason = "") =>
       env.db.airing.create({ data: { zoneId, source: "schedule", localDate: "2026-12-01", scheduledStart: new Date(T0.getTime() - minutes * 60_000), maxDurationMs: 60_000, status, statusReason } });
     const failed = await mk(30, "failed", "sink error: ECONNREFUSED");
@@ -167,6 +167,16 @@ describe("alert sweep", () => {
     expect((await sweepAlerts(sweepDeps())).resolved).toBe(1);
     expect((await env.db.alert.findFirstOrThrow({ where: { airingId: interrupted.id } })).resolvedAt).not.toBeNull();
     expect((await sweepAlerts(sweepDeps())).raised).toBe(0);
+
+    // A dropout recorded by playout: one warning, with its length and commune time.
+    const aired = await env.db.airing.findFirstOrThrow({ where: { status: "aired", zoneId } });
+    const drop = await env.db.airingDropout.create({ data: { airingId: aired.id, zoneId, startedAt: new Date(T0.getTime() - 4 * 60_000 + 7_000), endedAt: new Date(T0.getTime() - 4 * 60_000 + 27_000), reason: "icecast connection lost" } });
+    expect((await sweepAlerts(sweepDeps())).raised).toBe(1);
+    expect((await sweepAlerts(sweepDeps())).raised).toBe(0);
+    const da = await env.db.alert.findUniqueOrThrow({ where: { dedupeKey: `dropout:${drop.id}` } });
+    expect([da.kind, da.severity, da.airingId]).toEqual(["airing_dropout", "warning", aired.id]);
+    const dv = (await op.req("GET", "/api/alerts?state=open&limit=10")).json.alerts.find((a: any) => a.id === da.id);
+    expect(dv.messageVi).toBe("Mất tín hiệu phát 20 giây tại Cụm loa thôn Đông lúc 06:56:07 01/12/2026; phần này không đến được loa.");
     for (const a of await env.db.alert.findMany({ where: { acknowledgedAt: null } })) await op.req("POST", `/api/alerts/${a.id}/ack`);
   });
 });

@@ -6,7 +6,7 @@ import type { LiveEvent } from "./context.ts";
 import type { LiveStatus } from "./types.ts";
 import { applyLiveEvent } from "./query.ts";
 
-const EVENT_TYPES = ["status", "airing.status", "airing.now", "airing.rendered", "item.progress", "item.status", "plan.updated", "emergency.started", "emergency.cancelled", "report.ready", "alert.raised", "alert.acknowledged"];
+const EVENT_TYPES = ["status", "airing.status", "airing.now", "airing.rendered", "item.progress", "item.status", "plan.updated", "emergency.started", "emergency.cancelled", "report.ready", "alert.raised", "alert.acknowledged", "alert.resolved"];
 
 export function useLive(enabled: boolean, qc: QueryClient) {
   const [status, setStatus] = useState<LiveStatus | null>(null);

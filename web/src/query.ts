@@ -81,6 +81,7 @@ export function applyLiveEvent(qc: QueryClient, e: LiveEvent): void {
       return;
     case "alert.raised":
     case "alert.acknowledged":
+    case "alert.resolved":
       void qc.invalidateQueries({ queryKey: ["alerts"] });
       return;
   }

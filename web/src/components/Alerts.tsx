@@ -1,5 +1,6 @@
 // Alerts raised by the back end (failed / missed / interrupted airings, outputs down, …):
-// a header button with the open count, and a panel listing them with "acknowledge".
+// a header button with the open count, a dashboard banner for open critical alerts, and a
+// panel listing them with "acknowledge".
 // Built on the contract in COORDINATION.md (GET /api/alerts, POST /api/alerts/:id/ack,
 // SSE alert.raised / alert.acknowledged, which invalidate ["alerts"] in query.ts).
 import { useState } from "react";
@@ -50,6 +51,38 @@ export function AlertsButton() {
       {/* Outside the header, whose white-on-blue button styles must not reach the dialog. */}
       {open ? createPortal(<AlertsDialog onClose={() => setOpen(false)} />, document.body) : null}
     </>
+  );
+}
+
+/** The dashboard banner: open critical alerts, newest first, and a way to the list. */
+export function AlertsBanner() {
+  const { api } = useApp();
+  const l = useLocale();
+  const [open, setOpen] = useState(false);
+  const q = useQuery({ queryKey: ["alerts", "critical"], queryFn: () => api.get<AlertPage>("/api/alerts" + qs({ state: "open", severity: "critical", limit: 3 })), refetchInterval: 60_000, retry: false });
+  const n = q.data?.openCount ?? 0;
+  // The dialog outlives the banner: acknowledging the last critical alert keeps it open.
+  const dialog = open ? createPortal(<AlertsDialog onClose={() => setOpen(false)} />, document.body) : null;
+  if (!n) return dialog;
+  return (
+    <section className="panel alert-panel alerts-banner" aria-labelledby="alerts-banner-h" data-testid="alerts-banner" data-count={n}>
+      <h2 id="alerts-banner-h">
+        <span aria-hidden="true">⚠</span> {l.t("alerts.bannerTitle", { n })}
+      </h2>
+      <ul className="plain stack">
+        {q.data!.alerts.map((a) => (
+          <li key={a.id} data-testid={`alerts-banner-${a.id}`}>
+            <strong>{l.pick(a.messageVi, a.messageEn)}</strong> <span className="muted small">{l.dateTime(a.createdAt)}</span>
+          </li>
+        ))}
+      </ul>
+      <div className="row end">
+        <button type="button" className="btn" onClick={() => setOpen(true)} data-testid="alerts-banner-review">
+          {l.t("alerts.review")}
+        </button>
+      </div>
+      {dialog}
+    </section>
   );
 }
 

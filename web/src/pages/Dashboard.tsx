@@ -12,6 +12,7 @@ import type { Airing, Campaign, CampaignStatus, Emergency, LiveStatus } from "..
 import { EmergencyDialog } from "./EmergencyDialog.tsx";
 import { QueueTable } from "./Queues.tsx";
 import { AiringDialog } from "./AiringDialog.tsx";
+import { AlertsBanner } from "../components/Alerts.tsx";
 
 interface Health {
   status: string;
@@ -110,6 +111,8 @@ export function Dashboard() {
           </button>
         ) : null}
       </PageHeader>
+
+      <AlertsBanner />
 
       {running.length ? (
         <section className="panel alert-panel" aria-labelledby="em-h" data-testid="active-emergencies">

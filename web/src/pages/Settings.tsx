@@ -9,6 +9,7 @@ import { validate } from "../forms.ts";
 import { useApiGet } from "../query.ts";
 import type { Commune, Zone } from "../types.ts";
 import { DocumentSettings } from "./DocumentSettings.tsx";
+import { AlertSettings } from "../components/AlertSettings.tsx";
 
 export function Settings() {
   const { zones, navigate } = useApp();
@@ -34,6 +35,7 @@ export function Settings() {
       {/* The form starts from the saved values, so it waits for them (F5 on /settings). */}
       {commune.data ? <CommuneForm key={commune.data.commune?.name ?? ""} saved={commune.data.commune} /> : <Loading />}
       <DocumentSettings />
+      <AlertSettings />
       <section className="panel" aria-labelledby="zones-h">
         <div className="row gap align-center">
           <h2 id="zones-h" className="grow">
