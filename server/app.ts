@@ -23,6 +23,7 @@ import type { Role } from "./auth/roles.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { usersRoutes } from "./routes/users.ts";
 import { healthRoutes } from "./routes/health.ts";
+import type { RedisSupervision } from "./redis.ts";
 import { settingsRoutes } from "./routes/settings.ts";
 import { mountQueueBoard } from "./routes/queue-board.ts";
 
@@ -34,6 +35,8 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   events: EventHub;
+  /** The Redis this process depends on, and whether it supervises it (for /api/health). */
+  redisSupervision?: () => RedisSupervision;
   /** Sign-in throttling; default: kept in Redis under the queue prefix (shared by instances). */
   guard?: LoginGuard;
   /** Extra resource routers mounted under /api (added by later modules). */
