@@ -20,13 +20,14 @@ import type { JobName } from "../worker/catalogue.ts";
 import { createQueues, type Queues } from "./queues.ts";
 import { createEventHub, type EventHub } from "./events.ts";
 import { createApp } from "./app.ts";
-import { ensureAdmin, ensureBaseData } from "./bootstrap.ts";
+import { firstStart } from "./bootstrap.ts";
 import { registerResourceRoutes } from "./routes/index.ts";
 import { startScheduler, type Scheduler } from "./scheduler.ts";
 import { createPlanner } from "./planner.ts";
 import { startWorkers, type Workers } from "../worker/index.ts";
 import { createHandlers } from "../worker/handlers.ts";
 import { createPlayoutChannels } from "../worker/channels.ts";
+import { concurrencyOf } from "../worker/catalogue.ts";
 import { startLeaseSweeper } from "../worker/lease.ts";
 import { seedDemo } from "../prisma/seed.ts";
 
@@ -79,10 +80,7 @@ export async function startRuntime(opts: {
   const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis"), onState: onRedisState });
   const migrated = await migrateDatabase(config.databaseUrl);
   if (migrated.applied.length) logger.info(`applied migrations: ${migrated.applied.join(", ")}`);
-  const db = await createDb(config.databaseUrl);
-  await ensureBaseData(db, { timeZone: config.TZ });
-  const adminPassword = await ensureAdmin(db, config.dataDir, logger);
-  if (adminPassword) opts.printAdminPassword?.(adminPassword);
+  const db = await createDb(config.databaseUrl, { poolSize: config.DATABASE_POOL_SIZE });
 
   const producer = producerConnection(config.REDIS_URL);
   producer.on("error", (e) => logger.debug(`redis producer: ${e.message}`));
@@ -94,9 +92,12 @@ export async function startRuntime(opts: {
   const alertDeps = { db, events, logger: logger.child("alerts"), now: () => clock.now() };
   alerts = { raise: async (a) => void (await raiseAlert(alertDeps, a)), resolve: (key) => resolveAlert(alertDeps, key) };
 
-  if (config.DEMO && (await db.zone.count()) === 0) {
-    await seedDemo({ db, config, queues, logger: logger.child("demo"), clock });
-  }
+  // Safe when several processes start together on an empty database (one lock, create-if-absent).
+  const { adminPassword } = await firstStart({
+    db, databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeZone: config.TZ, logger,
+    seed: config.DEMO ? () => seedDemo({ db, config, queues, logger: logger.child("demo"), clock }) : undefined,
+  });
+  if (adminPassword) opts.printAdminPassword?.(adminPassword);
 
   const workerId = `${os.hostname()}-${process.pid}`;
   const jobs = ALL_JOBS.filter((j) => (roles.includes("worker") && !(j === "playout" && opts.playoutElsewhere)) || (j === "playout" && roles.includes("playout")));
@@ -109,7 +110,7 @@ export async function startRuntime(opts: {
     workerConn = workerConnection(config.REDIS_URL);
     workerConn.on("error", (e) => logger.debug(`redis worker: ${e.message}`));
     const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels, workerId, planner });
-    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, only: jobs });
+    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, only: jobs, concurrency: concurrencyOf(config) });
     // Playout: airings left by a dead worker are handed on from this worker's start (playout's edit;
     // under `npm start` in the playout child).
     if (jobs.includes("playout")) leaseSweeper = startLeaseSweeper({ db, clock, logger: logger.child("lease"), requeue: (airingId, attempt) => queues.add({ name: "playout", data: { airingId, attempt } }) });
