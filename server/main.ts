@@ -1,11 +1,30 @@
-// Entry point: `npm start` runs every role in one process on the embedded defaults;
-// `--role api|scheduler|worker` (repeatable or comma-separated) runs a subset for scale-out.
+// Entry point. `npm start` (no --role) runs the API, the scheduler and the background
+// jobs (ingest, render, report) here, and playout in a child process of its own
+// (`--role playout`) that this process supervises: restarted with backoff if it exits,
+// its output forwarded with a "[playout]" prefix, signals forwarded. So no upload, report
+// or API request shares playout's event loop.
+// `--role api|scheduler|worker|playout|all` (repeatable or comma-separated) runs exactly
+// those roles in this one process, for split deployments (`worker` airs too; `all` is
+// every role in one process, without a child).
+//
+// Stopping: SIGTERM drains (airings on air may finish; see runtime.stop / Workers.close).
+// Ctrl-C (SIGINT) is for a terminal: a short drain (CTRL_C_DRAIN_MS), so it stays quick.
+// A second SIGINT or SIGTERM exits at once (the playout child is killed).
+import { fork } from "node:child_process";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, type Logger } from "./logger.ts";
 import { RedisUnavailableError } from "./redis.ts";
-import { ROLE_NAMES, startRuntime, type RoleName } from "./runtime.ts";
+import { ROLE_NAMES, startRuntime, type RoleName, type Runtime } from "./runtime.ts";
+import { supervise, type Supervisor } from "./supervisor.ts";
 
-function parseRoles(argv: string[]): RoleName[] {
+/** How long airings on air may wind down after a Ctrl-C in the foreground. */
+export const CTRL_C_DRAIN_MS = 2_000;
+/** After the drain, how long stopping may take before the process gives up and exits. */
+const STOP_MARGIN_MS = 6_000;
+
+function parseRoles(argv: string[]): RoleName[] | null {
   const roles = new Set<RoleName>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -14,15 +33,46 @@ function parseRoles(argv: string[]): RoleName[] {
     for (const r of v.split(",")) {
       if (r === "all") ROLE_NAMES.forEach((n) => roles.add(n));
       else if ((ROLE_NAMES as readonly string[]).includes(r)) roles.add(r as RoleName);
-      else throw new ConfigError(`Invalid --role ${JSON.stringify(r)}: use api, scheduler, worker or all`);
+      else throw new ConfigError(`Invalid --role ${JSON.stringify(r)}: use api, scheduler, worker, playout or all`);
     }
   }
-  return roles.size ? [...roles] : [...ROLE_NAMES];
+  return roles.size ? [...roles] : null;
+}
+
+/** Lines of a child's stream, written to ours with a prefix. */
+function forwardLines(stream: NodeJS.ReadableStream | null, prefix: string, out: NodeJS.WritableStream) {
+  if (!stream) return;
+  readline.createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => out.write(`${prefix} ${line}\n`));
+}
+
+/** The supervised playout child of `npm start`. */
+function startPlayoutChild(logger: Logger): Supervisor {
+  const script = fileURLToPath(import.meta.url);
+  return supervise({
+    name: "playout process",
+    logger,
+    start: () => {
+      const child = fork(script, ["--role", "playout"], {
+        // The same loader (tsx) as ours, whichever way we were started.
+        execArgv: process.execArgv,
+        // The parent has already started Redis, migrated and seeded: the child only airs.
+        env: { ...process.env, REDIS_AUTOSTART: "0", DEMO: "0", LOA_XA_SUPERVISED: "1" },
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+        // Its own process group: a terminal's Ctrl-C reaches the parent only, which
+        // forwards it once. The IPC channel tells the child if the parent dies.
+        detached: true,
+      });
+      forwardLines(child.stdout, "[playout]", process.stdout);
+      forwardLines(child.stderr, "[playout]", process.stderr);
+      logger.info(`playout process started (pid ${child.pid})`);
+      return child;
+    },
+  });
 }
 
 async function main() {
   let config;
-  let roles: RoleName[];
+  let roles: RoleName[] | null;
   try {
     config = loadConfig();
     roles = parseRoles(process.argv.slice(2));
@@ -34,11 +84,18 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  let runtime: Awaited<ReturnType<typeof startRuntime>>;
+  const supervising = roles === null;
+  let runtime: Runtime;
   try {
-    runtime = await startRuntime({ config, roles, logger, printAdminPassword: (pw) => {
-      process.stdout.write(`\n  Loa Xã: first administrator created.\n  Username: admin\n  One-time password: ${pw}\n  (You must change it at first sign-in.)\n\n`);
-    } });
+    runtime = await startRuntime({
+      config,
+      roles: supervising ? ["api", "scheduler", "worker"] : roles!,
+      playoutElsewhere: supervising,
+      logger,
+      printAdminPassword: (pw) => {
+        process.stdout.write(`\n  Loa Xã: first administrator created.\n  Username: admin\n  One-time password: ${pw}\n  (You must change it at first sign-in.)\n\n`);
+      },
+    });
   } catch (err) {
     if (err instanceof RedisUnavailableError || err instanceof ConfigError) {
       process.stderr.write(`loa-xa: ${err.message}\n`);
@@ -46,18 +103,34 @@ async function main() {
     }
     throw err;
   }
+  const playout = supervising ? startPlayoutChild(logger.child("supervisor")) : undefined;
+
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // Second signal: no more waiting.
+      logger.warn(`${signal} again: exiting now`);
+      playout?.kill("SIGKILL");
+      runtime.abort();
+      process.exit(130);
+    }
     stopping = true;
-    logger.info(`${signal}: shutting down`);
-    const deadline = setTimeout(() => {
-      logger.error("shutdown deadline passed; exiting");
-      process.exit(1);
-    }, 8_000);
-    deadline.unref();
+    const drainMs = signal === "SIGINT" ? CTRL_C_DRAIN_MS : undefined;
+    logger.info(`${signal}: shutting down${drainMs !== undefined ? ` (airings on air get ${drainMs} ms; press Ctrl-C again to exit at once)` : ""}`);
+    if (drainMs !== undefined) {
+      const deadline = setTimeout(() => {
+        logger.error("shutdown deadline passed; exiting");
+        playout?.kill("SIGKILL");
+        runtime.abort();
+        process.exit(1);
+      }, drainMs + STOP_MARGIN_MS);
+      deadline.unref();
+    }
     try {
-      await runtime.stop();
+      // The child gets the same signal (so the same drain, its own for SIGTERM, which a
+      // service manager bounds); Redis stops after it.
+      const child = playout?.stop({ signal, killAfterMs: drainMs !== undefined ? drainMs + STOP_MARGIN_MS : 24 * 3600_000 });
+      await runtime.stop({ drainMs, redisNeededUntil: child });
       process.exit(0);
     } catch (err) {
       logger.error("shutdown failed", err);
@@ -66,6 +139,8 @@ async function main() {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  // A supervised child whose parent is gone (even kill -9) stops instead of lingering.
+  if (process.env.LOA_XA_SUPERVISED === "1") process.on("disconnect", () => void stop("SIGTERM"));
 }
 
 main().catch((err) => {

@@ -1,12 +1,14 @@
 // Redis connections. Producers (the API) fail fast so a request gets 503 instead of
 // hanging; workers wait forever for Redis to come back (BullMQ requirement).
 // When nothing answers on a local REDIS_URL and redis-server is installed, a private
-// Redis is started under DATA_DIR/redis with persistence and noeviction.
+// Redis is started under DATA_DIR/redis with persistence and noeviction, and supervised:
+// if it exits it is started again with backoff (server/supervisor.ts) on the same data.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "./logger.ts";
+import { supervise, type BackoffPolicy, type SupervisedState, type SupervisorStatus } from "./supervisor.ts";
 
 export function producerConnection(url: string): Redis {
   return new Redis(url, {
@@ -51,11 +53,27 @@ export async function pingRedis(url: string, timeoutMs = 1500): Promise<boolean>
   }
 }
 
+/** What /api/health and the dashboard show of the Redis this process depends on. */
+export interface RedisSupervision {
+  /** private: this process started redis-server and supervises it; external: it was
+   *  already answering (a system service, or a private one started by another process). */
+  mode: "private" | "external";
+  url: string;
+  state?: SupervisedState;
+  restarts?: number;
+  pid?: number | null;
+  since?: string;
+  lastExit?: SupervisorStatus["lastExit"];
+}
+
 export interface RedisHandle {
   url: string;
-  /** Set when this process started its own redis-server. */
+  /** The running private redis-server, when this process started one. */
   privateServer?: ChildProcess;
+  status(): RedisSupervision;
   stop(): Promise<void>;
+  /** Asks a private redis-server to exit (SIGTERM: it syncs its log) without waiting. */
+  abort(): void;
 }
 
 export class RedisUnavailableError extends Error {}
@@ -74,9 +92,17 @@ export function findOnPath(bin: string, envPath = process.env.PATH ?? ""): strin
 }
 
 /** Makes sure Redis answers at `url`, starting a private redis-server if allowed. */
-export async function ensureRedis(opts: { url: string; dataDir: string; autostart: boolean; logger: Logger; redisServerBin?: string }): Promise<RedisHandle> {
+export async function ensureRedis(opts: {
+  url: string;
+  dataDir: string;
+  autostart: boolean;
+  logger: Logger;
+  redisServerBin?: string;
+  backoff?: Partial<BackoffPolicy>;
+  onState?: (s: SupervisorStatus) => void;
+}): Promise<RedisHandle> {
   const { url, logger } = opts;
-  if (await pingRedis(url)) return { url, stop: async () => {} };
+  if (await pingRedis(url)) return { url, status: () => ({ mode: "external", url: redacted(url) }), stop: async () => {}, abort: () => {} };
   const u = new URL(url);
   const local = ["127.0.0.1", "localhost", "::1", "[::1]"].includes(u.hostname);
   const bin = opts.redisServerBin ?? findOnPath("redis-server");
@@ -88,30 +114,47 @@ export async function ensureRedis(opts: { url: string; dataDir: string; autostar
   const dir = path.join(opts.dataDir, "redis");
   fs.mkdirSync(dir, { recursive: true });
   const port = u.port || "6379";
-  logger.info(`starting private redis-server on 127.0.0.1:${port} (data in ${dir})`);
-  const child = spawn(
-    bin,
-    ["--port", port, "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--save", "", "--daemonize", "no"],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let exited = false;
-  child.on("exit", () => (exited = true));
-  for (let i = 0; i < 50 && !exited; i++) {
-    if (await pingRedis(url, 300)) {
-      return {
-        url,
-        privateServer: child,
-        stop: () =>
-          new Promise<void>((resolve) => {
-            if (exited) return resolve();
-            child.once("exit", () => resolve());
-            child.kill("SIGTERM");
-            setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-          }),
-      };
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  logger.info(`starting private redis-server on 127.0.0.1:${port} (data in ${dir}); it is restarted if it exits`);
+  // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop Redis
+  // last, after the workers that need it have drained.
+  const sup = supervise({
+    name: "redis-server",
+    logger,
+    start: () => {
+      const child = spawn(
+        bin,
+        ["--port", port, "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--save", "", "--daemonize", "no"],
+        { stdio: ["ignore", "ignore", "pipe"], detached: true },
+      );
+      child.stderr?.on("data", (b: Buffer) => logger.debug(b.toString().trim()));
+      return child;
+    },
+    ready: async (child) => {
+      for (let i = 0; i < 50 && child.exitCode === null && child.signalCode === null; i++) {
+        if (await pingRedis(url, 300)) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    },
+    backoff: opts.backoff,
+    onState: opts.onState,
+  });
+  if (!(await sup.whenRunning(10_000))) {
+    await sup.stop({ signal: "SIGKILL" });
+    throw new RedisUnavailableError(`Started ${bin} but it did not answer at ${url}; see ${dir}.`);
   }
-  child.kill("SIGKILL");
-  throw new RedisUnavailableError(`Started ${bin} but it did not answer at ${url}; see ${dir}.`);
+  return {
+    url,
+    get privateServer() {
+      return sup.child() ?? undefined;
+    },
+    status: () => ({ mode: "private", url: redacted(url), ...sup.status() }),
+    stop: () => sup.stop({ signal: "SIGTERM", killAfterMs: 5000 }),
+    abort: () => sup.kill("SIGTERM"),
+  };
+}
+
+/** The URL without its password, for display. */
+function redacted(url: string): string {
+  return url.replace(/^(rediss?:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 }

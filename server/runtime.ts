@@ -1,4 +1,8 @@
 // Composition root: builds every dependency once and starts the requested roles.
+// Roles: api, scheduler, worker (every job kind, playout included) and playout (playout
+// jobs only). `npm start` runs api + scheduler + worker with `playoutElsewhere` and a
+// supervised `--role playout` child (server/main.ts), so no API request shares playout's
+// event loop. Each process publishes a heartbeat (server/liveness.ts).
 import fs from "node:fs";
 import os from "node:os";
 import type { Server } from "node:http";
@@ -8,21 +12,27 @@ import { systemClock, type Clock } from "./clock.ts";
 import { createDb, type Db } from "./db/client.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
-import { ensureRedis, producerConnection, workerConnection } from "./redis.ts";
+import { ensureRedis, producerConnection, workerConnection, type RedisSupervision } from "./redis.ts";
+import { raiseAlert, resolveAlert } from "./alerts.ts";
+import { loggingAlertSink, startHeartbeat, startLivenessMonitor, type AlertSink } from "./liveness.ts";
+import type { SupervisorStatus } from "./supervisor.ts";
+import type { JobName } from "../worker/catalogue.ts";
 import { createQueues, type Queues } from "./queues.ts";
 import { createEventHub, type EventHub } from "./events.ts";
 import { createApp } from "./app.ts";
-import { ensureAdmin, ensureBaseData } from "./bootstrap.ts";
+import { firstStart } from "./bootstrap.ts";
 import { registerResourceRoutes } from "./routes/index.ts";
 import { startScheduler, type Scheduler } from "./scheduler.ts";
 import { createPlanner } from "./planner.ts";
 import { startWorkers, type Workers } from "../worker/index.ts";
 import { createHandlers } from "../worker/handlers.ts";
 import { createPlayoutChannels } from "../worker/channels.ts";
+import { concurrencyOf } from "../worker/catalogue.ts";
 import { startLeaseSweeper } from "../worker/lease.ts";
 import { seedDemo } from "../prisma/seed.ts";
 
-export const ROLE_NAMES = ["api", "scheduler", "worker"] as const;
+export const ROLE_NAMES = ["api", "scheduler", "worker", "playout"] as const;
+const ALL_JOBS: JobName[] = ["ingest", "render", "playout", "report"];
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 export interface Runtime {
@@ -34,8 +44,12 @@ export interface Runtime {
   workers?: Workers;
   server?: Server;
   port?: number;
-  /** drainMs: how long airings on air may finish (default DRAIN_MAX_MINUTES). */
-  stop(opts?: { drainMs?: number }): Promise<void>;
+  redis(): RedisSupervision;
+  /** drainMs: how long airings on air may finish (default DRAIN_MAX_MINUTES; Ctrl-C uses a
+   *  short one); a private Redis is stopped last, after `redisNeededUntil` (the playout child). */
+  stop(opts?: { drainMs?: number; redisNeededUntil?: Promise<unknown> }): Promise<void>;
+  /** Second Ctrl-C: asks the private Redis to exit without waiting for anything. */
+  abort(): void;
 }
 
 export async function startRuntime(opts: {
@@ -44,18 +58,29 @@ export async function startRuntime(opts: {
   logger: Logger;
   clock?: Clock;
   printAdminPassword?: (pw: string) => void;
+  /** The worker role leaves playout jobs to another (supervised) process. */
+  playoutElsewhere?: boolean;
 }): Promise<Runtime> {
   const { config, roles, logger } = opts;
   const clock = opts.clock ?? systemClock;
   fs.mkdirSync(config.dataDir, { recursive: true });
 
-  const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis") });
+  // Alerts go to the log until the database and the event hub exist (server/alerts.ts below).
+  let alerts: AlertSink = loggingAlertSink(logger.child("alerts"));
+  let redisDown = false;
+  const onRedisState = (s: SupervisorStatus) => {
+    if (s.state === "running" && redisDown) {
+      redisDown = false;
+      void alerts.resolve("redis_down").catch(() => {});
+    } else if ((s.state === "restarting" || s.state === "down") && !redisDown) {
+      redisDown = true;
+      void alerts.raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { at: s.since, state: s.state, restarts: s.restarts } }).catch((e: Error) => logger.warn(`redis_down alert not raised: ${e.message}`));
+    }
+  };
+  const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis"), onState: onRedisState });
   const migrated = await migrateDatabase(config.databaseUrl);
   if (migrated.applied.length) logger.info(`applied migrations: ${migrated.applied.join(", ")}`);
-  const db = await createDb(config.databaseUrl);
-  await ensureBaseData(db, { timeZone: config.TZ });
-  const adminPassword = await ensureAdmin(db, config.dataDir, logger);
-  if (adminPassword) opts.printAdminPassword?.(adminPassword);
+  const db = await createDb(config.databaseUrl, { poolSize: config.DATABASE_POOL_SIZE });
 
   const producer = producerConnection(config.REDIS_URL);
   producer.on("error", (e) => logger.debug(`redis producer: ${e.message}`));
@@ -64,23 +89,31 @@ export async function startRuntime(opts: {
   const queues = createQueues(producer, config.QUEUE_PREFIX, logger.child("queue"));
   const events = createEventHub({ publisher: producer, subscriber, channel: `${config.QUEUE_PREFIX}-events`, logger, now: () => clock.now() });
 
-  if (config.DEMO && (await db.zone.count()) === 0) {
-    await seedDemo({ db, config, queues, logger: logger.child("demo"), clock });
-  }
+  const alertDeps = { db, events, logger: logger.child("alerts"), now: () => clock.now() };
+  alerts = { raise: async (a) => void (await raiseAlert(alertDeps, a)), resolve: (key) => resolveAlert(alertDeps, key) };
+
+  // Safe when several processes start together on an empty database (one lock, create-if-absent).
+  const { adminPassword } = await firstStart({
+    db, databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeZone: config.TZ, logger,
+    seed: config.DEMO ? () => seedDemo({ db, config, queues, logger: logger.child("demo"), clock }) : undefined,
+  });
+  if (adminPassword) opts.printAdminPassword?.(adminPassword);
 
   const workerId = `${os.hostname()}-${process.pid}`;
+  const jobs = ALL_JOBS.filter((j) => (roles.includes("worker") && !(j === "playout" && opts.playoutElsewhere)) || (j === "playout" && roles.includes("playout")));
   let workers: Workers | undefined;
   let leaseSweeper: { stop(): Promise<void> } | undefined;
   let workerConn: ReturnType<typeof workerConnection> | undefined;
-  const channels = createPlayoutChannels({ db, config, events, logger: logger.child("playout"), workerId, clock, subscriber: roles.includes("worker") ? workerConnection(config.REDIS_URL) : undefined, publisher: producer, channel: `${config.QUEUE_PREFIX}-control` });
+  const channels = createPlayoutChannels({ db, config, events, logger: logger.child("playout"), workerId, clock, subscriber: jobs.includes("playout") ? workerConnection(config.REDIS_URL) : undefined, publisher: producer, channel: `${config.QUEUE_PREFIX}-control` });
   const planner = createPlanner({ db, queues, config, clock, logger: logger.child("planner"), events, isAiringAlive: (id) => channels.alive(id) });
-  if (roles.includes("worker")) {
+  if (jobs.length) {
     workerConn = workerConnection(config.REDIS_URL);
     workerConn.on("error", (e) => logger.debug(`redis worker: ${e.message}`));
     const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels, workerId, planner });
-    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId });
-    // Playout: airings left by a dead worker are handed on from this worker's start (playout's edit).
-    leaseSweeper = startLeaseSweeper({ db, clock, logger: logger.child("lease"), requeue: (airingId, attempt) => queues.add({ name: "playout", data: { airingId, attempt } }) });
+    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, only: jobs, concurrency: concurrencyOf(config) });
+    // Playout: airings left by a dead worker are handed on from this worker's start (playout's edit;
+    // under `npm start` in the playout child).
+    if (jobs.includes("playout")) leaseSweeper = startLeaseSweeper({ db, clock, logger: logger.child("lease"), requeue: (airingId, attempt) => queues.add({ name: "playout", data: { airingId, attempt } }) });
   }
 
   let scheduler: Scheduler | undefined;
@@ -91,7 +124,7 @@ export async function startRuntime(opts: {
   let server: Server | undefined;
   let port: number | undefined;
   if (roles.includes("api")) {
-    const app = createApp({ db, queues, redis: producer, clock, config, logger: logger.child("http"), events, extraRoutes: (api, deps) => registerResourceRoutes(api, { ...deps, channels, planner }) });
+    const app = createApp({ db, queues, redis: producer, clock, config, logger: logger.child("http"), events, redisSupervision: () => redisHandle.status(), extraRoutes: (api, deps) => registerResourceRoutes(api, { ...deps, channels, planner }) });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
         port = info.port;
@@ -100,6 +133,11 @@ export async function startRuntime(opts: {
       }) as Server;
     });
   }
+
+  // Liveness: every process beats (zone affinity will narrow `zones` for bound workers);
+  // API processes watch the airing side and raise worker_lost / scheduler_lost.
+  const heartbeat = startHeartbeat({ redis: producer, prefix: config.QUEUE_PREFIX, roles: [...roles], jobs, zones: () => "all", logger: logger.child("liveness") });
+  const monitor = roles.includes("api") ? startLivenessMonitor({ db, redis: producer, config, clock, logger: logger.child("liveness"), alerts }) : undefined;
 
   return {
     config,
@@ -110,14 +148,18 @@ export async function startRuntime(opts: {
     workers,
     server,
     port,
-    async stop(opts?: { drainMs?: number }) {
+    redis: () => redisHandle.status(),
+    abort: () => redisHandle.abort(),
+    async stop(stopOpts = {}) {
+      monitor?.stop();
+      await heartbeat.stop();
       if (server) {
         server.closeAllConnections?.();
         await new Promise<void>((r) => server!.close(() => r()));
       }
       await scheduler?.stop();
       // Drain (playout): airings on air finish up to DRAIN_MAX_MINUTES; pre-roll ones are handed on.
-      await workers?.close({ drainMs: opts?.drainMs ?? config.DRAIN_MAX_MINUTES * 60_000 });
+      await workers?.close({ drainMs: stopOpts.drainMs ?? config.DRAIN_MAX_MINUTES * 60_000 });
       await leaseSweeper?.stop();
       await channels.close();
       await events.close();
@@ -125,6 +167,7 @@ export async function startRuntime(opts: {
       producer.disconnect();
       workerConn?.disconnect();
       await db.$disconnect();
+      await stopOpts.redisNeededUntil;
       await redisHandle.stop();
     },
   };

@@ -27,9 +27,21 @@ export interface JobPolicy {
   backoffMs: number;
   /** Hard limit for one attempt; the handler's AbortSignal fires and children are killed. */
   timeoutMs: number;
+  /** Default jobs at once per worker process; see concurrencyOf() for the configured values. */
   concurrency: number;
   keepCompleted: number;
   keepFailed: number;
+}
+
+/** The policy's concurrency with the process settings applied (WORKER_CONCURRENCY for the
+ *  ffmpeg jobs, PLAYOUT_CONCURRENCY for playouts; the monthly report stays one at a time). */
+export function concurrencyOf(settings: { WORKER_CONCURRENCY: number; PLAYOUT_CONCURRENCY: number }): Record<JobName, number> {
+  return {
+    ingest: settings.WORKER_CONCURRENCY,
+    render: settings.WORKER_CONCURRENCY,
+    playout: settings.PLAYOUT_CONCURRENCY,
+    report: POLICY.report.concurrency,
+  };
 }
 
 export const POLICY: Record<JobName, JobPolicy> = {

@@ -31,7 +31,7 @@ export interface Workers {
 
 const OTHER_JOBS_DEADLINE_MS = 5000;
 
-export function startWorkers(opts: { connection: Redis; prefix: string; handlers: Handlers; logger: Logger; workerId: string; only?: JobName[] }): Workers {
+export function startWorkers(opts: { connection: Redis; prefix: string; handlers: Handlers; logger: Logger; workerId: string; only?: JobName[]; concurrency?: Partial<Record<JobName, number>> }): Workers {
   const { logger } = opts;
   // drain: the stop began; playoutStop: the drain limit is over; otherStop: other jobs' limit.
   const drain = new AbortController();
@@ -48,7 +48,7 @@ export function startWorkers(opts: { connection: Redis; prefix: string; handlers
         const handler = opts.handlers[name] as (d: unknown, c: JobContext) => Promise<unknown>;
         return handler(job.data, { job, signal, drain: drain.signal, workerId: opts.workerId, progress: (p) => job.updateProgress(p) });
       },
-      { connection: opts.connection, prefix: opts.prefix, concurrency: policy.concurrency, autorun: true, lockDuration: 60_000 },
+      { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency?.[name] ?? policy.concurrency, autorun: true, lockDuration: 60_000 },
     );
     w.on("error", (err) => logger.warn(`worker ${name}: ${err.message}`));
     w.on("failed", (job, err) => logger.warn(`job ${job?.id ?? "?"} failed: ${err.message}`));

@@ -1,11 +1,15 @@
-// GET /api/health: 200 when DB, Redis, ffmpeg/ffprobe and queues answer, else 503.
-// Anonymous callers (load balancers, monitors) learn only up or down; signed-in users
-// also see what failed; administrators see every check, versions and which ffmpeg runs.
+// GET /api/health: 200 when DB, Redis, ffmpeg/ffprobe and queues answer and the airing
+// side is alive (a scheduler, and a worker able to air every zone with a session in the
+// horizon: server/liveness.ts), else 503 — "unhealthy" when nothing would air, otherwise
+// "degraded". Anonymous callers (load balancers, monitors) learn only the status;
+// signed-in users also see what failed; administrators see every check, versions, which
+// ffmpeg runs, the private Redis's supervision state and the live processes.
 import { execFile } from "node:child_process";
 import type { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../app.ts";
 import { ffmpegBinary, ffprobeBinary } from "../../audio/ffmpeg.ts";
 import { whenReady } from "../redis.ts";
+import { checkLiveness } from "../liveness.ts";
 
 type Check = { ok: boolean; detail?: string; [k: string]: unknown };
 
@@ -32,7 +36,7 @@ async function timed<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export async function healthReport(deps: AppDeps): Promise<{ ok: boolean; checks: Record<string, Check> }> {
+export async function healthReport(deps: AppDeps): Promise<{ ok: boolean; status: "ok" | "degraded" | "unhealthy"; checks: Record<string, Check> }> {
   const checks: Record<string, Check> = {};
   await Promise.all([
     timed(deps.db.$queryRawUnsafe("SELECT 1"), 3000).then(
@@ -40,8 +44,12 @@ export async function healthReport(deps: AppDeps): Promise<{ ok: boolean; checks
       (e: Error) => (checks.database = { ok: false, detail: e.message }),
     ),
     timed(whenReady(deps.redis, 1500).then((ok) => (ok ? deps.redis.ping() : Promise.reject(new Error(`not connected (${deps.redis.status})`)))), 2000).then(
-      () => (checks.redis = { ok: true }),
-      (e: Error) => (checks.redis = { ok: false, detail: e.message }),
+      () => (checks.redis = { ok: true, ...deps.redisSupervision?.() }),
+      (e: Error) => (checks.redis = { ok: false, detail: e.message, ...deps.redisSupervision?.() }),
+    ),
+    timed(checkLiveness(deps), 4000).then(
+      (l) => Object.assign(checks, l),
+      (e: Error) => Object.assign(checks, { scheduler: { ok: false, detail: e.message }, workers: { ok: false, detail: e.message } }),
     ),
     checkBinary(ffmpegBinary().path).then((c) => (checks.ffmpeg = { ...c, ...ffmpegBinary() })),
     checkBinary(ffprobeBinary().path).then((c) => (checks.ffprobe = { ...c, ...ffprobeBinary() })),
@@ -55,13 +63,14 @@ export async function healthReport(deps: AppDeps): Promise<{ ok: boolean; checks
       (e: Error) => (checks.queues = { ok: false, detail: e.message }),
     ),
   ]);
-  return { ok: Object.values(checks).every((c) => c.ok), checks };
+  const ok = Object.values(checks).every((c) => c.ok);
+  return { ok, status: ok ? "ok" : !checks.scheduler?.ok || !checks.workers?.ok ? "unhealthy" : "degraded", checks };
 }
 
 export function healthRoutes(api: Hono<AppEnv>, deps: AppDeps) {
   api.get("/health", async (c) => {
     const report = await healthReport(deps);
-    const status = report.ok ? "ok" : "degraded";
+    const status = report.status;
     const code = report.ok ? 200 : 503;
     const user = c.get("user");
     if (!user) return c.json({ status }, code);

@@ -14,8 +14,56 @@ describe("health", () => {
     expect(r.status).toBe(200);
     const body = r.json;
     expect(body.status).toBe("ok");
-    expect(Object.keys(body.checks).sort()).toEqual(["database", "ffmpeg", "ffprobe", "queues", "redis"]);
+    expect(Object.keys(body.checks).sort()).toEqual(["database", "ffmpeg", "ffprobe", "queues", "redis", "scheduler", "workers"]);
     expect(body.checks.ffmpeg.version).toMatch(/^ffmpeg version/);
+  });
+});
+
+describe("health sees the airing side (heartbeats in Redis)", () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv();
+  });
+  afterAll(async () => env.cleanup());
+
+  it("is unhealthy with no scheduler (once there is a zone) and no worker for a zone with a session; healthy once both beat", async () => {
+    const { startHeartbeat } = await import("../../server/liveness.ts");
+    const { silentLogger } = await import("../../server/logger.ts");
+    const admin = await signedIn(env, "admin");
+    const viewer = await signedIn(env, "viewer");
+    const zone = await env.db.zone.create({ data: { code: "z1", name: "Thôn Một", outputKind: "file" } });
+    let r = await admin.req("GET", "/api/health");
+    expect(r.status).toBe(503);
+    expect(r.json.status).toBe("unhealthy");
+    expect(r.json.failed).toEqual(["scheduler"]);
+    expect(r.json.checks.scheduler.detail).toBe("no scheduler is alive: nothing is planned, queued or recovered");
+    expect(r.json.checks.workers).toMatchObject({ ok: true, detail: "no playout worker is alive (no session in the horizon)" });
+
+    const scheduler = startHeartbeat({ redis: env.redis, prefix: env.config.QUEUE_PREFIX, roles: ["scheduler"], jobs: [], logger: silentLogger });
+    // A session in two days (inside the 48 h horizon) and a worker that cannot air it.
+    const at = new Date(Date.now() + 47 * 3600_000);
+    await env.db.airing.create({ data: { zoneId: zone.id, source: "manual", localDate: "2026-12-01", scheduledStart: at, maxDurationMs: 60_000 } });
+    const renderOnly = startHeartbeat({ redis: env.redis, prefix: env.config.QUEUE_PREFIX, roles: ["worker"], jobs: ["ingest", "render", "report"], logger: silentLogger });
+    const bound = startHeartbeat({ redis: env.redis, prefix: env.config.QUEUE_PREFIX, roles: ["worker", "bound"], jobs: ["playout"], zones: () => [zone.id + 1], logger: silentLogger });
+    try {
+      await Promise.all([scheduler.first, renderOnly.first, bound.first]);
+      r = await admin.req("GET", "/api/health");
+      expect(r.status).toBe(503);
+      expect(r.json.failed).toEqual(["workers"]);
+      expect(r.json.checks.workers.detail).toBe(`no live worker can air Thôn Một (z1, next session ${at.toISOString()})`);
+      expect(await viewer.req("GET", "/api/health")).toMatchObject({ status: 503, json: { status: "unhealthy", failed: ["workers"] } });
+      const any = startHeartbeat({ redis: env.redis, prefix: env.config.QUEUE_PREFIX, roles: ["playout"], jobs: ["playout"], logger: silentLogger });
+      await any.first;
+      r = await admin.req("GET", "/api/health");
+      expect(r.status).toBe(200);
+      expect(r.json.checks.workers.alive).toHaveLength(2);
+      await any.stop();
+      // A session further than the horizon needs nobody yet.
+      await env.db.airing.updateMany({ data: { scheduledStart: new Date(Date.now() + 49 * 3600_000) } });
+      expect((await admin.req("GET", "/api/health")).status).toBe(200);
+    } finally {
+      await Promise.all([scheduler.stop(), renderOnly.stop(), bound.stop()]);
+    }
   });
 });
 

@@ -49,7 +49,7 @@ describe("icecast output", () => {
       await res.body?.cancel();
       return true;
     }, 15_000, 50);
-    listener = spawn(ffmpegPath(), ["-hide_banner", "-nostdin", "-v", "error", "-i", ice.url(mount), "-f", "wav", "-y", wav], { stdio: "ignore" });
+    listener = spawn(ffmpegPath(), ["-hide_banner", "-nostdin", "-v", "error", "-f", "mp3", "-i", ice.url(mount), "-f", "wav", "-y", wav], { stdio: "ignore" });
     const closed = new Promise((res) => listener!.once("close", res));
 
     const done = await waitFor(async () => {

@@ -129,6 +129,44 @@ describe("airing resilience", () => {
     }
   });
 
+  it("a graceful stop lets an airing on air finish; past the drain limit it is cut and resumed by the next worker", async () => {
+    // Within the limit: close() returns once the session has aired.
+    const t1 = clock.now().getTime() + PREROLL_S * 1000 + 1_000;
+    const a1 = await session(t1);
+    const sys1 = await startSystem(env);
+    await sys1.planner.enqueue(a1);
+    await waitFor(async () => (await env.db.asRun.count({ where: { airingId: a1.id } })) > 0, 30_000, 20);
+    await sys1.workers.close({ drainMs: 60_000 });
+    expect((await env.db.airing.findUniqueOrThrow({ where: { id: a1.id } })).status).toBe("aired");
+    expect((await rowsOf(a1.id)).map((r) => r.status)).toEqual(["completed", "completed", "completed"]);
+    await sys1.stop();
+
+    // Past the limit: the item on air is cut, the airing released to be resumed elsewhere.
+    const t2 = clock.now().getTime() + PREROLL_S * 1000 + 1_000;
+    const a2 = await session(t2);
+    const sys2 = await startSystem(env, { workerId: "worker-A" });
+    await sys2.planner.enqueue(a2);
+    await waitFor(async () => (await env.db.asRun.count({ where: { airingId: a2.id } })) > 0, 30_000, 20);
+    await sys2.workers.close({ drainMs: 300 });
+    const released = await env.db.airing.findUniqueOrThrow({ where: { id: a2.id } });
+    expect(["planned", "ready"]).toContain(released.status);
+    expect(released.actualStart).not.toBeNull();
+    await sys2.stop();
+    const sys3 = await startSystem(env, { workerId: "worker-B" });
+    try {
+      const done = await finished(a2.id);
+      expect(done.status).toBe("aired");
+      expect(done.actualStart!.getTime()).toBe(released.actualStart!.getTime());
+      const rows = await rowsOf(a2.id);
+      // The cut item again from its start, then the rest: each item completed once.
+      expect(rows[0]!.status).toBe("interrupted");
+      expect(rows.filter((r) => r.status === "completed").map((r) => r.itemId)).toEqual(items.map((i) => i.id));
+      expect(rows[1]!.itemId).toBe(rows[0]!.itemId);
+    } finally {
+      await sys3.stop();
+    }
+  });
+
   it("an emergency in pre-roll that ends before air time leaves the session on time, not interrupted", async () => {
     const t = clock.now().getTime() + PREROLL_S * 1000 + 2_000;
     const a = await session(t);

@@ -12,12 +12,8 @@ import type { Airing, Campaign, CampaignStatus, Emergency, LiveStatus } from "..
 import { EmergencyDialog } from "./EmergencyDialog.tsx";
 import { QueueTable } from "./Queues.tsx";
 import { AiringDialog } from "./AiringDialog.tsx";
+import { SystemHealth } from "../components/SystemHealth.tsx";
 import { AlertsBanner } from "../components/Alerts.tsx";
-
-interface Health {
-  status: string;
-  failed: string[];
-}
 
 export function Dashboard() {
   const { api, can, live } = useApp();
@@ -35,11 +31,6 @@ export function Dashboard() {
   // A session replaced by a newer plan is not news for the operator (the calendar can show it).
   const airings = { data: airingsQ.data?.airings.filter((a) => a.status !== "superseded"), error: airingsQ.error };
   const statusQ = useApiGet<LiveStatus>(["status"], "/api/status");
-  const health = useQuery<Health>({
-    queryKey: ["health"],
-    queryFn: () => api.get<Health>("/api/health").catch((e: unknown) => ({ status: "degraded", failed: [l.errorText(e)] })),
-    refetchInterval: 20_000,
-  });
   const emergenciesQ = useApiGet<{ emergencies: Emergency[] }>(["emergencies"], "/api/emergencies");
   const activeEmergencies = emergenciesQ.data?.emergencies.filter((e) => e.status === "active");
   const deficits = useQuery({
@@ -219,9 +210,7 @@ export function Dashboard() {
         <div className="stack">
           <section className="panel" aria-labelledby="health-h" data-testid="health-panel">
             <h2 id="health-h">{l.t("dash.health")}</h2>
-            <p>
-              {health.data?.status === "ok" ? <span className="badge tone-ok">{l.t("dash.healthOk")}</span> : health.data ? <span className="badge tone-bad">{l.t("dash.healthBad", { what: health.data.failed.join(", ") })}</span> : null}
-            </p>
+            <SystemHealth />
             {status ? (
               <QueueTable status={status} compact testId="queue-table" />
             ) : null}
