@@ -62,6 +62,11 @@ describe("raiseAlert / resolveAlert", () => {
     expect(ev).toHaveLength(1);
     expect(ev[0]!.messageVi).toBe("Mất kết nối Redis (hàng đợi công việc) từ 07:00 01/12/2026; các buổi phát sắp tới có thể không được chuẩn bị.");
 
+    // A time given as an ISO instant is stored as commune time.
+    const iso = (await raiseAlert(deps(), { kind: "output_down", severity: "critical", params: { zone: "Cụm loa thôn Tây", at: "2026-11-30T22:30:00.000Z" }, dedupeKey: "iso-at" }))!;
+    expect(JSON.parse((await env.db.alert.findUniqueOrThrow({ where: { id: iso } })).params).at).toBe("05:30 01/12/2026");
+    await env.db.alert.update({ where: { id: iso }, data: { acknowledgedAt: clock.now() } });
+
     clock.advance(60_000);
     await resolveAlert(deps(), "redis_down");
     const row = await env.db.alert.findUniqueOrThrow({ where: { id: id! } });
