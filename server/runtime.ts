@@ -14,6 +14,7 @@ import { migrateDatabase } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
 import { ensureRedis, producerConnection, workerConnection, type RedisSupervision } from "./redis.ts";
 import { raiseAlert, resolveAlert } from "./alerts.ts";
+import { startAlertDelivery } from "./alert-webhook.ts";
 import { loggingAlertSink, startHeartbeat, startLivenessMonitor, type AlertSink } from "./liveness.ts";
 import type { SupervisorStatus } from "./supervisor.ts";
 import type { JobName } from "../worker/catalogue.ts";
@@ -138,6 +139,8 @@ export async function startRuntime(opts: {
   // API processes watch the airing side and raise worker_lost / scheduler_lost.
   const heartbeat = startHeartbeat({ redis: producer, prefix: config.QUEUE_PREFIX, roles: [...roles], jobs, zones: () => "all", logger: logger.child("liveness") });
   const monitor = roles.includes("api") ? startLivenessMonitor({ db, redis: producer, config, clock, logger: logger.child("liveness"), alerts }) : undefined;
+  // Alert webhooks also leave from API processes (scheduler_lost must get out): server/alert-webhook.ts.
+  const alertDelivery = roles.includes("api") ? startAlertDelivery({ db, events, logger: logger.child("alerts"), now: () => clock.now(), allowPrivate: config.ALERT_WEBHOOK_ALLOW_PRIVATE }) : undefined;
 
   return {
     config,
@@ -152,6 +155,7 @@ export async function startRuntime(opts: {
     abort: () => redisHandle.abort(),
     async stop(stopOpts = {}) {
       monitor?.stop();
+      await alertDelivery?.stop();
       await heartbeat.stop();
       if (server) {
         server.closeAllConnections?.();
