@@ -95,7 +95,7 @@ describe("zone affinity across worker processes", () => {
       await waitFor(async () => (await db.airing.count({ where: { id: { in: ids }, status: { in: ["aired", "interrupted", "failed", "missed"] } } })) === ids.length, 90_000, 200);
     }
     const aired = await db.airing.findMany({ where: { source: "manual" }, include: { asRuns: true }, orderBy: { id: "asc" } });
-    const byZone = (zoneId: number) => aired.filter((a) => a.zoneId === zoneId).map((a) => ({ airing: a.id, status: a.status, worker: groupOf(a.workerId), asRunWorkers: [...new Set(a.asRuns.map((r) => groupOf(r.workerId)))] }));
+    const byZone = (zoneId: number) => aired.filter((a) => a.zoneId === zoneId).map((a) => ({ airing: a.id, status: a.status, reason: a.statusReason, worker: groupOf(a.workerId), asRunWorkers: [...new Set(a.asRuns.map((r) => groupOf(r.workerId)))] }));
     console.log(`bound zone (group a): ${JSON.stringify(byZone(bound.id))}`);
     console.log(`unbound zone: ${JSON.stringify(byZone(free.id))}`);
     expect(byZone(bound.id)).toHaveLength(rounds);
