@@ -46,7 +46,7 @@ type AiringRow = NonNullable<Awaited<ReturnType<typeof loadAiring>>>;
 
 /** How one attempt at the zone ended. */
 type Step =
-  | { kind: "done"; status: "aired" | "interrupted" | "failed"; reason: string; endMs: number | null }
+  | { kind: "done"; status: "aired" | "interrupted" | "failed" | "cancelled"; reason: string; endMs: number | null }
   | { kind: "preempted"; reason: string } // an emergency took the zone: wait and go on
   | { kind: "release"; reason: string } // drain before air / shutdown: another attempt goes on
   | { kind: "lost" }; // the lease was taken away: not ours any more
@@ -121,7 +121,11 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         where: { id: initial.id, status: "airing", leaseOwner: owner },
         data: { status: outcome.status, statusReason: outcome.reason.slice(0, 500), ...(outcome.endMs ? { actualEnd: new Date(outcome.endMs) } : {}), leaseOwner: null, leaseUntil: null },
       });
-      if (n.count) events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: outcome.status });
+      if (n.count) {
+        // Lateness against the scheduled second, from the airing's first frame ever.
+        const first = (await db.airing.findUnique({ where: { id: initial.id }, select: { actualStart: true } }))?.actualStart;
+        events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: outcome.status, latenessMs: first ? first.getTime() - scheduledMs : null });
+      }
       return { status: outcome.status };
     } catch (err) {
       // Never leave an airing stuck in "airing": the record says what happened.
@@ -162,6 +166,11 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
       if (o.drain.aborted || o.ctx.signal.aborted) return { kind: "release", reason: DRAIN };
       if (waitLimit.aborted) return { kind: "preempted", reason: "cụm loa bận / zone busy" }; // the loop sees the deadline passed
       throw err;
+    }
+    // An emergency cancelled while this airing waited for the zone does not air at all.
+    if (initial.emergencyId && (await db.emergency.findUnique({ where: { id: initial.emergencyId }, select: { status: true } }))?.status === "cancelled") {
+      release();
+      return { kind: "done", status: "cancelled", reason: "Đã hủy phát khẩn cấp / Emergency cancelled", endMs: null };
     }
     // Until the audio starts, an interrupt aborts the preparation itself.
     const prep = new AbortController();
@@ -310,6 +319,5 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
     // Lateness is always measured against the SCHEDULED second, never a re-targeted start.
     const late = firstFrameMs === null ? "nothing aired" : `${resumed ? "resumed" : "started"} ${firstFrameMs - initial.scheduledStart.getTime()} ms after the scheduled time`;
     logger.info(`airing ${initial.id} on ${initial.zone.code}: ${outcome}${reason ? ` (${reason})` : ""}; ${late}`);
-    if (firstFrameMs !== null && !resumed) events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: "airing", latenessMs: firstFrameMs - initial.scheduledStart.getTime() });
   }
 }

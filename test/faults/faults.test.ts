@@ -13,9 +13,9 @@ const chosen = SCENARIOS.filter((s) => !only || only.includes(s.name));
 const runs = new Map<string, Promise<Outcome>>();
 
 beforeAll(() => {
-  // Staggered a little so eight installations do not boot in the same second.
+  // Staggered (5 s apart): eight installations booting at once starve a 2-core machine.
   chosen.forEach((s, i) => {
-    const p = new Promise<void>((r) => setTimeout(r, i * 1500)).then(() => runScenario(s));
+    const p = new Promise<void>((r) => setTimeout(r, i * 5000)).then(() => runScenario(s));
     p.catch(() => {});
     runs.set(s.name, p);
   });

@@ -11,6 +11,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { Readable } from "node:stream";
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import { loadConfig } from "../../server/config.ts";
 import { createDb } from "../../server/db/client.ts";
 import { migrateDatabase } from "../../server/db/migrate.ts";
@@ -302,7 +303,7 @@ export class Installation {
     try {
       await inst.setUp();
     } catch (err) {
-      await inst.dispose();
+      await inst.dispose().catch(() => {});
       throw err;
     }
     return inst;
@@ -380,7 +381,7 @@ export class Installation {
   }
 
   private async waitHttp(): Promise<void> {
-    const deadline = Date.now() + 240_000; // a loaded 2-core machine boots slowly
+    const deadline = Date.now() + 360_000; // a 2-core machine shared by many runs boots slowly
     for (;;) {
       if (this.api?.exitCode != null) throw new Error(`API exited ${this.api.exitCode}; see ${this.dir}/processes.log`);
       try {
@@ -510,7 +511,6 @@ export class Installation {
     if (this.redis) await this.redis.dispose();
     else {
       // Our keys on the shared Redis (never FLUSH*: other tests share it).
-      const { Redis } = await import("ioredis");
       const r = new Redis(this.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
       try {
         await r.connect();
