@@ -25,7 +25,7 @@ import type { JobCatalogue } from "./catalogue.ts";
 import type { JobContext } from "./index.ts";
 import type { PlayoutChannels } from "./channels.ts";
 import { loadRenderInput, renderAiring, renderHashOf, saveRender, type RenderDeps } from "./render.ts";
-import { claimAiring, holdLease, OPEN_STATUSES, releaseAiring, sessionWindowEnd, WORKER_STOPPED_REASON } from "./lease.ts";
+import { claimAiring, holdLease, OPEN_STATUSES, releaseAiring, renewLease, sessionWindowEnd, WORKER_STOPPED_REASON } from "./lease.ts";
 import { linesToAir, timeline } from "./resume.ts";
 import { createAsRunWriter, type Tag } from "./asrun.ts";
 
@@ -226,6 +226,9 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
           onSegmentStart: (e) => {
             firstFrame = true;
             writer.onSegmentStart(e);
+            // A heartbeat at each item's start: after a crash the cut row ends at the last
+            // heartbeat, which is then never before the row's own start.
+            if (e.tag.lineId >= 0) void renewLease(db, clock, initial.id, o.owner).catch(() => undefined);
           },
           onSegmentEnd: (r) => writer.onSegmentEnd(r),
         });
