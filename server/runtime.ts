@@ -14,6 +14,7 @@ import { migrateDatabase } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
 import { ensureRedis, producerConnection, workerConnection, type RedisSupervision } from "./redis.ts";
 import { raiseAlert, resolveAlert } from "./alerts.ts";
+import { startAlertDelivery } from "./alert-webhook.ts";
 import { loggingAlertSink, startHeartbeat, startLivenessMonitor, type AlertSink } from "./liveness.ts";
 import type { SupervisorStatus } from "./supervisor.ts";
 import type { JobName } from "../worker/catalogue.ts";
@@ -135,14 +136,15 @@ export async function startRuntime(opts: {
     });
   }
 
-  // Liveness: every process beats (zone affinity will narrow `zones` for bound workers);
-  // API processes watch the airing side and raise worker_lost / scheduler_lost.
+  // Liveness: every process beats; API processes watch the airing side and raise worker_lost / scheduler_lost.
   // Zone affinity: a worker beats with the zones it can air (unbound ones and its group's),
   // so a bound zone whose group has no live worker shows as unserved (health + alert).
   const airable = jobs.includes("playout") ? trackAirableZones(db, config.WORKER_GROUP ?? null, { logger }) : undefined;
   await airable?.ready;
   const heartbeat = startHeartbeat({ redis: producer, prefix: config.QUEUE_PREFIX, roles: [...roles], jobs, zones: () => airable?.zones() ?? "all", logger: logger.child("liveness") });
   const monitor = roles.includes("api") ? startLivenessMonitor({ db, redis: producer, config, clock, logger: logger.child("liveness"), alerts }) : undefined;
+  // Alert webhooks also leave from API processes (scheduler_lost must get out): server/alert-webhook.ts.
+  const alertDelivery = roles.includes("api") ? startAlertDelivery({ db, events, logger: logger.child("alerts"), now: () => clock.now(), allowPrivate: config.ALERT_WEBHOOK_ALLOW_PRIVATE }) : undefined;
 
   return {
     config,
@@ -158,6 +160,7 @@ export async function startRuntime(opts: {
     async stop(stopOpts = {}) {
       monitor?.stop();
       airable?.stop();
+      await alertDelivery?.stop();
       await heartbeat.stop();
       if (server) {
         server.closeAllConnections?.();

@@ -10,7 +10,7 @@ import type { LiveEvent } from "../../server/events.ts";
 import { raiseAlert, resolveAlert } from "../../server/alerts.ts";
 import { sweepAlerts, type AlertSweepDeps } from "../../server/alert-sweep.ts";
 import { startScheduler } from "../../server/scheduler.ts";
-import { checkWebhookHost, WebhookError } from "../../server/alert-webhook.ts";
+import { checkWebhookHost, startAlertDelivery, WebhookError } from "../../server/alert-webhook.ts";
 import { createTestEnv, signedIn, type Client, type TestEnv } from "../helpers/env.ts";
 
 let env: TestEnv;
@@ -251,6 +251,19 @@ describe("webhook", () => {
     await sweepAlerts(sweepDeps());
     expect(received.at(-1)!.body.kind).toBe("zone_unserved");
     expect((await env.db.alert.findUniqueOrThrow({ where: { id: failed.id } })).resolvedAt).not.toBeNull();
+  });
+
+  it("also leaves from a process that is not the scheduler (the API role's delivery loop)", async () => {
+    received.length = 0;
+    script = [];
+    const loop = startAlertDelivery({ db: env.db, events: env.events, logger: silentLogger, now: () => clock.now(), allowPrivate: true, intervalMs: 100 });
+    try {
+      const id = (await raiseAlert(deps(), { kind: "scheduler_lost", severity: "critical", params: {}, dedupeKey: "scheduler_lost" }))!;
+      for (let i = 0; i < 200 && !received.length; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(received.map((x) => [x.body.alertId, x.body.kind])).toEqual([[id, "scheduler_lost"]]);
+    } finally {
+      await loop.stop();
+    }
   });
 
   it("sends a test alert on request", async () => {
