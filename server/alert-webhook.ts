@@ -229,3 +229,26 @@ export async function sendTestWebhook(deps: { db: Db; now: () => Date; allowPriv
   };
   return postJson(url, payload, { allowPrivate: deps.allowPrivate, timeoutMs: WEBHOOK_POLICY.timeoutMs, resolve: deps.resolve });
 }
+
+/**
+ * Delivers due webhooks every `intervalMs` in a process that is not the scheduler (the API
+ * role): when the scheduler is down, its scheduler_lost alert must still reach the chat
+ * group. Rows are leased, so this and the scheduler's sweep never post the same attempt.
+ */
+export function startAlertDelivery(deps: DeliveryDeps & { intervalMs?: number }): { stop(): Promise<void> } {
+  let running: Promise<unknown> | null = null;
+  const pass = () => {
+    if (running) return;
+    running = deliverDueWebhooks(deps)
+      .catch((err: unknown) => deps.logger.warn(`webhook delivery pass failed: ${(err as Error).message}`))
+      .finally(() => (running = null));
+  };
+  const timer = setInterval(pass, deps.intervalMs ?? 5_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

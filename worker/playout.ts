@@ -25,7 +25,7 @@ import type { JobCatalogue } from "./catalogue.ts";
 import type { JobContext } from "./index.ts";
 import type { PlayoutChannels } from "./channels.ts";
 import { loadRenderInput, renderAiring, renderHashOf, saveRender, type RenderDeps } from "./render.ts";
-import { claimAiring, holdLease, OPEN_STATUSES, releaseAiring, sessionWindowEnd, WORKER_STOPPED_REASON } from "./lease.ts";
+import { claimAiring, holdLease, OPEN_STATUSES, releaseAiring, renewLease, sessionWindowEnd, WORKER_STOPPED_REASON } from "./lease.ts";
 import { linesToAir, timeline } from "./resume.ts";
 import { createAsRunWriter, type Tag } from "./asrun.ts";
 
@@ -176,11 +176,14 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
     const prep = new AbortController();
     let interruptReason: string | null = null;
     let live: Awaited<ReturnType<typeof preparePlayout<Tag>>> | null = null;
+    let opening: { abort(reason: string): Promise<void> } | null = null;
     let firstFrame = false;
     const interrupt = (reason: string) => {
       interruptReason ??= reason;
-      if (live) live.interrupt(reason);
-      else prep.abort(new Error(reason));
+      if (live) return live.interrupt(reason);
+      prep.abort(new Error(reason));
+      // An output still retrying its open (down until air + grace) gives up at once.
+      void opening?.abort(reason).catch(() => undefined);
     };
     channels.setPlaying(initial.zoneId, { airingId: initial.id, source: initial.source, interrupt });
     // Drain: an airing not yet on air is handed on at once; one on air finishes (until the hard stop).
@@ -216,6 +219,7 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         clock: { now: () => clock.now().getTime() },
       });
       if (prep.signal.aborted) return handOn() ?? { kind: "done", status: "interrupted", reason: String(interruptReason), endMs: null };
+      opening = sink;
       try {
         live = await preparePlayout<Tag>({
           segments: plan,
@@ -226,6 +230,9 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
           onSegmentStart: (e) => {
             firstFrame = true;
             writer.onSegmentStart(e);
+            // A heartbeat at each item's start: after a crash the cut row ends at the last
+            // heartbeat, which is then never before the row's own start.
+            if (e.tag.lineId >= 0) void renewLease(db, clock, initial.id, o.owner).catch(() => undefined);
           },
           onSegmentEnd: (r) => writer.onSegmentEnd(r),
         });
