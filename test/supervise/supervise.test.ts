@@ -43,7 +43,7 @@ describe("npm start: private Redis and a supervised playout process", () => {
     install = await prepareInstall({ redisUrl: `redis://127.0.0.1:${redisPort}`, env: { REDIS_AUTOSTART: "1" } });
     main = await startMain(install, []);
     auth = await login(main.url);
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await main?.stop();
     await install?.cleanup();
@@ -130,7 +130,7 @@ describe("npm start: a second Ctrl-C", () => {
   beforeAll(async () => {
     install = await prepareInstall();
     main = await startMain(install, []);
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await main?.stop();
     await install?.cleanup();
@@ -154,13 +154,35 @@ describe("npm start: a second Ctrl-C", () => {
   }, 60_000);
 });
 
+describe("npm start: the parent killed with -9", () => {
+  let install: Install;
+  let main: MainProcess;
+  beforeAll(async () => {
+    install = await prepareInstall();
+    main = await startMain(install, []);
+  }, 180_000);
+  afterAll(async () => {
+    await main?.stop();
+    await install?.cleanup();
+  });
+
+  it("the playout process notices (IPC channel closed) and stops on its own, even mid-start-up", async () => {
+    // Killed as soon as it exists: the child is still loading its modules.
+    const child = await waitFor("the playout process", () => childrenOf(main.pid).find((c) => c.cmdline.includes("--role playout")), 30_000, 20);
+    process.kill(main.pid, "SIGKILL");
+    await main.exited;
+    expect(procInfo(child.pid)).not.toBeNull();
+    await waitFor("the orphaned playout process to stop", () => procInfo(child.pid) === null, 120_000, 200);
+  }, 150_000);
+});
+
 describe("liveness in /api/health", () => {
   let install: Install;
   let api: MainProcess;
   beforeAll(async () => {
     install = await prepareInstall();
     api = await startMain(install, ["--role", "api,scheduler"]);
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await api?.stop();
     await install?.cleanup();
