@@ -111,11 +111,10 @@ export function createPlanner(deps: {
   const playoutJob = (a: Pick<Airing, "id" | "attempt">) => ({ name: "playout" as const, data: { airingId: a.id, attempt: a.attempt } });
 
   async function ensurePlayoutJob(a: Airing, now: number): Promise<boolean> {
-    // One job id per attempt: after a release the next attempt has a job of its own.
-    const id = jobId(playoutJob(a));
     await queues.ready();
-    const q = queues.byName.playout;
-    const existing = await q.getJob(id);
+    // One job id per attempt (after a release the next attempt has a job of its own), on the
+    // queue of the zone's worker group (zone affinity) or the shared one.
+    const existing = await queues.getJob(playoutJob(a));
     if (existing) {
       const state = await existing.getState();
       if (state !== "completed" && state !== "failed" && state !== "unknown") return false;

@@ -22,6 +22,7 @@ import { createQueues, type Queues } from "./queues.ts";
 import { createEventHub, type EventHub } from "./events.ts";
 import { createApp } from "./app.ts";
 import { firstStart } from "./bootstrap.ts";
+import { playoutRouter, trackAirableZones } from "./zones.ts";
 import { registerResourceRoutes } from "./routes/index.ts";
 import { startScheduler, type Scheduler } from "./scheduler.ts";
 import { createPlanner } from "./planner.ts";
@@ -87,7 +88,7 @@ export async function startRuntime(opts: {
   producer.on("error", (e) => logger.debug(`redis producer: ${e.message}`));
   const subscriber = workerConnection(config.REDIS_URL);
   subscriber.on("error", (e) => logger.debug(`redis subscriber: ${e.message}`));
-  const queues = createQueues(producer, config.QUEUE_PREFIX, logger.child("queue"));
+  const queues = createQueues(producer, config.QUEUE_PREFIX, logger.child("queue"), { routeOf: playoutRouter(db) });
   const events = createEventHub({ publisher: producer, subscriber, channel: `${config.QUEUE_PREFIX}-events`, logger, now: () => clock.now() });
 
   const alertDeps = { db, events, logger: logger.child("alerts"), now: () => clock.now() };
@@ -111,7 +112,7 @@ export async function startRuntime(opts: {
     workerConn = workerConnection(config.REDIS_URL);
     workerConn.on("error", (e) => logger.debug(`redis worker: ${e.message}`));
     const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels, workerId, planner });
-    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, only: jobs, concurrency: concurrencyOf(config) });
+    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, only: jobs, concurrency: concurrencyOf(config), group: config.WORKER_GROUP });
     // Playout: airings left by a dead worker are handed on from this worker's start (playout's edit;
     // under `npm start` in the playout child).
     if (jobs.includes("playout")) leaseSweeper = startLeaseSweeper({ db, clock, logger: logger.child("lease"), requeue: (airingId, attempt) => queues.add({ name: "playout", data: { airingId, attempt } }) });
@@ -135,9 +136,12 @@ export async function startRuntime(opts: {
     });
   }
 
-  // Liveness: every process beats (zone affinity will narrow `zones` for bound workers);
-  // API processes watch the airing side and raise worker_lost / scheduler_lost.
-  const heartbeat = startHeartbeat({ redis: producer, prefix: config.QUEUE_PREFIX, roles: [...roles], jobs, zones: () => "all", logger: logger.child("liveness") });
+  // Liveness: every process beats; API processes watch the airing side and raise worker_lost / scheduler_lost.
+  // Zone affinity: a worker beats with the zones it can air (unbound ones and its group's),
+  // so a bound zone whose group has no live worker shows as unserved (health + alert).
+  const airable = jobs.includes("playout") ? trackAirableZones(db, config.WORKER_GROUP ?? null, { logger }) : undefined;
+  await airable?.ready;
+  const heartbeat = startHeartbeat({ redis: producer, prefix: config.QUEUE_PREFIX, roles: [...roles], jobs, zones: () => airable?.zones() ?? "all", logger: logger.child("liveness") });
   const monitor = roles.includes("api") ? startLivenessMonitor({ db, redis: producer, config, clock, logger: logger.child("liveness"), alerts }) : undefined;
   // Alert webhooks also leave from API processes (scheduler_lost must get out): server/alert-webhook.ts.
   const alertDelivery = roles.includes("api") ? startAlertDelivery({ db, events, logger: logger.child("alerts"), now: () => clock.now(), allowPrivate: config.ALERT_WEBHOOK_ALLOW_PRIVATE }) : undefined;
@@ -155,6 +159,7 @@ export async function startRuntime(opts: {
     abort: () => redisHandle.abort(),
     async stop(stopOpts = {}) {
       monitor?.stop();
+      airable?.stop();
       await alertDelivery?.stop();
       await heartbeat.stop();
       if (server) {

@@ -22,6 +22,18 @@ export const QUEUE_OF: Record<JobName, string> = {
   report: "report",
 };
 
+/** A worker group name (WORKER_GROUP, Zone.workerGroup): short, and safe in a queue name. */
+export const WORKER_GROUP_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/**
+ * Zone affinity: a zone bound to a worker group airs from that group's own playout queue,
+ * which only the workers started with WORKER_GROUP=<group> consume; unbound zones use the
+ * shared `playout` queue, which every worker consumes.
+ */
+export function playoutQueueName(group?: string | null): string {
+  return group ? `${QUEUE_OF.playout}@${group}` : QUEUE_OF.playout;
+}
+
 export interface JobPolicy {
   attempts: number;
   backoffMs: number;

@@ -120,15 +120,17 @@ export async function findSharedRender(deps: Pick<RenderDeps, "db" | "storage">,
  * re-checks the airing (still renderable, same run-down). False when the airing moved on.
  */
 async function linkRender(db: Db, airingId: number, hash: string, asset: AssetForLink, layout: LayoutEntry[]): Promise<boolean> {
+  // The first statement writes, so on SQLite the transaction holds the write lock from its
+  // start (a read first would fail "database is locked" beside another process's writer).
   return db.$transaction(async (tx) => {
-    const fresh = await tx.airing.findUnique({ where: { id: airingId }, select: { status: true } });
-    if (!fresh || !RENDERABLE.includes(fresh.status) && fresh.status !== "airing") return false;
+    const claimed = await tx.airing.updateMany({ where: { id: airingId, status: { in: [...RENDERABLE, "airing"] } }, data: { renderHash: hash, renderAssetId: asset.id } });
+    if (claimed.count !== 1) return false;
+    await tx.airing.updateMany({ where: { id: airingId, status: "planned" }, data: { status: "ready" } });
     const lines = await tx.rundownLine.findMany({ where: { airingId, bumped: false }, orderBy: { position: "asc" }, select: { id: true } });
     for (const [index, offsetMs, durationMs] of layout) {
       const line = lines[index];
       if (line) await tx.rundownLine.update({ where: { id: line.id }, data: { offsetMs, durationMs } });
     }
-    await tx.airing.update({ where: { id: airingId }, data: { renderHash: hash, renderAssetId: asset.id, status: fresh.status === "planned" ? "ready" : fresh.status } });
     return true;
   });
 }
@@ -161,22 +163,37 @@ export async function saveRender(deps: RenderDeps, airingId: number, hash: strin
   const size = fs.statSync(tmpOut).size;
   const rel = path.join("renders", `${hash}-${sha.slice(0, 12)}.mp3`);
   storage.commitFile(tmpOut, rel);
-  const asset = await db.$transaction(async (tx) => {
-    const byKey = await tx.audioAsset.findUnique({ where: { renderKey: hash } });
-    if (byKey && fs.existsSync(storage.abs(byKey.path))) return byKey; // stored by another worker meanwhile
-    if (byKey) return tx.audioAsset.update({ where: { id: byKey.id }, data: { path: rel, sha256: sha, sizeBytes: size, layout: JSON.stringify(layout) } });
-    // Identical audio from another run-down hash (e.g. a longer limit that cuts nothing): same file.
-    const bySha = await tx.audioAsset.findUnique({ where: { kind_sha256: { kind: "render", sha256: sha } } });
-    if (bySha) return bySha;
-    return tx.audioAsset.create({
-      data: { kind: "render", sha256: sha, renderKey: hash, layout: JSON.stringify(layout), path: rel, sizeBytes: size, durationMs: Math.round(durationMs), codec: "mp3", sampleRate: 44100, channels: 1 },
-    });
-  });
+  const asset = await recordRender(db, storage, { hash, sha, rel, size, layout, durationMs });
   if (asset.path !== rel) fs.rmSync(storage.abs(rel), { force: true });
   const saved = await linkRender(db, airingId, hash, asset, layout);
   // Nobody uses a render whose airing went away meanwhile: housekeeping removes it once
   // no airing points to it (another airing may already share it).
   return saved;
+}
+
+/**
+ * The asset row of a stored render: created, or (when another worker stored the same
+ * run-down, or identical audio, first) the existing one. Single statements, no
+ * read-then-write transaction, so concurrent workers on SQLite do not collide.
+ */
+async function recordRender(db: Db, storage: Storage, r: { hash: string; sha: string; rel: string; size: number; layout: LayoutEntry[]; durationMs: number }) {
+  const layout = JSON.stringify(r.layout);
+  for (let attempt = 0; ; attempt++) {
+    const byKey = await db.audioAsset.findUnique({ where: { renderKey: r.hash } });
+    if (byKey && fs.existsSync(storage.abs(byKey.path))) return byKey; // stored by another worker meanwhile
+    if (byKey) return db.audioAsset.update({ where: { id: byKey.id }, data: { path: r.rel, sha256: r.sha, sizeBytes: r.size, layout } });
+    // Identical audio from another run-down hash (e.g. a longer limit that cuts nothing): same file.
+    const bySha = await db.audioAsset.findUnique({ where: { kind_sha256: { kind: "render", sha256: r.sha } } });
+    if (bySha) return bySha;
+    try {
+      return await db.audioAsset.create({
+        data: { kind: "render", sha256: r.sha, renderKey: r.hash, layout, path: r.rel, sizeBytes: r.size, durationMs: Math.round(r.durationMs), codec: "mp3", sampleRate: 44100, channels: 1 },
+      });
+    } catch (err) {
+      // Created by another worker between the look-up and the insert: take that one.
+      if ((err as { code?: string }).code !== "P2002" || attempt > 2) throw err;
+    }
+  }
 }
 
 export function createRenderHandler(deps: RenderDeps) {
