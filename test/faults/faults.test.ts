@@ -23,7 +23,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await Promise.allSettled(runs.values());
-}, 600_000);
+}, 900_000);
 
 describe("faults near air time (real processes, independent listener)", () => {
   for (const s of chosen) {
@@ -33,6 +33,6 @@ describe("faults near air time (real processes, independent listener)", () => {
       // One line per scenario in the test output, pass or fail.
       console.log(`[faults] ${v.problems.length ? "FAIL" : "PASS"} ${v.summary}${v.problems.map((p) => `\n  - ${p}`).join("")}`);
       expect(v.problems, `${v.summary}\n--- last process log lines ---\n${o.logTail}`).toEqual([]);
-    }, 600_000);
+    }, 900_000);
   }
 });

@@ -249,6 +249,24 @@ export class Listener {
 
 let adminHash: Promise<string> | null = null;
 
+class Semaphore {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+const bootGate = new Semaphore(Number(process.env.FAULTS_BOOT_CONCURRENCY ?? 2));
+
 export interface InstallationOptions {
   name: string;
   /** Own redis-server (for the scenario that stops it) instead of the shared one. */
@@ -300,11 +318,17 @@ export class Installation {
   /** Seeds the database (admin, zones on icecast mounts), then starts both processes. */
   static async create(opts: InstallationOptions): Promise<Installation> {
     const inst = new Installation(opts);
+    // Booting is the CPU-heavy part (two tsx processes, migrations, ingest): at most two
+    // installations boot at once, the others wait their turn; sessions then run side by side.
+    await bootGate.acquire();
     try {
       await inst.setUp();
     } catch (err) {
-      await inst.dispose().catch(() => {});
-      throw err;
+      const tail = inst.logTail(30);
+      await inst.dispose(true).catch(() => {});
+      throw new Error(`${(err as Error).message}\n${tail}`);
+    } finally {
+      bootGate.release();
     }
     return inst;
   }
@@ -509,7 +533,7 @@ export class Installation {
     return (await this.ok("GET", `/airings/${id}`)).airing;
   }
 
-  async dispose(): Promise<void> {
+  async dispose(keepDir = false): Promise<void> {
     for (const p of [this.worker, this.api]) {
       if (p && p.exitCode === null && p.signalCode === null) {
         const gone = new Promise((r) => p.once("exit", r));
@@ -537,7 +561,7 @@ export class Installation {
       }
     }
     await new Promise((r) => this.logs.end(r));
-    if (!process.env.KEEP_FAULTS) fs.rmSync(this.dir, { recursive: true, force: true });
+    if (!process.env.KEEP_FAULTS && !keepDir) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
