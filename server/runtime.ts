@@ -15,7 +15,7 @@ import type { Logger } from "./logger.ts";
 import { ensureRedis, producerConnection, workerConnection, type RedisSupervision } from "./redis.ts";
 import { raiseAlert, resolveAlert } from "./alerts.ts";
 import { startAlertDelivery } from "./alert-webhook.ts";
-import { loggingAlertSink, startHeartbeat, startLivenessMonitor, type AlertSink } from "./liveness.ts";
+import { communeTime, loggingAlertSink, startHeartbeat, startLivenessMonitor, type AlertSink } from "./liveness.ts";
 import type { SupervisorStatus } from "./supervisor.ts";
 import type { JobName } from "../worker/catalogue.ts";
 import { createQueues, type Queues } from "./queues.ts";
@@ -76,7 +76,7 @@ export async function startRuntime(opts: {
       void alerts.resolve("redis_down").catch(() => {});
     } else if ((s.state === "restarting" || s.state === "down") && !redisDown) {
       redisDown = true;
-      void alerts.raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { at: s.since, state: s.state, restarts: s.restarts } }).catch((e: Error) => logger.warn(`redis_down alert not raised: ${e.message}`));
+      void alerts.raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { at: communeTime(s.since, config.TZ), state: s.state, restarts: s.restarts } }).catch((e: Error) => logger.warn(`redis_down alert not raised: ${e.message}`));
     }
   };
   const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis"), onState: onRedisState });

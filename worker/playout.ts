@@ -176,11 +176,14 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
     const prep = new AbortController();
     let interruptReason: string | null = null;
     let live: Awaited<ReturnType<typeof preparePlayout<Tag>>> | null = null;
+    let opening: { abort(reason: string): Promise<void> } | null = null;
     let firstFrame = false;
     const interrupt = (reason: string) => {
       interruptReason ??= reason;
-      if (live) live.interrupt(reason);
-      else prep.abort(new Error(reason));
+      if (live) return live.interrupt(reason);
+      prep.abort(new Error(reason));
+      // An output still retrying its open (down until air + grace) gives up at once.
+      void opening?.abort(reason).catch(() => undefined);
     };
     channels.setPlaying(initial.zoneId, { airingId: initial.id, source: initial.source, interrupt });
     // Drain: an airing not yet on air is handed on at once; one on air finishes (until the hard stop).
@@ -216,6 +219,7 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         clock: { now: () => clock.now().getTime() },
       });
       if (prep.signal.aborted) return handOn() ?? { kind: "done", status: "interrupted", reason: String(interruptReason), endMs: null };
+      opening = sink;
       try {
         live = await preparePlayout<Tag>({
           segments: plan,

@@ -462,11 +462,21 @@ export class Installation {
   async toneItems(freqs: number[], seconds: number): Promise<number[]> {
     const ids: number[] = [];
     for (const hz of freqs) {
-      const r = await this.upload(await toneFile(hz, seconds), `Tone ${hz} Hz`);
-      if (r.status !== 201) throw new Error(`upload of ${hz} Hz → ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
-      ids.push(r.json.item.id);
+      // Setup, not the subject: on a starved machine an upload can time out in ffprobe or hit
+      // a busy database; such answers are retried (and logged), any other refusal is fatal.
+      for (let attempt = 1; ; attempt++) {
+        const r = await this.upload(await toneFile(hz, seconds), `Tone ${hz} Hz`);
+        if (r.status === 201) {
+          ids.push(r.json.item.id);
+          break;
+        }
+        const transient = r.status >= 500 || /timed out/.test(JSON.stringify(r.json));
+        this.log(`setup upload of ${hz} Hz → ${r.status} ${JSON.stringify(r.json).slice(0, 300)} (attempt ${attempt})`);
+        if (!transient || attempt >= 4) throw new Error(`upload of ${hz} Hz → ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+        await sleep(2000);
+      }
     }
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 360_000;
     for (const id of ids) {
       for (;;) {
         const { item } = await this.ok(`GET`, `/items/${id}`);

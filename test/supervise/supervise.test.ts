@@ -108,6 +108,19 @@ describe("npm start: private Redis and a supervised playout process", () => {
     expect(after.body.checks.redis.pid).not.toBe(before.pid);
     expect(procInfo(after.body.checks.redis.pid)).toMatchObject({ comm: "redis-server", ppid: main.pid });
     expect(main.log()).toContain("redis-server: exited unexpectedly (signal SIGKILL)");
+    // The operator was told (server/alerts.ts), and told it is over.
+    const { createDb } = await import("../../server/db/client.ts");
+    const db = await createDb(`file:${install.dataDir}/loa-xa.db`);
+    try {
+      const alert = await waitFor("the redis_down alert resolved", async () => {
+        const a = await db.alert.findFirst({ where: { kind: "redis_down" } });
+        return a?.resolvedAt ? a : null;
+      }, 20_000);
+      expect(alert.severity).toBe("critical");
+      expect(await db.alert.count({ where: { kind: "redis_down" } })).toBe(1);
+    } finally {
+      await db.$disconnect();
+    }
   }, 60_000);
 
   it("SIGINT: the parent exits within seconds, its playout process and Redis stopped first", async () => {
