@@ -177,7 +177,7 @@ describe("secrets and paths", () => {
       expect(r.status, device).toBe(422);
       expect(r.json.error.code).toBe("BAD_OUTPUT_CONFIG");
     }
-    const ok = await clients.admin.req("POST", "/api/zones", { code: "alsa-ok", name: "Sound card", outputKind: "alsa", outputConfig: { device: "plughw:0,0" } });
+    const ok = await clients.admin.req("POST", "/api/zones", { code: "alsa-ok", name: "Sound card", outputKind: "alsa", outputConfig: { device: "plughw:0,0" }, workerGroup: "may-a" });
     expect(ok.status).toBe(201);
   });
 });
