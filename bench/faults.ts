@@ -14,7 +14,7 @@ const { values } = parseArgs({ options: { only: { type: "string" } } });
 const only = values.only?.split(",").filter(Boolean);
 const chosen = SCENARIOS.filter((s) => !only || only.includes(s.name));
 
-const outcomes = await Promise.all(chosen.map((s, i) => new Promise((r) => setTimeout(r, i * 1500)).then(() => runScenario(s))));
+const outcomes = await Promise.all(chosen.map((s, i) => new Promise((r) => setTimeout(r, i * 5000)).then(() => runScenario(s))));
 let lost = 0;
 let doubles = 0;
 let maxRecovery = 0;

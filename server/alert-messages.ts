@@ -42,7 +42,8 @@ const reason = (p: AlertParams, lang: Lang) => {
 //   zone  — the zone (cụm loa) name;  at — commune time "HH:MM DD/MM/YYYY";
 //   reason — the airing's statusReason;  seconds — length of a dropout;
 //   worker — a worker id;  detail / detailEn — a technical detail (Vietnamese / English);
-//   attempts — delivery attempts.
+//   attempts — delivery attempts;  nextSession — the next session's commune time.
+// A time passed as an ISO instant is stored as commune time by raiseAlert.
 const CATALOGUE: Record<AlertKind, { vi: Render; en: Render }> = {
   airing_failed: {
     vi: (p) => `Buổi phát lúc ${v(p, "at", "vi")} tại ${v(p, "zone", "vi")} bị lỗi, không phát được${reason(p, "vi")}.`,
@@ -77,8 +78,8 @@ const CATALOGUE: Record<AlertKind, { vi: Render; en: Render }> = {
     en: () => "The scheduler is not running; no new sessions are prepared until it restarts.",
   },
   zone_unserved: {
-    vi: (p) => `Cụm loa ${v(p, "zone", "vi")} không có tiến trình phát nào phục vụ; các buổi phát của cụm loa này sẽ không lên sóng.`,
-    en: (p) => `No playout worker serves ${v(p, "zone", "en")}; its sessions will not air.`,
+    vi: (p) => `${v(p, "zone", "vi")} không có tiến trình phát nào phục vụ; các buổi phát tại đây${p.nextSession ? ` (buổi kế tiếp lúc ${p.nextSession})` : ""} sẽ không lên sóng.`,
+    en: (p) => `No playout worker serves ${v(p, "zone", "en")}; its sessions${p.nextSession ? ` (next at ${p.nextSession})` : ""} will not air.`,
   },
   webhook_failed: {
     vi: (p) => `Không gửi được cảnh báo tới địa chỉ webhook sau ${v(p, "attempts", "vi")} lần thử${p.detail ? ` (${p.detail})` : ""}; hãy kiểm tra địa chỉ trong phần Cài đặt.`,

@@ -205,3 +205,50 @@ export async function deliverDueWebhooks(deps: DeliveryDeps): Promise<{ delivere
   }
   return out;
 }
+
+/** Saves the webhook URL ("" turns forwarding off) after checking its form and address. */
+export async function saveWebhookUrl(db: Db, webhookUrl: string, allowPrivate: PrivateAllowance, resolve?: Resolver): Promise<void> {
+  if (webhookUrl) await checkWebhookHost(parseWebhookUrl(webhookUrl), { allowPrivate, resolve });
+  await db.alertSetting.upsert({ where: { id: 1 }, update: { webhookUrl }, create: { id: 1, webhookUrl } });
+}
+
+/** Posts one test alert now (one attempt, no retry); resolves with the answer's status. */
+export async function sendTestWebhook(deps: { db: Db; now: () => Date; allowPrivate: PrivateAllowance; resolve?: Resolver }, url: string): Promise<number> {
+  const tz = (await deps.db.commune.findUnique({ where: { id: 1 } }))?.timeZone ?? "Asia/Ho_Chi_Minh";
+  const payload: WebhookPayload = {
+    alertId: 0,
+    kind: "test",
+    severity: "warning",
+    messageVi: "Thử gửi cảnh báo từ Loa Xã: nếu nhóm nhận được tin này, webhook đã hoạt động.",
+    messageEn: "Loa Xã test alert: if the group received this, the webhook works.",
+    zone: null,
+    zoneId: null,
+    airingId: null,
+    at: communeIso(deps.now(), tz),
+    test: true,
+  };
+  return postJson(url, payload, { allowPrivate: deps.allowPrivate, timeoutMs: WEBHOOK_POLICY.timeoutMs, resolve: deps.resolve });
+}
+
+/**
+ * Delivers due webhooks every `intervalMs` in a process that is not the scheduler (the API
+ * role): when the scheduler is down, its scheduler_lost alert must still reach the chat
+ * group. Rows are leased, so this and the scheduler's sweep never post the same attempt.
+ */
+export function startAlertDelivery(deps: DeliveryDeps & { intervalMs?: number }): { stop(): Promise<void> } {
+  let running: Promise<unknown> | null = null;
+  const pass = () => {
+    if (running) return;
+    running = deliverDueWebhooks(deps)
+      .catch((err: unknown) => deps.logger.warn(`webhook delivery pass failed: ${(err as Error).message}`))
+      .finally(() => (running = null));
+  };
+  const timer = setInterval(pass, deps.intervalMs ?? 5_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -12,7 +12,7 @@
 import type { Db } from "./db/client.ts";
 import type { EventHub } from "./events.ts";
 import type { Logger } from "./logger.ts";
-import { alertMessages, parseAlertParams, type AlertParams } from "./alert-messages.ts";
+import { alertMessages, communeTime, parseAlertParams, type AlertParams } from "./alert-messages.ts";
 
 export type AlertSeverity = "warning" | "critical";
 
@@ -43,11 +43,24 @@ export async function webhookUrlOf(db: Db): Promise<string> {
   return (await db.alertSetting.findUnique({ where: { id: 1 } }))?.webhookUrl ?? "";
 }
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Times given as ISO instants ("at": "2026-11-30T22:30:00.000Z") read as commune time. */
+async function normalizeParams(db: Db, params: AlertParams): Promise<AlertParams> {
+  const isoKeys = Object.keys(params).filter((k) => typeof params[k] === "string" && ISO_INSTANT.test(params[k] as string));
+  if (!isoKeys.length) return params;
+  const tz = (await db.commune.findUnique({ where: { id: 1 }, select: { timeZone: true } }))?.timeZone ?? "Asia/Ho_Chi_Minh";
+  const out = { ...params };
+  for (const k of isoKeys) out[k] = communeTime(new Date(params[k] as string), tz);
+  return out;
+}
+
 /** Raises an alert once per open dedupeKey; returns its id, or null when deduplicated. */
 export async function raiseAlert(deps: AlertDeps, a: AlertInput): Promise<number | null> {
   const { db, events, logger } = deps;
   const now = deps.now?.() ?? new Date();
   if (await db.alert.findUnique({ where: { dedupeKey: a.dedupeKey }, select: { id: true } })) return null;
+  const params = await normalizeParams(db, a.params ?? {});
   const webhook = !NOT_WEBHOOKED.has(a.kind) && (await webhookUrlOf(db)) !== "";
   let id: number;
   try {
@@ -55,7 +68,7 @@ export async function raiseAlert(deps: AlertDeps, a: AlertInput): Promise<number
       data: {
         kind: a.kind,
         severity: a.severity,
-        params: JSON.stringify(a.params ?? {}),
+        params: JSON.stringify(params),
         dedupeKey: a.dedupeKey,
         zoneId: a.zoneId ?? null,
         airingId: a.airingId ?? null,
@@ -70,7 +83,7 @@ export async function raiseAlert(deps: AlertDeps, a: AlertInput): Promise<number
     if (isUniqueViolation(err)) return null; // raised concurrently by another process
     throw err;
   }
-  const { messageVi, messageEn } = alertMessages(a.kind, a.params ?? {});
+  const { messageVi, messageEn } = alertMessages(a.kind, params);
   logger?.warn(`alert ${a.kind} (${a.severity}): ${messageEn}`);
   events.publish("alert.raised", { alertId: id, kind: a.kind, severity: a.severity, zoneId: a.zoneId ?? null, airingId: a.airingId ?? null, messageVi, messageEn });
   return id;

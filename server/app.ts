@@ -102,6 +102,11 @@ export const requireRole = (...roles: readonly Role[]) =>
     await next();
   };
 
+export const WEB_NOT_BUILT_VI = "Giao diện web chưa được dựng (thiếu web/dist). Hãy chạy `npm run build` rồi khởi động lại; API vẫn hoạt động tại /api.";
+export const WEB_NOT_BUILT_EN = "The web app is not built (web/dist is missing). Run `npm run build`, then restart; the API still works under /api.";
+const WEB_NOT_BUILT_PAGE = `<!doctype html><html lang="vi"><meta charset="utf-8"><title>Loa Xã</title>
+<body style="font-family:sans-serif;max-width:40em;margin:3em auto"><h1>Loa Xã</h1><p>${WEB_NOT_BUILT_VI}</p><p lang="en">${WEB_NOT_BUILT_EN}</p></body></html>`;
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { db, clock, logger } = deps;
   const guard =
@@ -241,6 +246,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       const file = path.join(webRoot, path.normalize(c.req.path).replace(/^(\.\.[/\\])+/, ""));
       if (file.startsWith(webRoot) && fs.existsSync(file) && fs.statSync(file).isFile()) return serveStatic({ root: rel })(c, next);
       return c.html(fs.readFileSync(path.join(webRoot, "index.html"), "utf8"));
+    });
+  } else {
+    // No build (a checkout run without `npm run build`): say so instead of a bare 404.
+    deps.logger.warn(`${WEB_NOT_BUILT_EN} / ${WEB_NOT_BUILT_VI}`);
+    app.get("*", async (c, next) => {
+      if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/admin/")) return next();
+      return c.html(WEB_NOT_BUILT_PAGE, 503);
     });
   }
   return app;

@@ -4,6 +4,7 @@ import path from "node:path";
 import cron from "node-cron";
 import { z } from "zod";
 import { addressMatcher, parseAllowance } from "../audio/net-policy.ts";
+import { WORKER_GROUP_RE } from "../worker/catalogue.ts";
 
 const bool = z
   .enum(["0", "1", "true", "false", "yes", "no"])
@@ -76,7 +77,16 @@ const envSchema = z.object({
   REPORT_CRON: cronExpr.default("0 7 1 * *"),
   SESSION_TTL_HOURS: int(1, 24 * 90).default(12),
   COOKIE_SECURE: z.enum(["auto", "always", "never"]).default("auto"),
+  // Jobs a worker process runs at once: ingest and render (ffmpeg, CPU-bound) each up to
+  // WORKER_CONCURRENCY; playouts (mostly waiting on the clock and the output) up to
+  // PLAYOUT_CONCURRENCY, i.e. how many zones one worker can air at the same time.
   WORKER_CONCURRENCY: int(1, 64).default(2),
+  PLAYOUT_CONCURRENCY: int(1, 1000).default(64),
+  // Zone affinity: this worker also airs the zones bound to this group (e.g. the machine
+  // with the sound card); unset, it airs only unbound zones.
+  WORKER_GROUP: z.string().regex(WORKER_GROUP_RE, "lowercase letters, digits, _ and - (at most 40), starting with a letter or digit").optional(),
+  // PostgreSQL connections per process (ignored for SQLite, which has one connection).
+  DATABASE_POOL_SIZE: int(1, 500).default(10),
   // 0, 1, or the private addresses/CIDRs a relay may reach (e.g. the LAN station only).
   RELAY_ALLOW_PRIVATE: privateAllowance.default(false),
   // The same for the alert webhook (server/alert-webhook.ts): e.g. a chat bridge on the LAN.

@@ -73,7 +73,9 @@ export function createEmergencies(deps: { db: Db; queues: Queues; config: Config
         await db.airing.updateMany({ where: { id: a.id, status: { in: ["planned", "ready"] } }, data: { status: "cancelled", statusReason: "Đã hủy phát khẩn cấp / Emergency cancelled" } });
       }
       const airing = await db.airing.findMany({ where: { emergencyId: id, status: "airing" } });
-      for (const a of airing) await deps.channels?.interruptZone(a.zoneId, "emergency cancelled");
+      // Only the emergency's own airing: a claimed one may still be waiting for its zone
+      // (it then sees the cancel itself) while a session plays there.
+      for (const a of airing) await deps.channels?.interruptZone(a.zoneId, "emergency cancelled", { airingId: a.id });
       events.publish("emergency.cancelled", { emergencyId: id });
       return updated;
     },

@@ -172,6 +172,13 @@ export async function checkLiveness(deps: { db: Db; redis: Redis; config: Config
   return { scheduler, workers };
 }
 
+/** A time as alert texts show it, in the commune's zone: "05:30 30/11/2026". */
+export function communeTime(iso: string, timeZone: string): string {
+  const fmt = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric", hourCycle: "h23" });
+  const p = Object.fromEntries(fmt.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
+}
+
 /** Where liveness and Redis transitions go (server/alerts.ts in production). */
 export interface AlertSink {
   raise(a: { kind: "redis_down" | "worker_lost" | "scheduler_lost" | "zone_unserved"; severity: "warning" | "critical"; dedupeKey: string; params: Record<string, string | number>; zoneId?: number | null }): Promise<void>;
@@ -187,6 +194,7 @@ export interface AlertSink {
  */
 export function startLivenessMonitor(deps: { db: Db; redis: Redis; config: Config; clock: Clock; logger: Logger; alerts: AlertSink; intervalMs?: number; startupGraceMs?: number }): { stop(): void } {
   const { logger, alerts, redis, config } = deps;
+  const localTime = (iso: string) => communeTime(iso, config.TZ);
   const open = new Set<string>();
   let seen = new Map<string, Heartbeat>(); // playout workers alive at the last pass
   let running = false;
@@ -209,7 +217,7 @@ export function startLivenessMonitor(deps: { db: Db; redis: Redis; config: Confi
       // Unreadable heartbeats mean Redis is down: redis_down (twice in a row, so a blip is
       // not an alert; a supervised private Redis raises it at once itself), not these.
       if (String(l.scheduler.detail ?? "").startsWith("heartbeats cannot be read")) {
-        if (++redisMisses >= 2) await raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { at: new Date(deps.clock.now().getTime() - (deps.intervalMs ?? 10_000)).toISOString() } });
+        if (++redisMisses >= 2) await raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { at: localTime(new Date(deps.clock.now().getTime() - (deps.intervalMs ?? 10_000)).toISOString()) } });
         return;
       }
       redisMisses = 0;
@@ -226,7 +234,7 @@ export function startLivenessMonitor(deps: { db: Db; redis: Redis; config: Confi
       seen = new Map([...players].map(([id, b]) => [id, b as unknown as Heartbeat]));
 
       const unserved = l.workers.unserved ?? [];
-      for (const z of unserved) await raise({ kind: "zone_unserved", severity: "critical", dedupeKey: `zone_unserved:${z.zoneId}`, zoneId: z.zoneId, params: { zone: z.name, code: z.code, nextSession: z.nextSession } });
+      for (const z of unserved) await raise({ kind: "zone_unserved", severity: "critical", dedupeKey: `zone_unserved:${z.zoneId}`, zoneId: z.zoneId, params: { zone: z.name, code: z.code, nextSession: localTime(z.nextSession) } });
       const unservedKeys = new Set(unserved.map((z) => `zone_unserved:${z.zoneId}`));
       for (const key of [...open].filter((k) => k.startsWith("zone_unserved:") && !unservedKeys.has(k))) await resolve(key);
       // Recovery from a lost worker: playout workers are alive and every zone is served.

@@ -85,7 +85,29 @@ async function main() {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const supervising = roles === null;
-  let runtime: Runtime;
+  let runtime: Runtime | undefined;
+  let playout: Supervisor | undefined;
+  // Signals are ours from the start: one during start-up stops once started (a second exits).
+  let pending: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (runtime) return void stop(signal);
+    if (pending) process.exit(130);
+    pending = signal;
+    logger.info(`${signal}: stopping as soon as start-up is done (again to exit at once)`);
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  // A supervised child whose parent is gone (even kill -9) stops instead of lingering; its
+  // output pipes are gone with the parent, so writing to them must not crash the drain.
+  if (process.env.LOA_XA_SUPERVISED === "1") {
+    const orphaned = () => {
+      for (const s of [process.stdout, process.stderr]) s.on("error", () => {});
+      onSignal("SIGTERM");
+    };
+    process.on("disconnect", orphaned);
+    // The parent may have died while our modules were still loading (no listener then).
+    if (!process.connected) orphaned();
+  }
   try {
     runtime = await startRuntime({
       config,
@@ -103,7 +125,7 @@ async function main() {
     }
     throw err;
   }
-  const playout = supervising ? startPlayoutChild(logger.child("supervisor")) : undefined;
+  if (!pending) playout = supervising ? startPlayoutChild(logger.child("supervisor")) : undefined;
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -111,7 +133,7 @@ async function main() {
       // Second signal: no more waiting.
       logger.warn(`${signal} again: exiting now`);
       playout?.kill("SIGKILL");
-      runtime.abort();
+      runtime!.abort();
       process.exit(130);
     }
     stopping = true;
@@ -121,7 +143,7 @@ async function main() {
       const deadline = setTimeout(() => {
         logger.error("shutdown deadline passed; exiting");
         playout?.kill("SIGKILL");
-        runtime.abort();
+        runtime!.abort();
         process.exit(1);
       }, drainMs + STOP_MARGIN_MS);
       deadline.unref();
@@ -130,17 +152,14 @@ async function main() {
       // The child gets the same signal (so the same drain, its own for SIGTERM, which a
       // service manager bounds); Redis stops after it.
       const child = playout?.stop({ signal, killAfterMs: drainMs !== undefined ? drainMs + STOP_MARGIN_MS : 24 * 3600_000 });
-      await runtime.stop({ drainMs, redisNeededUntil: child });
+      await runtime!.stop({ drainMs, redisNeededUntil: child });
       process.exit(0);
     } catch (err) {
       logger.error("shutdown failed", err);
       process.exit(1);
     }
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  // A supervised child whose parent is gone (even kill -9) stops instead of lingering.
-  if (process.env.LOA_XA_SUPERVISED === "1") process.on("disconnect", () => void stop("SIGTERM"));
+  if (pending) void stop(pending);
 }
 
 main().catch((err) => {

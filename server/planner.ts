@@ -111,11 +111,10 @@ export function createPlanner(deps: {
   const playoutJob = (a: Pick<Airing, "id" | "attempt">) => ({ name: "playout" as const, data: { airingId: a.id, attempt: a.attempt } });
 
   async function ensurePlayoutJob(a: Airing, now: number): Promise<boolean> {
-    // One job id per attempt: after a release the next attempt has a job of its own.
-    const id = jobId(playoutJob(a));
     await queues.ready();
-    const q = queues.byName.playout;
-    const existing = await q.getJob(id);
+    // One job id per attempt (after a release the next attempt has a job of its own), on the
+    // queue of the zone's worker group (zone affinity) or the shared one.
+    const existing = await queues.getJob(playoutJob(a));
     if (existing) {
       const state = await existing.getState();
       if (state !== "completed" && state !== "failed" && state !== "unknown") return false;
@@ -302,10 +301,15 @@ export function createPlanner(deps: {
     const storage = createStorage(config.dataDir);
     // A day after air the session file has served its purpose (what aired is in air/ and the log).
     await db.airing.updateMany({ where: { renderAssetId: { not: null }, status: { notIn: [...OPEN, "airing"] }, scheduledStart: { lt: new Date(now.getTime() - 86_400_000) } }, data: { renderAssetId: null } });
+    // A render is shared by every airing with its run-down: it goes only when none points to
+    // it (checked again in the delete itself, in case an airing took it up meanwhile).
     const unused = await db.audioAsset.findMany({ where: { kind: "render", renders: { none: {} }, createdAt: { lt: new Date(now.getTime() - 3600_000) } } });
+    let rendersDeleted = 0;
     for (const a of unused) {
+      const gone = await db.audioAsset.deleteMany({ where: { id: a.id, renders: { none: {} } } });
+      if (gone.count !== 1) continue;
       fs.rmSync(storage.abs(a.path), { force: true });
-      await db.audioAsset.delete({ where: { id: a.id } });
+      rendersDeleted++;
     }
     // Render files no row points to (a crash between the rename and the transaction).
     const rendersDir = storage.abs("renders");
@@ -320,7 +324,7 @@ export function createPlanner(deps: {
     // An item still "playing" after its airing ended was cut off by a crash or a lost write.
     const finished = await db.asRun.findMany({ where: { status: "playing", airing: { status: { not: "airing" } } }, select: { id: true } });
     if (finished.length) await db.asRun.updateMany({ where: { id: { in: finished.map((r) => r.id) } }, data: { status: "interrupted", note: "closed by recovery" } });
-    return { rendersDeleted: unused.length };
+    return { rendersDeleted };
   }
 
   return {

@@ -1,44 +1,70 @@
-// Producer side of BullMQ: one Queue per job kind over a fail-fast connection.
-import { Queue, type JobsOptions } from "bullmq";
+// Producer side of BullMQ: one Queue per job kind over a fail-fast connection, plus one
+// playout queue per worker group (zone affinity): a playout job goes to the queue of its
+// zone's worker group, found by `routeOf`.
+import { Queue, type Job, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { whenReady } from "./redis.ts";
-import { QUEUE_OF, jobId, jobOptions, type AnyJob, type JobName } from "../worker/catalogue.ts";
+import { QUEUE_OF, jobId, jobOptions, playoutQueueName, type AnyJob, type JobName } from "../worker/catalogue.ts";
 import type { Logger } from "./logger.ts";
 import { AppError } from "./errors.ts";
 
+/** The worker group whose queue a job goes to (null: the shared queue of its kind). */
+export type JobRouter = (job: AnyJob) => Promise<string | null>;
+
 export interface Queues {
   prefix: string;
+  /** The shared queue of each kind (unbound zones' playouts on `playout`). */
   byName: Record<JobName, Queue>;
   add(job: AnyJob, extra?: JobsOptions): Promise<string>;
   /** Like add(), but a finished job with the same id is replaced instead of deduplicating the new one. */
   addFresh(job: AnyJob, extra?: JobsOptions): Promise<string>;
+  /** The job with this id on the queue the job is routed to now. */
+  getJob(job: AnyJob): Promise<Job | undefined>;
+  /** The queue of a kind for a worker group (the shared one for null or non-playout kinds). */
+  queueFor(name: JobName, group: string | null): Queue;
   /** Throws the 503 error at once when Redis is not connected. */
   ready(): Promise<void>;
-  /** Removes a delayed/waiting job; active jobs are left to their worker. */
-  remove(name: JobName, id: string): Promise<void>;
+  /** Removes a delayed/waiting job; active jobs are left to their worker. A playout is looked
+   *  for on the shared queue, its current group's queue and `alsoGroups` (e.g. a zone's former group). */
+  remove(name: JobName, id: string, alsoGroups?: (string | null)[]): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createQueues(connection: Redis, prefix: string, logger: Logger): Queues {
+export function createQueues(connection: Redis, prefix: string, logger: Logger, opts: { routeOf?: JobRouter } = {}): Queues {
   const byName = {} as Record<JobName, Queue>;
-  for (const name of Object.keys(QUEUE_OF) as JobName[]) {
-    const q = new Queue(QUEUE_OF[name], { connection, prefix });
-    q.on("error", (err) => logger.warn(`queue ${name}: ${err.message}`));
-    byName[name] = q;
-  }
+  const made = (queueName: string, label: string) => {
+    const q = new Queue(queueName, { connection, prefix });
+    q.on("error", (err) => logger.warn(`queue ${label}: ${err.message}`));
+    return q;
+  };
+  for (const name of Object.keys(QUEUE_OF) as JobName[]) byName[name] = made(QUEUE_OF[name], name);
+  const groupQueues = new Map<string, Queue>();
+  const queueFor = (name: JobName, group: string | null): Queue => {
+    if (name !== "playout" || !group) return byName[name];
+    let q = groupQueues.get(group);
+    if (!q) groupQueues.set(group, (q = made(playoutQueueName(group), playoutQueueName(group))));
+    return q;
+  };
+  const routed = async (job: AnyJob) => queueFor(job.name, job.name === "playout" && opts.routeOf ? await opts.routeOf(job) : null);
+  const airingOfPlayoutId = (id: string) => /^playout-(\d+)(?:-r\d+)?$/.exec(id)?.[1];
   return {
     prefix,
     byName,
+    queueFor,
     async add(job, extra) {
-      const opts = jobOptions(job, extra);
+      const jobOpts = jobOptions(job, extra);
       // BullMQ would wait forever for a connection; the API must answer 503 instead.
       if (!(await whenReady(connection))) throw redisDown(new Error("Connection is closed"));
       try {
-        await byName[job.name].add(job.name, job.data, opts);
+        await (await routed(job)).add(job.name, job.data, jobOpts);
       } catch (err) {
         throw redisDown(err);
       }
-      return opts.jobId!;
+      return jobOpts.jobId!;
+    },
+    async getJob(job) {
+      if (!(await whenReady(connection))) throw redisDown(new Error("Connection is closed"));
+      return (await routed(job)).getJob(jobId(job));
     },
     async addFresh(job, extra) {
       await this.remove(job.name, jobId(job));
@@ -47,16 +73,25 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger):
     async ready() {
       if (!(await whenReady(connection))) throw redisDown(new Error("Connection is closed"));
     },
-    async remove(name, id) {
+    async remove(name, id, alsoGroups = []) {
       if (!(await whenReady(connection))) throw redisDown(new Error("Connection is closed"));
-      const job = await byName[name].getJob(id);
-      if (!job) return;
-      const state = await job.getState();
-      if (state === "delayed" || state === "waiting" || state === "prioritized" || state === "completed" || state === "failed") await job.remove();
+      const places = new Set<Queue>([byName[name]]);
+      const airingId = name === "playout" ? airingOfPlayoutId(id) : undefined;
+      if (airingId) {
+        places.add(await routed({ name: "playout", data: { airingId: Number(airingId) } }));
+        for (const g of alsoGroups) places.add(queueFor(name, g));
+      }
+      for (const q of places) {
+        const job = await q.getJob(id);
+        if (!job) continue;
+        const state = await job.getState();
+        if (state === "delayed" || state === "waiting" || state === "prioritized" || state === "completed" || state === "failed") await job.remove();
+      }
     },
     async close() {
       // A queue that never connected cannot close cleanly; don't let it block shutdown.
-      await Promise.race([Promise.all(Object.values(byName).map((q) => q.close())), new Promise((r) => setTimeout(r, 3000).unref())]);
+      const all = [...Object.values(byName), ...groupQueues.values()];
+      await Promise.race([Promise.all(all.map((q) => q.close())), new Promise((r) => setTimeout(r, 3000).unref())]);
     },
   };
 }

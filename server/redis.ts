@@ -139,6 +139,9 @@ export async function ensureRedis(opts: {
     backoff: opts.backoff,
     onState: opts.onState,
   });
+  // Whatever way this process exits (a failed start, a second Ctrl-C), Redis is asked to
+  // stop too: it runs in its own process group, so nothing else would stop it.
+  process.once("exit", () => sup.kill("SIGTERM"));
   if (!(await sup.whenRunning(10_000))) {
     await sup.stop({ signal: "SIGKILL" });
     throw new RedisUnavailableError(`Started ${bin} but it did not answer at ${url}; see ${dir}.`);

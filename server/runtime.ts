@@ -14,19 +14,22 @@ import { migrateDatabase } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
 import { ensureRedis, producerConnection, workerConnection, type RedisSupervision } from "./redis.ts";
 import { raiseAlert, resolveAlert } from "./alerts.ts";
-import { loggingAlertSink, startHeartbeat, startLivenessMonitor, type AlertSink } from "./liveness.ts";
+import { startAlertDelivery } from "./alert-webhook.ts";
+import { communeTime, loggingAlertSink, startHeartbeat, startLivenessMonitor, type AlertSink } from "./liveness.ts";
 import type { SupervisorStatus } from "./supervisor.ts";
 import type { JobName } from "../worker/catalogue.ts";
 import { createQueues, type Queues } from "./queues.ts";
 import { createEventHub, type EventHub } from "./events.ts";
 import { createApp } from "./app.ts";
-import { ensureAdmin, ensureBaseData } from "./bootstrap.ts";
+import { firstStart } from "./bootstrap.ts";
+import { playoutRouter, trackAirableZones } from "./zones.ts";
 import { registerResourceRoutes } from "./routes/index.ts";
 import { startScheduler, type Scheduler } from "./scheduler.ts";
 import { createPlanner } from "./planner.ts";
 import { startWorkers, type Workers } from "../worker/index.ts";
 import { createHandlers } from "../worker/handlers.ts";
 import { createPlayoutChannels } from "../worker/channels.ts";
+import { concurrencyOf } from "../worker/catalogue.ts";
 import { startLeaseSweeper } from "../worker/lease.ts";
 import { seedDemo } from "../prisma/seed.ts";
 
@@ -73,30 +76,30 @@ export async function startRuntime(opts: {
       void alerts.resolve("redis_down").catch(() => {});
     } else if ((s.state === "restarting" || s.state === "down") && !redisDown) {
       redisDown = true;
-      void alerts.raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { at: s.since, state: s.state, restarts: s.restarts } }).catch((e: Error) => logger.warn(`redis_down alert not raised: ${e.message}`));
+      void alerts.raise({ kind: "redis_down", severity: "critical", dedupeKey: "redis_down", params: { at: communeTime(s.since, config.TZ), state: s.state, restarts: s.restarts } }).catch((e: Error) => logger.warn(`redis_down alert not raised: ${e.message}`));
     }
   };
   const redisHandle = await ensureRedis({ url: config.REDIS_URL, dataDir: config.dataDir, autostart: config.REDIS_AUTOSTART, logger: logger.child("redis"), onState: onRedisState });
   const migrated = await migrateDatabase(config.databaseUrl);
   if (migrated.applied.length) logger.info(`applied migrations: ${migrated.applied.join(", ")}`);
-  const db = await createDb(config.databaseUrl);
-  await ensureBaseData(db, { timeZone: config.TZ });
-  const adminPassword = await ensureAdmin(db, config.dataDir, logger);
-  if (adminPassword) opts.printAdminPassword?.(adminPassword);
+  const db = await createDb(config.databaseUrl, { poolSize: config.DATABASE_POOL_SIZE });
 
   const producer = producerConnection(config.REDIS_URL);
   producer.on("error", (e) => logger.debug(`redis producer: ${e.message}`));
   const subscriber = workerConnection(config.REDIS_URL);
   subscriber.on("error", (e) => logger.debug(`redis subscriber: ${e.message}`));
-  const queues = createQueues(producer, config.QUEUE_PREFIX, logger.child("queue"));
+  const queues = createQueues(producer, config.QUEUE_PREFIX, logger.child("queue"), { routeOf: playoutRouter(db) });
   const events = createEventHub({ publisher: producer, subscriber, channel: `${config.QUEUE_PREFIX}-events`, logger, now: () => clock.now() });
 
   const alertDeps = { db, events, logger: logger.child("alerts"), now: () => clock.now() };
   alerts = { raise: async (a) => void (await raiseAlert(alertDeps, a)), resolve: (key) => resolveAlert(alertDeps, key) };
 
-  if (config.DEMO && (await db.zone.count()) === 0) {
-    await seedDemo({ db, config, queues, logger: logger.child("demo"), clock });
-  }
+  // Safe when several processes start together on an empty database (one lock, create-if-absent).
+  const { adminPassword } = await firstStart({
+    db, databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeZone: config.TZ, logger,
+    seed: config.DEMO ? () => seedDemo({ db, config, queues, logger: logger.child("demo"), clock }) : undefined,
+  });
+  if (adminPassword) opts.printAdminPassword?.(adminPassword);
 
   const workerId = `${os.hostname()}-${process.pid}`;
   const jobs = ALL_JOBS.filter((j) => (roles.includes("worker") && !(j === "playout" && opts.playoutElsewhere)) || (j === "playout" && roles.includes("playout")));
@@ -109,7 +112,7 @@ export async function startRuntime(opts: {
     workerConn = workerConnection(config.REDIS_URL);
     workerConn.on("error", (e) => logger.debug(`redis worker: ${e.message}`));
     const handlers = createHandlers({ db, config, queues, events, logger: logger.child("worker"), clock, channels, workerId, planner });
-    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, only: jobs });
+    workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, only: jobs, concurrency: concurrencyOf(config), group: config.WORKER_GROUP });
     // Playout: airings left by a dead worker are handed on from this worker's start (playout's edit;
     // under `npm start` in the playout child).
     if (jobs.includes("playout")) leaseSweeper = startLeaseSweeper({ db, clock, logger: logger.child("lease"), requeue: (airingId, attempt) => queues.add({ name: "playout", data: { airingId, attempt } }) });
@@ -133,10 +136,15 @@ export async function startRuntime(opts: {
     });
   }
 
-  // Liveness: every process beats (zone affinity will narrow `zones` for bound workers);
-  // API processes watch the airing side and raise worker_lost / scheduler_lost.
-  const heartbeat = startHeartbeat({ redis: producer, prefix: config.QUEUE_PREFIX, roles: [...roles], jobs, zones: () => "all", logger: logger.child("liveness") });
+  // Liveness: every process beats; API processes watch the airing side and raise worker_lost / scheduler_lost.
+  // Zone affinity: a worker beats with the zones it can air (unbound ones and its group's),
+  // so a bound zone whose group has no live worker shows as unserved (health + alert).
+  const airable = jobs.includes("playout") ? trackAirableZones(db, config.WORKER_GROUP ?? null, { logger }) : undefined;
+  await airable?.ready;
+  const heartbeat = startHeartbeat({ redis: producer, prefix: config.QUEUE_PREFIX, roles: [...roles], jobs, zones: () => airable?.zones() ?? "all", logger: logger.child("liveness") });
   const monitor = roles.includes("api") ? startLivenessMonitor({ db, redis: producer, config, clock, logger: logger.child("liveness"), alerts }) : undefined;
+  // Alert webhooks also leave from API processes (scheduler_lost must get out): server/alert-webhook.ts.
+  const alertDelivery = roles.includes("api") ? startAlertDelivery({ db, events, logger: logger.child("alerts"), now: () => clock.now(), allowPrivate: config.ALERT_WEBHOOK_ALLOW_PRIVATE }) : undefined;
 
   return {
     config,
@@ -151,6 +159,8 @@ export async function startRuntime(opts: {
     abort: () => redisHandle.abort(),
     async stop(stopOpts = {}) {
       monitor?.stop();
+      airable?.stop();
+      await alertDelivery?.stop();
       await heartbeat.stop();
       if (server) {
         server.closeAllConnections?.();

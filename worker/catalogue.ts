@@ -22,14 +22,38 @@ export const QUEUE_OF: Record<JobName, string> = {
   report: "report",
 };
 
+/** A worker group name (WORKER_GROUP, Zone.workerGroup): short, and safe in a queue name. */
+export const WORKER_GROUP_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/**
+ * Zone affinity: a zone bound to a worker group airs from that group's own playout queue,
+ * which only the workers started with WORKER_GROUP=<group> consume; unbound zones use the
+ * shared `playout` queue, which every worker consumes.
+ */
+export function playoutQueueName(group?: string | null): string {
+  return group ? `${QUEUE_OF.playout}@${group}` : QUEUE_OF.playout;
+}
+
 export interface JobPolicy {
   attempts: number;
   backoffMs: number;
   /** Hard limit for one attempt; the handler's AbortSignal fires and children are killed. */
   timeoutMs: number;
+  /** Default jobs at once per worker process; see concurrencyOf() for the configured values. */
   concurrency: number;
   keepCompleted: number;
   keepFailed: number;
+}
+
+/** The policy's concurrency with the process settings applied (WORKER_CONCURRENCY for the
+ *  ffmpeg jobs, PLAYOUT_CONCURRENCY for playouts; the monthly report stays one at a time). */
+export function concurrencyOf(settings: { WORKER_CONCURRENCY: number; PLAYOUT_CONCURRENCY: number }): Record<JobName, number> {
+  return {
+    ingest: settings.WORKER_CONCURRENCY,
+    render: settings.WORKER_CONCURRENCY,
+    playout: settings.PLAYOUT_CONCURRENCY,
+    report: POLICY.report.concurrency,
+  };
 }
 
 export const POLICY: Record<JobName, JobPolicy> = {

@@ -23,7 +23,7 @@ export interface PlayoutChannels {
   setPlaying(zoneId: number, p: Playing | null): void;
   playing(zoneId: number): Playing | null;
   /** Interrupts the zone's current airing in whichever process runs it. */
-  interruptZone(zoneId: number, reason: string, opts?: { exceptSource?: string }): Promise<void>;
+  interruptZone(zoneId: number, reason: string, opts?: { exceptSource?: string; airingId?: number }): Promise<void>;
   /** Keeps an airing's liveness key fresh while it plays (a dead worker stops beating). */
   heartbeat(airingId: number): () => void;
   /** True while some worker is still airing this airing. */
@@ -94,9 +94,9 @@ export function createPlayoutChannels(opts: {
     });
   };
 
-  const interruptLocal = (zoneId: number, reason: string, exceptSource?: string) => {
+  const interruptLocal = (zoneId: number, reason: string, exceptSource?: string, airingId?: number) => {
     const p = current.get(zoneId);
-    if (p && p.source !== exceptSource) {
+    if (p && p.source !== exceptSource && (airingId === undefined || p.airingId === airingId)) {
       logger.info(`interrupting airing ${p.airingId} on zone ${zoneId}: ${reason}`);
       p.interrupt(reason);
     }
@@ -107,8 +107,8 @@ export function createPlayoutChannels(opts: {
     opts.subscriber.on("message", (ch: string, msg: string) => {
       if (ch !== opts.channel) return;
       try {
-        const m = JSON.parse(msg) as { type: string; zoneId: number; reason: string; exceptSource?: string };
-        if (m.type === "interrupt") interruptLocal(m.zoneId, m.reason, m.exceptSource);
+        const m = JSON.parse(msg) as { type: string; zoneId: number; reason: string; exceptSource?: string; airingId?: number };
+        if (m.type === "interrupt") interruptLocal(m.zoneId, m.reason, m.exceptSource, m.airingId);
       } catch {
         /* not ours */
       }
@@ -141,9 +141,9 @@ export function createPlayoutChannels(opts: {
     },
     playing: (zoneId) => current.get(zoneId) ?? null,
     async interruptZone(zoneId, reason, o = {}) {
-      interruptLocal(zoneId, reason, o.exceptSource);
+      interruptLocal(zoneId, reason, o.exceptSource, o.airingId);
       if (opts.publisher) {
-        await opts.publisher.publish(opts.channel, JSON.stringify({ type: "interrupt", zoneId, reason, exceptSource: o.exceptSource })).catch(() => {});
+        await opts.publisher.publish(opts.channel, JSON.stringify({ type: "interrupt", zoneId, reason, exceptSource: o.exceptSource, airingId: o.airingId })).catch(() => {});
       }
     },
     heartbeat(airingId) {

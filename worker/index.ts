@@ -2,7 +2,7 @@
 // every job name, so a job without a handler does not compile.
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { POLICY, QUEUE_OF, type JobCatalogue, type JobName } from "./catalogue.ts";
+import { POLICY, QUEUE_OF, playoutQueueName, type JobCatalogue, type JobName } from "./catalogue.ts";
 import type { Logger } from "../server/logger.ts";
 
 export interface JobContext {
@@ -31,26 +31,38 @@ export interface Workers {
 
 const OTHER_JOBS_DEADLINE_MS = 5000;
 
-export function startWorkers(opts: { connection: Redis; prefix: string; handlers: Handlers; logger: Logger; workerId: string; only?: JobName[] }): Workers {
+export function startWorkers(opts: {
+  connection: Redis;
+  prefix: string;
+  handlers: Handlers;
+  logger: Logger;
+  workerId: string;
+  only?: JobName[];
+  concurrency?: Partial<Record<JobName, number>>;
+  /** WORKER_GROUP: also consume this group's playout queue (zones bound to the group). */
+  group?: string | null;
+}): Workers {
   const { logger } = opts;
   // drain: the stop began; playoutStop: the drain limit is over; otherStop: other jobs' limit.
   const drain = new AbortController();
   const playoutStop = new AbortController();
   const otherStop = new AbortController();
   const names = (opts.only ?? (Object.keys(QUEUE_OF) as JobName[]));
-  const workers = names.map((name) => {
+  // Every worker airs unbound zones (shared `playout` queue); a grouped one also its group's.
+  const queues = names.flatMap((name) => name === "playout" && opts.group ? [[name, QUEUE_OF[name]], [name, playoutQueueName(opts.group)]] as const : [[name, QUEUE_OF[name]]] as const);
+  const workers = queues.map(([name, queueName]) => {
     const policy = POLICY[name];
     const w = new Worker(
-      QUEUE_OF[name],
+      queueName,
       async (job: Job) => {
         const timeout = AbortSignal.timeout(policy.timeoutMs);
         const signal = AbortSignal.any([timeout, name === "playout" ? playoutStop.signal : otherStop.signal]);
         const handler = opts.handlers[name] as (d: unknown, c: JobContext) => Promise<unknown>;
         return handler(job.data, { job, signal, drain: drain.signal, workerId: opts.workerId, progress: (p) => job.updateProgress(p) });
       },
-      { connection: opts.connection, prefix: opts.prefix, concurrency: policy.concurrency, autorun: true, lockDuration: 60_000 },
+      { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency?.[name] ?? policy.concurrency, autorun: true, lockDuration: 60_000 },
     );
-    w.on("error", (err) => logger.warn(`worker ${name}: ${err.message}`));
+    w.on("error", (err) => logger.warn(`worker ${queueName}: ${err.message}`));
     w.on("failed", (job, err) => logger.warn(`job ${job?.id ?? "?"} failed: ${err.message}`));
     return w;
   });

@@ -25,7 +25,7 @@ import type { JobCatalogue } from "./catalogue.ts";
 import type { JobContext } from "./index.ts";
 import type { PlayoutChannels } from "./channels.ts";
 import { loadRenderInput, renderAiring, renderHashOf, saveRender, type RenderDeps } from "./render.ts";
-import { claimAiring, holdLease, OPEN_STATUSES, releaseAiring, sessionWindowEnd, WORKER_STOPPED_REASON } from "./lease.ts";
+import { claimAiring, holdLease, OPEN_STATUSES, releaseAiring, renewLease, sessionWindowEnd, WORKER_STOPPED_REASON } from "./lease.ts";
 import { linesToAir, timeline } from "./resume.ts";
 import { createAsRunWriter, type Tag } from "./asrun.ts";
 
@@ -46,7 +46,7 @@ type AiringRow = NonNullable<Awaited<ReturnType<typeof loadAiring>>>;
 
 /** How one attempt at the zone ended. */
 type Step =
-  | { kind: "done"; status: "aired" | "interrupted" | "failed"; reason: string; endMs: number | null }
+  | { kind: "done"; status: "aired" | "interrupted" | "failed" | "cancelled"; reason: string; endMs: number | null }
   | { kind: "preempted"; reason: string } // an emergency took the zone: wait and go on
   | { kind: "release"; reason: string } // drain before air / shutdown: another attempt goes on
   | { kind: "lost" }; // the lease was taken away: not ours any more
@@ -121,7 +121,11 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         where: { id: initial.id, status: "airing", leaseOwner: owner },
         data: { status: outcome.status, statusReason: outcome.reason.slice(0, 500), ...(outcome.endMs ? { actualEnd: new Date(outcome.endMs) } : {}), leaseOwner: null, leaseUntil: null },
       });
-      if (n.count) events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: outcome.status });
+      if (n.count) {
+        // Lateness against the scheduled second, from the airing's first frame ever.
+        const first = (await db.airing.findUnique({ where: { id: initial.id }, select: { actualStart: true } }))?.actualStart;
+        events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: outcome.status, latenessMs: first ? first.getTime() - scheduledMs : null });
+      }
       return { status: outcome.status };
     } catch (err) {
       // Never leave an airing stuck in "airing": the record says what happened.
@@ -163,15 +167,23 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
       if (waitLimit.aborted) return { kind: "preempted", reason: "cụm loa bận / zone busy" }; // the loop sees the deadline passed
       throw err;
     }
+    // An emergency cancelled while this airing waited for the zone does not air at all.
+    if (initial.emergencyId && (await db.emergency.findUnique({ where: { id: initial.emergencyId }, select: { status: true } }))?.status === "cancelled") {
+      release();
+      return { kind: "done", status: "cancelled", reason: "Đã hủy phát khẩn cấp / Emergency cancelled", endMs: null };
+    }
     // Until the audio starts, an interrupt aborts the preparation itself.
     const prep = new AbortController();
     let interruptReason: string | null = null;
     let live: Awaited<ReturnType<typeof preparePlayout<Tag>>> | null = null;
+    let opening: { abort(reason: string): Promise<void> } | null = null;
     let firstFrame = false;
     const interrupt = (reason: string) => {
       interruptReason ??= reason;
-      if (live) live.interrupt(reason);
-      else prep.abort(new Error(reason));
+      if (live) return live.interrupt(reason);
+      prep.abort(new Error(reason));
+      // An output still retrying its open (down until air + grace) gives up at once.
+      void opening?.abort(reason).catch(() => undefined);
     };
     channels.setPlaying(initial.zoneId, { airingId: initial.id, source: initial.source, interrupt });
     // Drain: an airing not yet on air is handed on at once; one on air finishes (until the hard stop).
@@ -207,6 +219,7 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         clock: { now: () => clock.now().getTime() },
       });
       if (prep.signal.aborted) return handOn() ?? { kind: "done", status: "interrupted", reason: String(interruptReason), endMs: null };
+      opening = sink;
       try {
         live = await preparePlayout<Tag>({
           segments: plan,
@@ -217,6 +230,9 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
           onSegmentStart: (e) => {
             firstFrame = true;
             writer.onSegmentStart(e);
+            // A heartbeat at each item's start: after a crash the cut row ends at the last
+            // heartbeat, which is then never before the row's own start.
+            if (e.tag.lineId >= 0) void renewLease(db, clock, initial.id, o.owner).catch(() => undefined);
           },
           onSegmentEnd: (r) => writer.onSegmentEnd(r),
         });
@@ -310,6 +326,5 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
     // Lateness is always measured against the SCHEDULED second, never a re-targeted start.
     const late = firstFrameMs === null ? "nothing aired" : `${resumed ? "resumed" : "started"} ${firstFrameMs - initial.scheduledStart.getTime()} ms after the scheduled time`;
     logger.info(`airing ${initial.id} on ${initial.zone.code}: ${outcome}${reason ? ` (${reason})` : ""}; ${late}`);
-    if (firstFrameMs !== null && !resumed) events.publish("airing.status", { airingId: initial.id, zoneId: initial.zoneId, status: "airing", latenessMs: firstFrameMs - initial.scheduledStart.getTime() });
   }
 }

@@ -45,8 +45,13 @@ export function pgConnection(url: string): { connectionString: string; schema?: 
   return { connectionString, schema, options: `-c search_path=${schema}` };
 }
 
-export async function createDb(databaseUrl: string): Promise<Db> {
-  return providerOfUrl(databaseUrl) === "postgresql" ? createPgDb(databaseUrl) : createSqliteDb(databaseUrl);
+export interface DbOptions {
+  /** PostgreSQL: connections in this process's pool (DATABASE_POOL_SIZE); SQLite has one. */
+  poolSize?: number;
+}
+
+export async function createDb(databaseUrl: string, opts: DbOptions = {}): Promise<Db> {
+  return providerOfUrl(databaseUrl) === "postgresql" ? createPgDb(databaseUrl, opts) : createSqliteDb(databaseUrl);
 }
 
 async function createSqliteDb(databaseUrl: string): Promise<Db> {
@@ -61,14 +66,14 @@ async function createSqliteDb(databaseUrl: string): Promise<Db> {
   return db;
 }
 
-async function createPgDb(databaseUrl: string): Promise<Db> {
+async function createPgDb(databaseUrl: string, opts: DbOptions): Promise<Db> {
   // Loaded only when asked for, so an SQLite installation never loads pg.
   const [{ PrismaPg }, { PrismaClient: PgClient }] = await Promise.all([
     import("@prisma/adapter-pg"),
     import("../generated/prisma-pg/client.ts"),
   ]);
   const { connectionString, schema, options } = pgConnection(databaseUrl);
-  const adapter = new PrismaPg({ connectionString, options, max: 10, connectionTimeoutMillis: 10_000 }, { schema });
+  const adapter = new PrismaPg({ connectionString, options, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 }, { schema });
   // The two generated clients differ only nominally (provider-specific extras such as
   // `mode: "insensitive"`); the shared code is written against the SQLite one.
   const db = new PgClient({ adapter }) as unknown as Db;

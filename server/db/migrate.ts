@@ -64,7 +64,8 @@ function migrationSteps(dir: string, done: ReadonlyMap<string, string>, upTo?: s
 /** SQLite: applies pending migrations in order, each in its own transaction. `upTo` stops after that migration (tests). */
 export function applyMigrations(dbFile: string, opts: { dir?: string; upTo?: string } = {}): MigrationResult {
   const dir = opts.dir ?? MIGRATIONS_DIR;
-  const db = new Database(dbFile);
+  // Processes starting together wait for each other's migration instead of failing busy.
+  const db = new Database(dbFile, { timeout: 60_000 });
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
@@ -83,12 +84,20 @@ export function applyMigrations(dbFile: string, opts: { dir?: string; upTo?: str
         continue;
       }
       const now = new Date().toISOString();
-      db.transaction(() => {
+      // IMMEDIATE takes the write lock first; inside it, a process that started at the same
+      // moment and got there first is seen, and the migration is not applied twice.
+      const appliedHere = db.transaction(() => {
+        const by = db.prepare(`SELECT checksum FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`).get(name) as { checksum: string } | undefined;
+        if (by) {
+          if (by.checksum !== checksum) throw new Error(`Migration ${name} was edited after it was applied (checksum mismatch)`);
+          return false;
+        }
         db.exec(sql);
         db.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`)
           .run(randomUUID(), checksum, new Date().toISOString(), name, now);
-      })();
-      result.applied.push(name);
+        return true;
+      }).immediate();
+      (appliedHere ? result.applied : result.alreadyApplied).push(name);
     }
     return result;
   } finally {

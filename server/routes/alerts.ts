@@ -8,8 +8,7 @@ import { AppError } from "../errors.ts";
 import { zv } from "../http/validate.ts";
 import { idParam } from "./common.ts";
 import { acknowledgeAlert, listAlerts, webhookUrlOf } from "../alerts.ts";
-import { checkWebhookHost, parseWebhookUrl, postJson, WebhookError, WEBHOOK_POLICY, type WebhookPayload } from "../alert-webhook.ts";
-import { communeIso } from "../alert-messages.ts";
+import { saveWebhookUrl, sendTestWebhook, WebhookError } from "../alert-webhook.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const listQuery = z.object({
@@ -25,7 +24,15 @@ const settingsBody = z.object({
 
 const testBody = z.object({ webhookUrl: z.string().trim().min(1).max(2000).optional() });
 
-const webhookRefused = (e: WebhookError) => new AppError(422, "BAD_WEBHOOK_URL", e.messageVi, e.messageEn, { fields: [{ field: "webhookUrl", message: e.messageEn }] });
+/** A refused or failed webhook is the user's input to fix: 422 naming the field. */
+async function refusalsAsAppErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof WebhookError) throw new AppError(422, "BAD_WEBHOOK_URL", e.messageVi, e.messageEn, { fields: [{ field: "webhookUrl", message: e.messageEn }] });
+    throw e;
+  }
+}
 
 export function alertsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   const { db, events, config, clock, logger } = deps;
@@ -46,15 +53,7 @@ export function alertsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
 
   api.put("/alerts/settings", admin, zv("json", settingsBody), async (c) => {
     const { webhookUrl } = c.req.valid("json");
-    if (webhookUrl) {
-      try {
-        await checkWebhookHost(parseWebhookUrl(webhookUrl), { allowPrivate });
-      } catch (e) {
-        if (e instanceof WebhookError) throw webhookRefused(e);
-        throw e;
-      }
-    }
-    await db.alertSetting.upsert({ where: { id: 1 }, update: { webhookUrl }, create: { id: 1, webhookUrl } });
+    await refusalsAsAppErrors(() => saveWebhookUrl(db, webhookUrl, allowPrivate));
     // The URL may carry a chat bridge's token: the audit notes only its host.
     c.set("audit", { action: "alerts.settings", entity: "alertSetting", entityId: 1, detail: { webhookHost: webhookUrl ? new URL(webhookUrl).host : "" } });
     return c.json({ webhookUrl });
@@ -64,28 +63,8 @@ export function alertsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   api.post("/alerts/webhook-test", admin, zv("json", testBody), async (c) => {
     const url = c.req.valid("json").webhookUrl ?? (await webhookUrlOf(db));
     if (!url) throw new AppError(422, "NO_WEBHOOK", "Chưa nhập địa chỉ webhook.", "No webhook address is set.", { fields: [{ field: "webhookUrl", message: "required" }] });
-    const tz = (await db.commune.findUnique({ where: { id: 1 } }))?.timeZone ?? config.TZ;
-    const now = clock.now();
-    const payload: WebhookPayload = {
-      alertId: 0,
-      kind: "test",
-      severity: "warning",
-      messageVi: "Thử gửi cảnh báo từ Loa Xã: nếu nhóm nhận được tin này, webhook đã hoạt động.",
-      messageEn: "Loa Xã test alert: if the group received this, the webhook works.",
-      zone: null,
-      zoneId: null,
-      airingId: null,
-      at: communeIso(now, tz),
-      test: true,
-    };
-    try {
-      const status = await postJson(url, payload, { allowPrivate, timeoutMs: WEBHOOK_POLICY.timeoutMs });
-      c.set("audit", { action: "alerts.webhook-test", entity: "alertSetting", entityId: 1, detail: { status } });
-      return c.json({ ok: true, status });
-    } catch (e) {
-      if (e instanceof WebhookError) throw webhookRefused(e);
-      throw e;
-    }
+    const status = await refusalsAsAppErrors(() => sendTestWebhook({ db, now: () => clock.now(), allowPrivate }, url));
+    c.set("audit", { action: "alerts.webhook-test", entity: "alertSetting", entityId: 1, detail: { status } });
+    return c.json({ ok: true, status });
   });
-
 }

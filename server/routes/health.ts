@@ -17,9 +17,10 @@ const binaryCache = new Map<string, { at: number; check: Check }>();
 
 function checkBinary(bin: string): Promise<Check> {
   const hit = binaryCache.get(bin);
-  if (hit && Date.now() - hit.at < 60_000) return Promise.resolve(hit.check);
+  // A success is remembered for a minute, a failure for 5 s (a loaded machine may be slow once).
+  if (hit && Date.now() - hit.at < (hit.check.ok ? 60_000 : 5_000)) return Promise.resolve(hit.check);
   return new Promise((resolve) => {
-    execFile(bin, ["-version"], { timeout: 5000 }, (err, stdout) => {
+    execFile(bin, ["-version"], { timeout: 10_000 }, (err, stdout) => {
       const check: Check = err ? { ok: false, detail: err.message } : { ok: true, version: stdout.split("\n")[0] };
       binaryCache.set(bin, { at: Date.now(), check });
       resolve(check);

@@ -5,7 +5,7 @@ import { requireRole, type AppDeps, type AppEnv } from "../app.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
 import { zv } from "../http/validate.ts";
 import { CAN } from "../auth/roles.ts";
-import { validateZoneOutput } from "../zones.ts";
+import { moveZonePlayouts, validateWorkerGroup, validateZoneOutput } from "../zones.ts";
 import { timeZoneSchema } from "../config.ts";
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
@@ -24,6 +24,8 @@ const zoneBody = z.object({
   outputKind: z.enum(["file", "icecast", "alsa"]),
   outputConfig: z.record(z.string(), z.unknown()).default({}),
   enabled: z.boolean().default(true),
+  // Zone affinity (server/zones.ts validateWorkerGroup): required for alsa outputs.
+  workerGroup: z.string().trim().max(40).nullable().optional(),
 });
 
 const categoryBody = z.object({
@@ -33,7 +35,7 @@ const categoryBody = z.object({
   sortOrder: z.number().int().default(100),
 });
 
-export function settingsRoutes(api: Hono<AppEnv>, { db, config }: AppDeps) {
+export function settingsRoutes(api: Hono<AppEnv>, { db, config, queues, clock, logger }: AppDeps) {
   const admin = requireRole(...CAN.administer);
 
   api.get("/commune", async (c) => c.json({ commune: await db.commune.findUnique({ where: { id: 1 } }) }));
@@ -59,8 +61,9 @@ export function settingsRoutes(api: Hono<AppEnv>, { db, config }: AppDeps) {
   api.post("/zones", admin, zv("json", zoneBody), async (c) => {
     const body = c.req.valid("json");
     const output = validateZoneOutput(body.outputKind, body.outputConfig, config.dataDir);
+    const workerGroup = validateWorkerGroup(body.outputKind, body.workerGroup);
     if (await db.zone.findUnique({ where: { code: body.code } })) throw conflict("ZONE_CODE_TAKEN", "Mã cụm loa đã tồn tại.", "That zone code is already used.");
-    const zone = await db.zone.create({ data: { ...body, outputConfig: JSON.stringify(output) } });
+    const zone = await db.zone.create({ data: { ...body, workerGroup, outputConfig: JSON.stringify(output) } });
     c.set("audit", { action: "zone.create", entity: "zone", entityId: zone.id, detail: { ...body, outputConfig: masked(JSON.stringify(body.outputConfig)) } });
     return c.json({ zone: { ...zone, outputConfig: masked(zone.outputConfig) } }, 201);
   });
@@ -81,9 +84,16 @@ export function settingsRoutes(api: Hono<AppEnv>, { db, config }: AppDeps) {
       body.outputConfig.password = stored.password;
     }
     const output = validateZoneOutput(body.outputKind, body.outputConfig, config.dataDir);
+    // Left out of the body: the zone keeps its group (a client unaware of the field changes nothing).
+    const workerGroup = validateWorkerGroup(body.outputKind, body.workerGroup === undefined ? existing.workerGroup : body.workerGroup);
     const clash = await db.zone.findFirst({ where: { code: body.code, NOT: { id } } });
     if (clash) throw conflict("ZONE_CODE_TAKEN", "Mã cụm loa đã tồn tại.", "That zone code is already used.");
-    const zone = await db.zone.update({ where: { id }, data: { ...body, outputConfig: JSON.stringify(output) } });
+    const zone = await db.zone.update({ where: { id }, data: { ...body, workerGroup, outputConfig: JSON.stringify(output) } });
+    if (workerGroup !== existing.workerGroup) {
+      // The zone is saved; jobs that cannot move now are re-queued on the right queue by
+      // reconciliation, and the claim in the database keeps any airing to one worker.
+      await moveZonePlayouts({ db, queues, config, clock }, id, existing.workerGroup).catch((e: Error) => logger.warn(`zone ${id}: playouts not moved to worker group ${workerGroup ?? "(any)"}: ${e.message}`));
+    }
     c.set("audit", { action: "zone.update", entity: "zone", entityId: id, detail: { ...body, outputConfig: masked(JSON.stringify(body.outputConfig)) } });
     return c.json({ zone: { ...zone, outputConfig: masked(zone.outputConfig) } });
   });

@@ -19,12 +19,13 @@ export async function liveStatus(deps: ResourceDeps) {
     where: { status: "airing" },
     include: { lines: { where: { bumped: false }, orderBy: { position: "asc" }, include: { item: { select: { title: true } } } }, program: { select: { name: true } } },
   });
-  const next = await db.airing.findMany({
-    where: { status: { in: ["planned", "ready"] }, scheduledStart: { gte: now } },
+  // Each zone's own next airing (index zoneId+scheduledStart), however many airings the
+  // other zones have before it: a global "first N" would leave zones without a next.
+  const next = (await Promise.all(zones.map((z) => db.airing.findFirst({
+    where: { zoneId: z.id, status: { in: ["planned", "ready"] }, scheduledStart: { gte: now } },
     orderBy: { scheduledStart: "asc" },
     include: { program: { select: { name: true } } },
-    take: 500,
-  });
+  })))).filter((a) => a !== null);
   let queue: Record<string, unknown> = {};
   let queueOk = true;
   try {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ALERT_KINDS, alertMessage, communeIso, communeTime } from "../../server/alert-messages.ts";
 
-const params = { zone: "Cụm loa thôn Đông", at: "05:30 01/12/2026", seconds: 12, worker: "may-1", attempts: 6, detail: "Máy chủ webhook trả về HTTP 500.", detailEn: "The webhook server answered HTTP 500.", reason: "Quá 10 phút so với giờ phát" };
+const params = { zone: "Cụm loa thôn Đông", at: "05:30 01/12/2026", seconds: 12, worker: "may-1", attempts: 6, detail: "Máy chủ webhook trả về HTTP 500.", detailEn: "The webhook server answered HTTP 500.", reason: "Quá 10 phút so với giờ phát", nextSession: "17:00 01/12/2026" };
 
 describe("alert messages", () => {
   it("renders every kind in both languages, with no placeholder left and no stand-in used", () => {
@@ -17,6 +17,7 @@ describe("alert messages", () => {
     expect(alertMessage("airing_missed", params, "vi")).toBe("Buổi phát lúc 05:30 01/12/2026 tại Cụm loa thôn Đông đã bị lỡ, không được phát (Quá 10 phút so với giờ phát).");
     expect(alertMessage("airing_missed", params, "en")).toBe("The session at 05:30 01/12/2026 on Cụm loa thôn Đông was missed and did not air (More than 10 min late).");
     expect(alertMessage("airing_dropout", params, "vi")).toBe("Mất tín hiệu phát 12 giây tại Cụm loa thôn Đông lúc 05:30 01/12/2026; phần này không đến được loa.");
+    expect(alertMessage("zone_unserved", params, "vi")).toBe("Cụm loa thôn Đông không có tiến trình phát nào phục vụ; các buổi phát tại đây (buổi kế tiếp lúc 17:00 01/12/2026) sẽ không lên sóng.");
     expect(alertMessage("webhook_failed", params, "en")).toBe("Alerts could not be delivered to the webhook after 6 attempts (The webhook server answered HTTP 500.); check the address in Settings.");
   });
 

@@ -396,6 +396,14 @@ describe("operator app on a phone and a desktop", () => {
     const redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
     await redis.publish(`${server.queuePrefix}-events`, JSON.stringify({ type: "alert.raised", at: new Date().toISOString(), alertId: id, kind: "airing_missed", severity: "critical" })).finally(() => redis.disconnect());
     await page.locator(`[data-testid="alerts-open"][data-count="${before + 1}"]`).waitFor({ timeout: 5000 });
+    // A critical alert also shows in the dashboard banner, which fits the phone.
+    const banner = page.getByTestId(`alerts-banner-${id}`);
+    await banner.waitFor({ timeout: 5000 });
+    expect(await banner.textContent()).toContain("Buổi phát lúc 05:30 01/12/2026 tại Cụm loa thôn Đông đã bị lỡ");
+    await fits(page, "dashboard with an alert banner");
+    await axe(page, "dashboard with an alert banner");
+    await noEnglish(page, "dashboard with an alert banner", '[data-testid="alerts-banner"]');
+    await screenshot(page, "phone-bang-canh-bao");
     await page.getByTestId("alerts-open").click();
     const row = page.getByTestId(`alert-${id}`);
     await row.waitFor();
@@ -411,6 +419,7 @@ describe("operator app on a phone and a desktop", () => {
     await page.locator(`[data-testid="alert-${id}"][data-acknowledged="1"]`).waitFor();
     expect(await page.getByTestId(`alert-${id}`).textContent()).toContain("Quản trị viên");
     await page.getByTestId("alerts-dialog").getByTestId("dialog-close").click();
+    await banner.waitFor({ state: "detached" });
   });
 
   it("raised no script error in the page along the way", () => {

@@ -13,9 +13,9 @@ const chosen = SCENARIOS.filter((s) => !only || only.includes(s.name));
 const runs = new Map<string, Promise<Outcome>>();
 
 beforeAll(() => {
-  // Staggered a little so eight installations do not boot in the same second.
+  // Staggered (5 s apart): eight installations booting at once starve a 2-core machine.
   chosen.forEach((s, i) => {
-    const p = new Promise<void>((r) => setTimeout(r, i * 1500)).then(() => runScenario(s));
+    const p = new Promise<void>((r) => setTimeout(r, i * 5000)).then(() => runScenario(s));
     p.catch(() => {});
     runs.set(s.name, p);
   });
@@ -23,7 +23,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await Promise.allSettled(runs.values());
-}, 600_000);
+}, 900_000);
 
 describe("faults near air time (real processes, independent listener)", () => {
   for (const s of chosen) {
@@ -33,6 +33,6 @@ describe("faults near air time (real processes, independent listener)", () => {
       // One line per scenario in the test output, pass or fail.
       console.log(`[faults] ${v.problems.length ? "FAIL" : "PASS"} ${v.summary}${v.problems.map((p) => `\n  - ${p}`).join("")}`);
       expect(v.problems, `${v.summary}\n--- last process log lines ---\n${o.logTail}`).toEqual([]);
-    }, 600_000);
+    }, 900_000);
   }
 });

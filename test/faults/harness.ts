@@ -11,6 +11,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { Readable } from "node:stream";
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import { loadConfig } from "../../server/config.ts";
 import { createDb } from "../../server/db/client.ts";
 import { migrateDatabase } from "../../server/db/migrate.ts";
@@ -248,6 +249,24 @@ export class Listener {
 
 let adminHash: Promise<string> | null = null;
 
+class Semaphore {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+const bootGate = new Semaphore(Number(process.env.FAULTS_BOOT_CONCURRENCY ?? 2));
+
 export interface InstallationOptions {
   name: string;
   /** Own redis-server (for the scenario that stops it) instead of the shared one. */
@@ -299,11 +318,17 @@ export class Installation {
   /** Seeds the database (admin, zones on icecast mounts), then starts both processes. */
   static async create(opts: InstallationOptions): Promise<Installation> {
     const inst = new Installation(opts);
+    // Booting is the CPU-heavy part (two tsx processes, migrations, ingest): at most two
+    // installations boot at once, the others wait their turn; sessions then run side by side.
+    await bootGate.acquire();
     try {
       await inst.setUp();
     } catch (err) {
-      await inst.dispose();
-      throw err;
+      const tail = inst.logTail(30);
+      await inst.dispose(true).catch(() => {});
+      throw new Error(`${(err as Error).message}\n${tail}`);
+    } finally {
+      bootGate.release();
     }
     return inst;
   }
@@ -380,7 +405,7 @@ export class Installation {
   }
 
   private async waitHttp(): Promise<void> {
-    const deadline = Date.now() + 240_000; // a loaded 2-core machine boots slowly
+    const deadline = Date.now() + 360_000; // a 2-core machine shared by many runs boots slowly
     for (;;) {
       if (this.api?.exitCode != null) throw new Error(`API exited ${this.api.exitCode}; see ${this.dir}/processes.log`);
       try {
@@ -461,11 +486,21 @@ export class Installation {
   async toneItems(freqs: number[], seconds: number): Promise<number[]> {
     const ids: number[] = [];
     for (const hz of freqs) {
-      const r = await this.upload(await toneFile(hz, seconds), `Tone ${hz} Hz`);
-      if (r.status !== 201) throw new Error(`upload of ${hz} Hz → ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
-      ids.push(r.json.item.id);
+      // Setup, not the subject: on a starved machine an upload can time out in ffprobe or hit
+      // a busy database; such answers are retried (and logged), any other refusal is fatal.
+      for (let attempt = 1; ; attempt++) {
+        const r = await this.upload(await toneFile(hz, seconds), `Tone ${hz} Hz`);
+        if (r.status === 201) {
+          ids.push(r.json.item.id);
+          break;
+        }
+        const transient = r.status >= 500 || /timed out/.test(JSON.stringify(r.json));
+        this.log(`setup upload of ${hz} Hz → ${r.status} ${JSON.stringify(r.json).slice(0, 300)} (attempt ${attempt})`);
+        if (!transient || attempt >= 4) throw new Error(`upload of ${hz} Hz → ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+        await sleep(2000);
+      }
     }
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 360_000;
     for (const id of ids) {
       for (;;) {
         const { item } = await this.ok(`GET`, `/items/${id}`);
@@ -498,7 +533,7 @@ export class Installation {
     return (await this.ok("GET", `/airings/${id}`)).airing;
   }
 
-  async dispose(): Promise<void> {
+  async dispose(keepDir = false): Promise<void> {
     for (const p of [this.worker, this.api]) {
       if (p && p.exitCode === null && p.signalCode === null) {
         const gone = new Promise((r) => p.once("exit", r));
@@ -510,7 +545,6 @@ export class Installation {
     if (this.redis) await this.redis.dispose();
     else {
       // Our keys on the shared Redis (never FLUSH*: other tests share it).
-      const { Redis } = await import("ioredis");
       const r = new Redis(this.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
       try {
         await r.connect();
@@ -527,7 +561,7 @@ export class Installation {
       }
     }
     await new Promise((r) => this.logs.end(r));
-    if (!process.env.KEEP_FAULTS) fs.rmSync(this.dir, { recursive: true, force: true });
+    if (!process.env.KEEP_FAULTS && !keepDir) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

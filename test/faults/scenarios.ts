@@ -272,8 +272,9 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
     }
     out.logTail = inst.logTail(60);
     if (out.airingId !== null) {
-      const re = new RegExp(`airing ${out.airingId} on \\S+: \\w+, late (-?\\d+) ms`, "g");
-      for (const m of inst.logTail(100_000).matchAll(re)) out.logLatenessMs.push(Number(m[1]));
+      // "airing 7 on z1: aired; started 12 ms after the scheduled time" (older: "aired, late 12 ms").
+      const re = new RegExp(`airing ${out.airingId} on \\S+: (?:[^;\\n]*; started (-?\\d+) ms after the scheduled time|\\w+, late (-?\\d+) ms)`, "g");
+      for (const m of inst.logTail(100_000).matchAll(re)) out.logLatenessMs.push(Number(m[1] ?? m[2]));
     }
     await inst.dispose();
   }

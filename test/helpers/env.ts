@@ -11,6 +11,7 @@ import { migrateDatabase } from "../../server/db/migrate.ts";
 import { silentLogger } from "../../server/logger.ts";
 import { producerConnection } from "../../server/redis.ts";
 import { createQueues, type Queues } from "../../server/queues.ts";
+import { playoutRouter } from "../../server/zones.ts";
 import { createEventHub, type EventHub } from "../../server/events.ts";
 import { createApp, type AppEnv } from "../../server/app.ts";
 import { ensureBaseData } from "../../server/bootstrap.ts";
@@ -40,7 +41,7 @@ export async function createTestEnv(opts: { env?: Record<string, string>; clock?
   await ensureBaseData(db, { timeZone: config.TZ, communeName: "Kiến Minh" });
   const redis = producerConnection(config.REDIS_URL);
   redis.on("error", () => {});
-  const queues = createQueues(redis, prefix, silentLogger);
+  const queues = createQueues(redis, prefix, silentLogger, { routeOf: playoutRouter(db) });
   const events = createEventHub({ channel: `${prefix}-events`, logger: silentLogger });
   const clock = opts.clock ?? systemClock;
   const app = createApp({

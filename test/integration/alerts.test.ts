@@ -9,7 +9,8 @@ import { silentLogger } from "../../server/logger.ts";
 import type { LiveEvent } from "../../server/events.ts";
 import { raiseAlert, resolveAlert } from "../../server/alerts.ts";
 import { sweepAlerts, type AlertSweepDeps } from "../../server/alert-sweep.ts";
-import { checkWebhookHost, WebhookError } from "../../server/alert-webhook.ts";
+import { startScheduler } from "../../server/scheduler.ts";
+import { checkWebhookHost, startAlertDelivery, WebhookError } from "../../server/alert-webhook.ts";
 import { createTestEnv, signedIn, type Client, type TestEnv } from "../helpers/env.ts";
 
 let env: TestEnv;
@@ -61,6 +62,11 @@ describe("raiseAlert / resolveAlert", () => {
     const ev = events.filter((e) => e.type === "alert.raised" && e.alertId === id);
     expect(ev).toHaveLength(1);
     expect(ev[0]!.messageVi).toBe("Mất kết nối Redis (hàng đợi công việc) từ 07:00 01/12/2026; các buổi phát sắp tới có thể không được chuẩn bị.");
+
+    // A time given as an ISO instant is stored as commune time.
+    const iso = (await raiseAlert(deps(), { kind: "output_down", severity: "critical", params: { zone: "Cụm loa thôn Tây", at: "2026-11-30T22:30:00.000Z" }, dedupeKey: "iso-at" }))!;
+    expect(JSON.parse((await env.db.alert.findUniqueOrThrow({ where: { id: iso } })).params).at).toBe("05:30 01/12/2026");
+    await env.db.alert.update({ where: { id: iso }, data: { acknowledgedAt: clock.now() } });
 
     clock.advance(60_000);
     await resolveAlert(deps(), "redis_down");
@@ -247,6 +253,19 @@ describe("webhook", () => {
     expect((await env.db.alert.findUniqueOrThrow({ where: { id: failed.id } })).resolvedAt).not.toBeNull();
   });
 
+  it("also leaves from a process that is not the scheduler (the API role's delivery loop)", async () => {
+    received.length = 0;
+    script = [];
+    const loop = startAlertDelivery({ db: env.db, events: env.events, logger: silentLogger, now: () => clock.now(), allowPrivate: true, intervalMs: 100 });
+    try {
+      const id = (await raiseAlert(deps(), { kind: "scheduler_lost", severity: "critical", params: {}, dedupeKey: "scheduler_lost" }))!;
+      for (let i = 0; i < 200 && !received.length; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(received.map((x) => [x.body.alertId, x.body.kind])).toEqual([[id, "scheduler_lost"]]);
+    } finally {
+      await loop.stop();
+    }
+  });
+
   it("sends a test alert on request", async () => {
     received.length = 0;
     const r = await admin.req("POST", "/api/alerts/webhook-test", {});
@@ -256,5 +275,24 @@ describe("webhook", () => {
     const bad = await admin.req("POST", "/api/alerts/webhook-test", {});
     expect(bad.status).toBe(422);
     expect(bad.json.error.messageVi).toBe("Máy chủ webhook trả về HTTP 404.");
+  });
+});
+
+describe("the scheduler role", () => {
+  it("runs the sweep on its own: a missed airing written to the database becomes an alert", async () => {
+    const scheduler = await startScheduler({ db: env.db, config: env.config, queues: env.queues, events: env.events, logger: silentLogger, clock });
+    try {
+      const a = await env.db.airing.create({ data: { zoneId, source: "schedule", localDate: "2026-12-01", scheduledStart: new Date(T0.getTime() - 2 * 60_000), maxDurationMs: 60_000, status: "missed", statusReason: "Hệ thống không hoạt động lúc đến giờ phát" } });
+      // The sweep runs every 5 s of real time; wait for its outcome (generously, never timed).
+      let row = null;
+      for (let i = 0; i < 120 && !row; i++) {
+        row = await env.db.alert.findUnique({ where: { dedupeKey: `airing:${a.id}:missed` } });
+        if (!row) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(row?.kind).toBe("airing_missed");
+      expect(events.some((e) => e.type === "alert.raised" && e.alertId === row!.id)).toBe(true);
+    } finally {
+      await scheduler.stop();
+    }
   });
 });

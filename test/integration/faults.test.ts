@@ -56,7 +56,8 @@ describe("faults", () => {
       const [airing] = await planner.airNow({ programId, zoneIds: [zoneId] });
       // Wait until the second item is playing, then kill the worker hard.
       await waitFor(async () => (await env.db.asRun.count({ where: { airingId: airing!.id } })) >= 2, 40_000, 50);
-      await new Promise((r) => setTimeout(r, 1000));
+      // Past at least one heartbeat (every 2 s) inside the 4 s item.
+      await new Promise((r) => setTimeout(r, 2500));
       worker.kill("SIGKILL");
       await new Promise((r) => worker.once("exit", r));
       const killedAt = clock.now().getTime();

@@ -27,6 +27,10 @@ describe("role matrix", () => {
     { req: ["GET", "/api/users"], allowed: ["admin"] },
     { req: ["POST", "/api/users", {}], allowed: ["admin"] },
     { req: ["POST", "/api/reports/monthly", { month: "2026-10" }], allowed: ["admin", "editor", "operator"] },
+    { req: ["POST", "/api/alerts/999999/ack"], allowed: ["admin", "editor", "operator"] },
+    { req: ["GET", "/api/alerts/settings"], allowed: ["admin"] },
+    { req: ["PUT", "/api/alerts/settings", { webhookUrl: "" }], allowed: ["admin"] },
+    { req: ["POST", "/api/alerts/webhook-test", {}], allowed: ["admin"] },
   ];
   for (const { req, allowed } of matrix) {
     it(`${req[0]} ${req[1]}: ${allowed.join(", ")} only`, async () => {
@@ -173,7 +177,7 @@ describe("secrets and paths", () => {
       expect(r.status, device).toBe(422);
       expect(r.json.error.code).toBe("BAD_OUTPUT_CONFIG");
     }
-    const ok = await clients.admin.req("POST", "/api/zones", { code: "alsa-ok", name: "Sound card", outputKind: "alsa", outputConfig: { device: "plughw:0,0" } });
+    const ok = await clients.admin.req("POST", "/api/zones", { code: "alsa-ok", name: "Sound card", outputKind: "alsa", outputConfig: { device: "plughw:0,0" }, workerGroup: "may-a" });
     expect(ok.status).toBe(201);
   });
 });

@@ -108,7 +108,7 @@ export async function startMain(install: Install, args: string[], env: Record<st
     },
   };
   if (opts.waitForHttp !== false) {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 150_000; // a start under heavy CI load can take a minute
     for (;;) {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${p.log()}`);
       try {

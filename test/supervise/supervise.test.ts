@@ -43,7 +43,7 @@ describe("npm start: private Redis and a supervised playout process", () => {
     install = await prepareInstall({ redisUrl: `redis://127.0.0.1:${redisPort}`, env: { REDIS_AUTOSTART: "1" } });
     main = await startMain(install, []);
     auth = await login(main.url);
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await main?.stop();
     await install?.cleanup();
@@ -108,6 +108,19 @@ describe("npm start: private Redis and a supervised playout process", () => {
     expect(after.body.checks.redis.pid).not.toBe(before.pid);
     expect(procInfo(after.body.checks.redis.pid)).toMatchObject({ comm: "redis-server", ppid: main.pid });
     expect(main.log()).toContain("redis-server: exited unexpectedly (signal SIGKILL)");
+    // The operator was told (server/alerts.ts), and told it is over.
+    const { createDb } = await import("../../server/db/client.ts");
+    const db = await createDb(`file:${install.dataDir}/loa-xa.db`);
+    try {
+      const alert = await waitFor("the redis_down alert resolved", async () => {
+        const a = await db.alert.findFirst({ where: { kind: "redis_down" } });
+        return a?.resolvedAt ? a : null;
+      }, 20_000);
+      expect(alert.severity).toBe("critical");
+      expect(await db.alert.count({ where: { kind: "redis_down" } })).toBe(1);
+    } finally {
+      await db.$disconnect();
+    }
   }, 60_000);
 
   it("SIGINT: the parent exits within seconds, its playout process and Redis stopped first", async () => {
@@ -130,7 +143,7 @@ describe("npm start: a second Ctrl-C", () => {
   beforeAll(async () => {
     install = await prepareInstall();
     main = await startMain(install, []);
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await main?.stop();
     await install?.cleanup();
@@ -154,13 +167,35 @@ describe("npm start: a second Ctrl-C", () => {
   }, 60_000);
 });
 
+describe("npm start: the parent killed with -9", () => {
+  let install: Install;
+  let main: MainProcess;
+  beforeAll(async () => {
+    install = await prepareInstall();
+    main = await startMain(install, []);
+  }, 180_000);
+  afterAll(async () => {
+    await main?.stop();
+    await install?.cleanup();
+  });
+
+  it("the playout process notices (IPC channel closed) and stops on its own, even mid-start-up", async () => {
+    // Killed as soon as it exists: the child is still loading its modules.
+    const child = await waitFor("the playout process", () => childrenOf(main.pid).find((c) => c.cmdline.includes("--role playout")), 30_000, 20);
+    process.kill(main.pid, "SIGKILL");
+    await main.exited;
+    expect(procInfo(child.pid)).not.toBeNull();
+    await waitFor("the orphaned playout process to stop", () => procInfo(child.pid) === null, 120_000, 200);
+  }, 150_000);
+});
+
 describe("liveness in /api/health", () => {
   let install: Install;
   let api: MainProcess;
   beforeAll(async () => {
     install = await prepareInstall();
     api = await startMain(install, ["--role", "api,scheduler"]);
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await api?.stop();
     await install?.cleanup();

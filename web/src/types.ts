@@ -31,6 +31,8 @@ export interface Zone {
   outputKind: "file" | "icecast" | "alsa";
   outputConfig: Record<string, unknown>;
   enabled: boolean;
+  /** Zone affinity: the worker group that airs it (null: any worker). */
+  workerGroup: string | null;
 }
 
 export interface Category {

@@ -67,6 +67,7 @@ export function Settings() {
                 <td>{z.village}</td>
                 <td className="small">
                   {l.t(`output.${z.outputKind}`)} <code>{outputSummary(z)}</code>
+                  {z.workerGroup ? <span className="badge tone-muted" title={l.t("settings.workerGroup")}>@{z.workerGroup}</span> : null}
                 </td>
                 <td>{z.enabled ? <span className="badge tone-ok">{l.t("common.enabled")}</span> : <span className="badge tone-muted">{l.t("common.disabled")}</span>}</td>
                 <td>
@@ -168,6 +169,7 @@ function ZoneDialog({ zone, onClose }: { zone: Zone | null; onClose: () => void 
   const [dir, setDir] = useState(zone?.outputKind === "file" ? String(zone.outputConfig.dir ?? "") : "");
   const [json, setJson] = useState(zone && zone.outputKind !== "file" ? JSON.stringify(zone.outputConfig, null, 2) : "{}");
   const [enabled, setEnabled] = useState(zone?.enabled ?? true);
+  const [workerGroup, setWorkerGroup] = useState(zone?.workerGroup ?? "");
   const [error, setError] = useState<unknown>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -178,6 +180,7 @@ function ZoneDialog({ zone, onClose }: { zone: Zone | null; onClose: () => void 
         [l.t("settings.zoneName"), name, { required: true, maxLength: 120 }],
         [l.t("settings.village"), village, { maxLength: 120 }],
         [l.t("settings.dir"), outputKind === "file" ? dir : "", { maxLength: 120, pattern: { re: /^[a-zA-Z0-9_-]*$/, hint: "settings.codeHint" } }],
+        [l.t("settings.workerGroup"), workerGroup.trim(), { required: outputKind === "alsa", maxLength: 40, pattern: { re: /^([a-z0-9][a-z0-9_-]*)?$/, hint: "settings.workerGroupHint" } }],
       ]);
     } catch (err) {
       return setError(err);
@@ -189,7 +192,7 @@ function ZoneDialog({ zone, onClose }: { zone: Zone | null; onClose: () => void 
       return setError(new Error(l.t("settings.badJson")));
     }
     try {
-      const body = { code: code.trim(), name: name.trim(), village: village.trim(), outputKind, outputConfig, enabled };
+      const body = { code: code.trim(), name: name.trim(), village: village.trim(), outputKind, outputConfig, enabled, workerGroup: workerGroup.trim() || null };
       if (zone) await api.send("PUT", `/api/zones/${zone.id}`, body);
       else await api.send("POST", "/api/zones", body);
       await reloadRefs();
@@ -230,6 +233,9 @@ function ZoneDialog({ zone, onClose }: { zone: Zone | null; onClose: () => void 
             <textarea value={json} onChange={(e) => setJson(e.target.value)} rows={5} spellCheck={false} className="mono" />
           </Field>
         )}
+        <Field label={l.t("settings.workerGroup")} hint={l.t(outputKind === "alsa" ? "settings.workerGroupAlsaHint" : "settings.workerGroupHint")}>
+          <input value={workerGroup} onChange={(e) => setWorkerGroup(e.target.value)} autoCapitalize="none" placeholder={outputKind === "alsa" ? "" : l.t("settings.workerGroupAny")} data-testid="zone-worker-group" />
+        </Field>
         <label className="check">
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
           {l.t("common.enabled")}
