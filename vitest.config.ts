@@ -1,9 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  // node_modules is a symlink to a directory not named node_modules (shared by worktrees):
-  // keep the link path, or Vite inlines CommonJS packages as source and named exports such
-  // as ioredis's `Redis` come out undefined.
+  // node_modules may be a symlink (git worktrees share one install): keep the link path,
+  // or Vite can treat the packages as source and CommonJS named exports come out undefined.
   resolve: { preserveSymlinks: true },
   test: {
     include: ["test/**/*.test.ts"],

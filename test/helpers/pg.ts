@@ -1,6 +1,7 @@
 // PostgreSQL for tests: PG_TEST_URL, or else a server on 127.0.0.1:5432 with trust auth
 // (user postgres, database `test`) when one answers. Each test file gets its own
-// throw-away database, dropped afterwards. No server → the PostgreSQL tests are skipped.
+// throw-away database, dropped afterwards. No server → the PostgreSQL tests are skipped,
+// except in CI (CI=true), where a missing PostgreSQL is an error: CI must test it.
 import net from "node:net";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -20,6 +21,12 @@ function answers(host: string, port: number, ms = 500): Promise<boolean> {
 /** The admin URL tests create their databases through, or null when there is no PostgreSQL. */
 export async function pgTestUrl(): Promise<string | null> {
   if (process.env.PG_TEST_URL) return process.env.PG_TEST_URL;
+  const url = await localPgUrl();
+  if (!url && (process.env.CI === "true" || process.env.CI === "1")) throw new Error("CI is set but no PostgreSQL answers (set PG_TEST_URL or start a trust-auth server on 127.0.0.1:5432)");
+  return url;
+}
+
+async function localPgUrl(): Promise<string | null> {
   if (!(await answers("127.0.0.1", 5432))) return null;
   const c = new pg.Client({ connectionString: DEFAULT_URL, connectionTimeoutMillis: 2000 });
   try {
