@@ -76,6 +76,12 @@ try {
     });
     console.log(`round ${new Date(T).toISOString()}: ${lateness.slice(-zones).map((x) => x.toFixed(1)).join(" ")} ms`);
   }
+  // What the product itself logged (actualStart − scheduled), beside what the listeners heard.
+  const logged = (await inst.ok("GET", "/airings")).airings
+    .filter((a: any) => starts.includes(new Date(a.scheduledStart).getTime()) && a.actualStart)
+    .map((a: any) => new Date(a.actualStart).getTime() - new Date(a.scheduledStart).getTime())
+    .sort((a: number, b: number) => a - b);
+  if (logged.length) console.log(`as-run (actualStart − scheduled) of ${logged.length} airings: p50 ${percentile(logged, 50)} ms, p99 ${percentile(logged, 99)} ms, max ${logged.at(-1)} ms`);
   if (loadLog.length) console.log(`load: ${loadLog.join("; ")}`);
   if (missing.length) console.log(`no audio heard: ${missing.join(", ")}`);
   const sorted = [...lateness].sort((a, b) => a - b);

@@ -85,7 +85,7 @@ function connect() {
   const req = http.get(url, { headers: { "user-agent": "loaxa-independent-listener", "icy-metadata": "0" } }, (res) => {
     if (res.statusCode !== 200) {
       res.resume();
-      res.on("end", () => setTimeout(connect, 250));
+      res.on("end", () => setTimeout(connect, 100));
       res.on("error", () => {});
       return;
     }
