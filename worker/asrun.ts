@@ -5,10 +5,24 @@ import type { Db } from "../server/db/client.ts";
 import type { EventHub } from "../server/events.ts";
 import type { Logger } from "../server/logger.ts";
 import { localDateOf } from "../server/domain/time.ts";
-import { asRunFacts, type SessionAiring } from "../server/domain/plays.ts";
+import { asRunFacts, PARTIAL_PLAY_FRACTION, type SessionAiring } from "../server/domain/plays.ts";
 import type { SegmentRecord, SegmentStartEvent } from "../audio/player.ts";
 
 export type Tag = { lineId: number; itemId: number; campaignId: number | null; reason: string; categoryId: number | null; priority: string; kind: string; offsetMs: number; durationMs: number; skip?: string };
+
+const deliveredMs = (r: SegmentRecord<Tag>) => Math.max(0, Math.round(r.playedMs - (r.lostMs ?? 0)));
+
+/**
+ * An item the output lost part of (Icecast restart, network blip) is a play only if listeners
+ * got as much of it as a play needs (the rule of server/domain/plays.ts): otherwise it is
+ * interrupted with what did reach them, or failed if nothing did, so it can be made good.
+ */
+function withLoss(status: string, r: SegmentRecord<Tag>): string {
+  if (!(r.lostMs > 0) || (status !== "completed" && status !== "failed")) return status;
+  const delivered = deliveredMs(r);
+  if (delivered <= 0) return "failed";
+  return delivered >= r.plannedMs * PARTIAL_PLAY_FRACTION ? "completed" : "interrupted";
+}
 
 export interface AsRunWriter {
   onSegmentStart(e: SegmentStartEvent<Tag>): void;
@@ -46,8 +60,9 @@ export function createAsRunWriter(deps: {
   async function close(r: SegmentRecord<Tag>) {
     const played = r.status === "completed" || r.status === "interrupted" || r.status === "failed" || r.status === "skipped" ? r.status : "failed";
     // A refused relay aired its silent placeholder: that is a skip, not a play.
-    const status = r.tag.skip && played === "completed" ? "skipped" : played;
-    const data = { status, actualEnd: r.actualEndMs ? new Date(r.actualEndMs) : null, durationMs: Math.round(r.playedMs), note: r.tag.skip ?? r.reason ?? (r.source === "fallback" ? "relay fallback" : "") };
+    const status = r.tag.skip && played === "completed" ? "skipped" : withLoss(played, r);
+    // The row's length is what reached listeners: audio discarded while the output was down is not air time.
+    const data = { status, actualEnd: r.actualEndMs ? new Date(r.actualEndMs) : null, durationMs: deliveredMs(r), note: r.tag.skip ?? r.reason ?? (r.source === "fallback" ? "relay fallback" : "") };
     const existing = rows.get(r.index);
     if (existing) {
       await db.asRun.update({ where: { id: await existing }, data });
