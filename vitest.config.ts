@@ -1,4 +1,20 @@
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+// The suites that wait on real air time or real processes for minutes start first, so the
+// short ones fill the other workers around them instead of leaving a long tail.
+const LONG_FIRST = ["test/faults/", "test/counting/directive-month", "test/security/login", "test/integration/resilience", "test/counting/one-truth", "test/supervise/supervise"];
+
+class LongFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = LONG_FIRST.findIndex((p) => f.moduleId.includes(p));
+      return i < 0 ? LONG_FIRST.length : i;
+    };
+    const sorted = await super.sort(files);
+    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map((x) => x.f);
+  }
+}
 
 export default defineConfig({
   // node_modules may be a symlink (git worktrees share one install): keep the link path,
@@ -11,6 +27,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     fileParallelism: true,
-    maxWorkers: 2,
+    // Three on two cores: most long suites wait on air time and child processes, not the CPU.
+    maxWorkers: 3,
+    sequence: { sequencer: LongFirst },
   },
 });
