@@ -30,7 +30,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     fileParallelism: true,
-    maxWorkers: 2,
+    // Three on two cores: the long suites mostly wait on air time and child processes.
+    maxWorkers: 3,
     sequence: { sequencer: LongFirst },
   },
 });
