@@ -18,7 +18,8 @@ let zoneId: number;
 let items: { id: number; durationMs: number }[];
 let longItem: { id: number; durationMs: number };
 const clock = new OffsetClock(Date.now());
-const PREROLL_S = 6;
+// Long enough that a short emergency started at the claim ends before air time on a loaded CI machine.
+const PREROLL_S = 10;
 
 beforeAll(async () => {
   env = await createTestEnv({ clock, env: { PLAYOUT_PREROLL_SECONDS: String(PREROLL_S), LATE_GRACE_MINUTES: "5" } });
