@@ -11,7 +11,7 @@ const T0 = Date.UTC(2026, 9, 5, 0, 0, 0);
 beforeAll(async () => {
   env = await createTestEnv();
   admin = await signedIn(env, "admin");
-  const zones = [];
+  const zones: number[] = [];
   for (const code of ["a", "b"]) zones.push((await env.db.zone.create({ data: { code, name: `Thôn ${code}`, outputKind: "file" } })).id);
   await env.db.item.createMany({ data: Array.from({ length: 23 }, (_, i) => ({ title: `Tin ${i}`, kind: "tts", ttsText: "x", status: "ready" })) });
   // Pairs of airings and as-run rows share a start instant: the id must break the tie.
