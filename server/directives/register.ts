@@ -9,6 +9,7 @@ import { DIRECTIVE_ACTIONS, dueDateOf, hoursOf, type Timeliness } from "../domai
 import { settlePlays } from "../settle-plays.ts";
 import { communeTimeZone } from "../reports/archive.ts";
 import { coverageOf } from "./coverage.ts";
+import { keyset, pageOf, pageQuery } from "../http/page.ts";
 import { localDateOf, localTimeOf, localToUtc } from "../domain/time.ts";
 
 const ids = z.array(z.number().int().positive()).max(500);
@@ -43,6 +44,7 @@ export const directiveListQuery = z.object({
   /** Commune month of receipt, "YYYY-MM". */
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(),
   archived: z.enum(["0", "1"]).optional(),
+  ...pageQuery(100, 500),
 });
 
 const INCLUDE = {
@@ -158,14 +160,17 @@ export async function updateDirective(deps: RegisterDeps, id: number, patch: Dir
   return (await loadDirective(db, id))!;
 }
 
-export async function listDirectives(db: Db, q: z.output<typeof directiveListQuery>): Promise<DirectiveRow[]> {
+/** A page of the register, newest receipt first (cursor pagination, server/http/page.ts). */
+export async function listDirectives(db: Db, q: z.output<typeof directiveListQuery>): Promise<{ rows: DirectiveRow[]; nextCursor: string | null }> {
   const text = q.q ? { OR: [{ number: { contains: q.q } }, { summary: { contains: q.q } }, { issuer: { contains: q.q } }] } : {};
-  return db.directive.findMany({
-    where: { archived: q.archived === "1", ...(q.month ? { receivedDate: { startsWith: q.month } } : {}), ...text },
+  const page = keyset("receivedAt", "desc", q.cursor, { date: true });
+  const rows = await db.directive.findMany({
+    where: { AND: [{ archived: q.archived === "1", ...(q.month ? { receivedDate: { startsWith: q.month } } : {}), ...text }, page.where] },
     include: INCLUDE,
-    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
-    take: 500,
+    orderBy: page.orderBy,
+    take: q.limit + 1,
   });
+  return pageOf(rows, q.limit, (r) => r.receivedAt);
 }
 
 /** What the API and the web app see of a document: its fields, links and timeliness. */

@@ -23,8 +23,8 @@ export function directivesRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   };
 
   api.get("/directives", zv("query", directiveListQuery), async (c) => {
-    const rows = await listDirectives(db, c.req.valid("query"));
-    return c.json({ directives: await withTimeliness(db, rows, clock.now()) });
+    const { rows, nextCursor } = await listDirectives(db, c.req.valid("query"));
+    return c.json({ directives: await withTimeliness(db, rows, clock.now()), nextCursor });
   });
 
   api.get("/directives/overdue", async (c) => c.json({ directives: await overdueDirectives(db, clock.now()) }));

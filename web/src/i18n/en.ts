@@ -49,6 +49,8 @@ export const en: Record<MessageKey, string> = {
   "role.viewer": "Viewer",
 
   "common.loading": "Loading…",
+  "common.loadMore": "Show more",
+  "common.shownMore": "Showing {n} rows; there are more.",
   "common.working": "Working…",
   "common.close": "Close",
   "common.cancel": "Cancel",
@@ -378,7 +380,7 @@ export const en: Record<MessageKey, string> = {
   "asrun.start": "Started",
   "asrun.end": "Ended",
   "asrun.empty": "No records in the chosen range.",
-  "asrun.count": "{n} records (newest first).",
+  "asrun.count": "{n} records shown (newest first).",
 
   "period.day": "Day",
   "period.week": "Week",

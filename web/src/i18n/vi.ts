@@ -48,6 +48,8 @@ export const vi = {
   "role.viewer": "Người xem",
 
   "common.loading": "Đang tải…",
+  "common.loadMore": "Xem thêm",
+  "common.shownMore": "Đang hiện {n} dòng, còn nữa.",
   "common.working": "Đang xử lý…",
   "common.close": "Đóng",
   "common.cancel": "Hủy",
@@ -377,7 +379,7 @@ export const vi = {
   "asrun.start": "Bắt đầu",
   "asrun.end": "Kết thúc",
   "asrun.empty": "Không có bản ghi nào trong khoảng đã chọn.",
-  "asrun.count": "{n} bản ghi (mới nhất trước).",
+  "asrun.count": "{n} bản ghi đang hiện (mới nhất trước).",
 
   "period.day": "Ngày",
   "period.week": "Tuần",

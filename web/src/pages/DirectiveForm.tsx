@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
 import { DateField, Dialog, ErrorBox, Field, ProgressBar, useAction } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
-import { useApiGet } from "../query.ts";
+import { useApiGet, useApiGetAll } from "../query.ts";
 import { FormError, problemsOf, type Check } from "../forms.ts";
 import type { Campaign, Directive, DirectiveAction, Item } from "../types.ts";
 import { ItemChecklist, toggleId } from "../components/ItemChecklist.tsx";
@@ -20,7 +20,7 @@ const localInput = (l: ReturnType<typeof useLocale>, iso: string) => {
 export function DirectiveForm({ directive, onClose, onSaved }: { directive: Directive | null; onClose: () => void; onSaved: () => void }) {
   const { api, categories } = useApp();
   const l = useLocale();
-  const items = useApiGet<{ items: Item[] }>(["items", "all"], "/api/items").data?.items ?? [];
+  const items = useApiGetAll<"items", Item>(["items", "all"], "/api/items", "items").data?.items ?? [];
   const campaigns = useApiGet<{ campaigns: Campaign[] }>(["campaigns", "list"], "/api/campaigns").data?.campaigns ?? [];
   const [issuer, setIssuer] = useState(directive?.issuer ?? "");
   const [number, setNumber] = useState(directive?.number ?? "");

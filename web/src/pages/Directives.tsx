@@ -7,7 +7,7 @@ import { qs } from "../api.ts";
 import { useApp } from "../context.ts";
 import { ErrorBox, Field, Loading, PageHeader, useConfirm } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
-import { useApiGet } from "../query.ts";
+import { useApiGet, useApiGetAll } from "../query.ts";
 import type { Directive, DirectiveStatus } from "../types.ts";
 import { DirectiveForm } from "./DirectiveForm.tsx";
 
@@ -19,7 +19,7 @@ export function Directives() {
   const qc = useQueryClient();
   const [q, setQ] = useState("");
   const [month, setMonth] = useState("");
-  const list = useApiGet<{ directives: Directive[] }>(["directives", q, month], "/api/directives" + qs({ q: q.trim() || undefined, month: month || undefined }));
+  const list = useApiGetAll<"directives", Directive>(["directives", q, month], "/api/directives" + qs({ q: q.trim() || undefined, month: month || undefined }), "directives");
   const [editing, setEditing] = useState<Directive | "new" | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const confirm = useConfirm();
