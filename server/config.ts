@@ -63,6 +63,7 @@ const envSchema = z.object({
   DEMO: bool.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   UPLOAD_MAX_MB: int(1, 4096).default(200),
+  DIRECTIVE_FILE_MAX_MB: int(1, 200).default(20),
   ITEM_MAX_MINUTES: int(1, 600).default(90),
   LOUDNESS_TARGET_LUFS: z.coerce.number().min(-40).max(-5).default(-16),
   TRUE_PEAK_MAX_DBTP: z.coerce.number().min(-9).max(0).default(-1.5),

@@ -7,12 +7,14 @@ import { zv } from "../http/validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate } from "./common.ts";
 import type { ResourceDeps } from "./index.ts";
+import { keyset, pageOf, pageQuery } from "../http/page.ts";
 
 const listQuery = z.object({
   from: localDate.optional(),
   to: localDate.optional(),
   zoneId: z.coerce.number().int().positive().optional(),
   status: z.string().max(20).optional(),
+  ...pageQuery(200, 1000),
 });
 
 const airNowBody = z.object({ programId: z.number().int().positive(), zoneIds: z.array(z.number().int().positive()).min(1).max(100).transform((ids) => [...new Set(ids)]) });
@@ -22,13 +24,16 @@ export function airingsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
 
   api.get("/airings", zv("query", listQuery), async (c) => {
     const q = c.req.valid("query");
-    const airings = await db.airing.findMany({
-      where: { localDate: { gte: q.from, lte: q.to }, zoneId: q.zoneId, status: q.status },
+    // In air-time order; the cursor continues after the last airing sent (scheduledStart, id).
+    const page = keyset("scheduledStart", "asc", q.cursor, { date: true });
+    const found = await db.airing.findMany({
+      where: { AND: [{ localDate: { gte: q.from, lte: q.to }, zoneId: q.zoneId, status: q.status }, page.where] },
       include: { zone: { select: { name: true, code: true } }, program: { select: { name: true } }, schedule: { select: { name: true } } },
-      orderBy: { scheduledStart: "asc" },
-      take: 2000,
+      orderBy: page.orderBy,
+      take: q.limit + 1,
     });
-    return c.json({ airings });
+    const { rows: airings, nextCursor } = pageOf(found, q.limit, (a) => a.scheduledStart);
+    return c.json({ airings, nextCursor });
   });
 
   api.get("/airings/:id", zv("param", idParam), async (c) => {

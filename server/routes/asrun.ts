@@ -10,6 +10,8 @@ import { csvDocument } from "../reports/csv.ts";
 import { formatCell } from "../reports/tables.ts";
 import { LEVEL_LABELS, SOURCE_VI, STATUS_VI } from "../reports/labels.ts";
 import { reasonEn, reasonVi } from "../domain/reasons.ts";
+import { cursorParam, keyset, pageOf } from "../http/page.ts";
+import { AppError } from "../errors.ts";
 
 const query = z.object({
   from: localDate.optional(),
@@ -18,27 +20,33 @@ const query = z.object({
   itemId: z.coerce.number().int().positive().optional(),
   status: z.enum(["completed", "interrupted", "failed", "skipped"]).optional(),
   source: z.enum(["schedule", "manual", "emergency", "make_good"]).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
   format: z.enum(["json", "csv"]).default("json"),
+  cursor: cursorParam,
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
+// A JSON page: 100 rows unless asked, at most 1,000. The CSV export: up to 5,000 rows in one file.
+const JSON_DEFAULT = 100;
+const JSON_MAX = 1000;
+const CSV_MAX = 5000;
 
 
 export function asRunRoutes(api: Hono<AppEnv>, { db }: ResourceDeps) {
   api.get("/asrun", zv("query", query), async (c) => {
     const q = c.req.valid("query");
+    const limit = q.limit ?? (q.format === "csv" ? CSV_MAX : JSON_DEFAULT);
+    if (q.format === "json" && limit > JSON_MAX) throw new AppError(422, "PAGE_TOO_LARGE", `Mỗi trang tối đa ${JSON_MAX} dòng.`, `A page holds at most ${JSON_MAX} rows.`);
     await settlePlays(db);
-    const rows = await db.asRun.findMany({
+    // Newest first; the cursor continues after the last row sent (actualStart, id).
+    const page = keyset("actualStart", "desc", q.cursor, { date: true });
+    const found = await db.asRun.findMany({
       where: {
-        localDate: { gte: q.from, lte: q.to },
-        zoneId: q.zoneId,
-        itemId: q.itemId,
-        status: q.status,
-        source: q.source,
+        AND: [{ localDate: { gte: q.from, lte: q.to }, zoneId: q.zoneId, itemId: q.itemId, status: q.status, source: q.source }, page.where],
       },
       include: { zone: { select: { name: true } }, item: { select: { title: true } } },
-      orderBy: { actualStart: "desc" },
-      take: q.limit,
+      orderBy: page.orderBy,
+      take: limit + 1,
     });
+    const { rows, nextCursor } = pageOf(found, limit, (r) => r.actualStart);
     if (q.format === "csv") {
       // An official record: Vietnamese, commune time, codes rendered in words, no host names.
       const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
@@ -55,6 +63,6 @@ export function asRunRoutes(api: Hono<AppEnv>, { db }: ResourceDeps) {
       });
     }
     // Notes as codes rendered by the one catalogue, in both languages (the UI picks one).
-    return c.json({ rows: rows.map((r) => ({ ...r, noteVi: reasonVi(r.noteCode, r.noteParams), noteEn: reasonEn(r.noteCode, r.noteParams) })) });
+    return c.json({ rows: rows.map((r) => ({ ...r, noteVi: reasonVi(r.noteCode, r.noteParams), noteEn: reasonEn(r.noteCode, r.noteParams) })), nextCursor });
   });
 }

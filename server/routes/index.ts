@@ -15,11 +15,16 @@ import { reportsRoutes } from "./reports.ts";
 import { reportInputsRoutes } from "./report-inputs.ts";
 import { calendarRoutes } from "./calendar.ts";
 import { alertsRoutes } from "./alerts.ts";
+import { directivesRoutes } from "./directives.ts";
+import { auditRoutes } from "./audit.ts";
 import { createPlanner, type Planner, type ReplanScope } from "../planner.ts";
+import { createReportCache, type ReportCache } from "../reports/cache.ts";
 
 export interface ResourceDeps extends AppDeps {
   storage: Storage;
   planner: Planner;
+  /** Reports by period, computed again only when the period's as-run watermark moves. */
+  reports: ReportCache;
   channels?: PlayoutChannels;
   /** Re-plans airings that have not started and are affected by an edit. */
   replan?: (scope: ReplanScope) => Promise<void>;
@@ -33,6 +38,7 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
     ...base,
     storage,
     planner,
+    reports: createReportCache(base.db),
     replan: async (scope) => {
       try {
         await planner.replan(scope);
@@ -54,4 +60,6 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
   reportInputsRoutes(api, deps);
   calendarRoutes(api, deps);
   alertsRoutes(api, deps);
+  directivesRoutes(api, deps);
+  auditRoutes(api, deps);
 }

@@ -17,6 +17,7 @@ import { probe } from "../../audio/probe.ts";
 import { AudioInputError } from "../../audio/errors.ts";
 import type { ResourceDeps } from "./index.ts";
 import { dbProvider } from "../db/client.ts";
+import { keyset, pageOf, pageQuery } from "../http/page.ts";
 
 const PRIORITIES = ["normal", "priority", "emergency"] as const;
 export const TTS_VOICES = ["vi", "vi-vn-x-central", "vi-vn-x-south"] as const;
@@ -50,6 +51,7 @@ const listQuery = z.object({
   status: z.enum(["queued", "processing", "ready", "failed"]).optional(),
   kind: z.enum(["audio", "tts", "relay"]).optional(),
   archived: z.enum(["0", "1"]).optional(),
+  ...pageQuery(100, 500),
 });
 const uploadMeta = z.object({
   title: z.string().trim().min(1).max(300),
@@ -92,17 +94,23 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     const base = { archived: q.archived === "1", categoryId: q.categoryId, priority: q.priority, status: q.status, kind: q.kind, ...text?.where };
     const find = (where: object, take: number) =>
       db.item.findMany({ where, include: { category: true, canonicalAsset: { select: { loudnessI: true, truePeak: true } } }, orderBy: { id: "desc" }, take });
-    if (!text || text.exact) return c.json({ items: await find(base, 500) });
+    // Newest first; the cursor continues below the last id sent.
+    const after = keyset("id", "desc", q.cursor).where as { id?: { lt: number } };
+    if (!text || text.exact) {
+      const { rows, nextCursor } = pageOf(await find({ ...base, ...after }, q.limit + 1), q.limit);
+      return c.json({ items: rows, nextCursor });
+    }
     // The database narrowed by the literal fragments; keep rows holding the whole text,
-    // walking back in batches until 500 are found.
+    // walking back in batches until a page (and one more, to know there is a next) is found.
     const items: Awaited<ReturnType<typeof find>> = [];
-    for (let before: number | undefined; items.length < 500; ) {
+    for (let before = after.id?.lt; items.length <= q.limit; ) {
       const batch = await find(before === undefined ? base : { ...base, id: { lt: before } }, 500);
-      items.push(...batch.filter(text.matches).slice(0, 500 - items.length));
+      items.push(...batch.filter(text.matches).slice(0, q.limit + 1 - items.length));
       if (batch.length < 500) break;
       before = batch.at(-1)!.id;
     }
-    return c.json({ items });
+    const { rows, nextCursor } = pageOf(items, q.limit);
+    return c.json({ items: rows, nextCursor });
   });
 
   api.get("/items/:id", zv("param", idParam), async (c) => {

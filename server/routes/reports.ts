@@ -10,7 +10,6 @@ import { zv } from "../http/validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate, sendFile } from "./common.ts";
 import { resolvePeriod, weekKeyOf, type PeriodSpec } from "../reports/period.ts";
-import { computeReport } from "../reports/compute.ts";
 import { reportToCsvBuffer } from "../reports/csv.ts";
 import { reportToXlsx } from "../reports/xlsx.ts";
 import { reportToPdf } from "../reports/pdf.ts";
@@ -49,7 +48,7 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
       throw new AppError(422, "BAD_PERIOD", "Kỳ báo cáo không hợp lệ.", `Invalid report period: ${(err as Error).message}`);
     }
     if (period.days > 3700) throw new AppError(422, "PERIOD_TOO_LONG", "Kỳ báo cáo quá dài (tối đa 10 năm).", "The report period is too long (10 years at most).");
-    const report = await computeReport(db, { from: period.from, to: period.to, key: period.key, labelVi: period.labelVi, labelEn: period.labelEn }, { now: clock.now() });
+    const report = await deps.reports.report({ from: period.from, to: period.to, key: period.key, labelVi: period.labelVi, labelEn: period.labelEn }, { now: clock.now() });
     if (q.format === "json") return c.json({ report });
     const body = q.format === "csv" ? reportToCsvBuffer(report) : q.format === "xlsx" ? await reportToXlsx(report) : await reportToPdf(report, await loadDocSettings(db));
     const name = `bao-cao-${period.key}.${q.format}`;

@@ -9,7 +9,6 @@ import { z } from "zod";
 import { zv } from "../http/validate.ts";
 import { localDate } from "./common.ts";
 import { localDateOf } from "../domain/time.ts";
-import { computeReport } from "../reports/compute.ts";
 
 export async function liveStatus(deps: ResourceDeps) {
   const { db, clock, queues } = deps;
@@ -57,7 +56,7 @@ export async function liveStatus(deps: ResourceDeps) {
 export async function todayCounts(deps: ResourceDeps, date?: string) {
   const tz = (await deps.db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
   const day = date ?? localDateOf(deps.clock.now(), tz);
-  const rep = await computeReport(deps.db, { from: day, to: day }, { now: deps.clock.now(), problemLimit: 0 });
+  const rep = await deps.reports.report({ from: day, to: day }, { now: deps.clock.now(), problemLimit: 0 });
   const t = rep.totals;
   return {
     date: day, programs: t.programs, newsItems: t.newsItems, plays: t.plays, emergencyBroadcasts: t.emergencyBroadcasts,

@@ -212,6 +212,22 @@ export function useConfirm() {
   return { ask, element };
 }
 
+/** Under a paged list: how many rows are shown and a full-width "load more" (easy on a phone). */
+export function LoadMore({ shown, hasMore, loading, onMore, testId }: { shown: number; hasMore: boolean; loading: boolean; onMore: () => void; testId: string }) {
+  const l = useLocale();
+  if (!hasMore) return null;
+  return (
+    <div className="load-more" data-testid={testId}>
+      <p className="muted small" aria-live="polite">
+        {l.t("common.shownMore", { n: shown })}
+      </p>
+      <button type="button" className="btn block" onClick={onMore} disabled={loading} aria-busy={loading} data-testid={`${testId}-button`}>
+        {loading ? l.t("common.loading") : l.t("common.loadMore")}
+      </button>
+    </div>
+  );
+}
+
 export function Loading() {
   const l = useLocale();
   return (

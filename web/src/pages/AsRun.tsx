@@ -2,10 +2,10 @@
 import { useState } from "react";
 import { qs } from "../api.ts";
 import { useApp } from "../context.ts";
-import { DateField, ErrorBox, Field, Loading, PageHeader, StatusBadge, TableWrap } from "../components/ui.tsx";
+import { DateField, ErrorBox, Field, Loading, LoadMore, PageHeader, StatusBadge, TableWrap } from "../components/ui.tsx";
 import { WeekPicker } from "../components/PeriodPickers.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
-import { useApiGet } from "../query.ts";
+import { usePagedList } from "../query.ts";
 import { addDays, isoWeekKey, isoWeekMonday } from "../time.ts";
 import type { AsRunRow } from "../types.ts";
 
@@ -22,8 +22,8 @@ export function AsRunPage() {
   const l = useLocale();
   const [draft, setDraft] = useState<Filters>(() => ({ from: addDays(l.today(), -6), to: l.today(), zoneId: "", status: "", source: "" }));
   const [filters, setFilters] = useState(draft);
-  const rowsQ = useApiGet<{ rows: AsRunRow[] }>(["asrun", filters], "/api/asrun" + qs({ ...filters, limit: 1000 }));
-  const rows = { data: rowsQ.data?.rows, error: rowsQ.error, loading: rowsQ.isLoading };
+  // 100 rows at a time, newest first; "Xem thêm" continues from the last row shown.
+  const rows = usePagedList<"rows", AsRunRow>(["asrun", filters], "/api/asrun" + qs({ ...filters }), "rows", 100);
   const set = (k: keyof Filters) => (v: string) => setDraft({ ...draft, [k]: v });
   const csvHref = "/api/asrun" + qs({ ...filters, limit: 5000, format: "csv" });
   const [week, setWeek] = useState(() => isoWeekKey(l.today()));
@@ -140,6 +140,7 @@ export function AsRunPage() {
             </tbody>
           </table>
           </TableWrap>
+          <LoadMore shown={rows.data.length} hasMore={rows.hasMore} loading={rows.loadingMore} onMore={() => void rows.loadMore()} testId="asrun-more" />
         </>
       ) : null}
     </div>

@@ -5,7 +5,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../context.ts";
 import { ErrorBox, Loading, PageHeader, TableWrap } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
-import { useApiGet } from "../query.ts";
+import { useApiGetAll } from "../query.ts";
 import type { Campaign, CampaignStatus, Item } from "../types.ts";
 import { CampaignForm } from "./CampaignForm.tsx";
 
@@ -49,7 +49,7 @@ export function Campaigns() {
       return campaigns.map((c, i) => ({ campaign: c, status: statuses[i] ?? null }));
     },
   });
-  const itemsQ = useApiGet<{ items: Item[] }>(["items", "all"], "/api/items");
+  const itemsQ = useApiGetAll<"items", Item>(["items", "all"], "/api/items", "items");
   const items = { data: itemsQ.data?.items };
   const [editing, setEditing] = useState<Campaign | "new" | null>(null);
   const [expanded, setExpanded] = useState<number | null>(null);

@@ -7,13 +7,14 @@ import { qs } from "../api.ts";
 import { useApp, useLiveEvents } from "../context.ts";
 import { ErrorBox, Loading, PageHeader, StatusBadge, TableWrap, useConfirm } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
-import { useApiGet } from "../query.ts";
+import { useApiGet, useApiGetAll } from "../query.ts";
 import type { Airing, Campaign, CampaignStatus, Emergency, LiveStatus } from "../types.ts";
 import { EmergencyDialog } from "./EmergencyDialog.tsx";
 import { QueueTable } from "./Queues.tsx";
 import { AiringDialog } from "./AiringDialog.tsx";
 import { SystemHealth } from "../components/SystemHealth.tsx";
 import { AlertsBanner } from "../components/Alerts.tsx";
+import { OverdueDirectives } from "./Directives.tsx";
 
 export function Dashboard() {
   const { api, can, live } = useApp();
@@ -27,7 +28,7 @@ export function Dashboard() {
   const confirm = useConfirm();
   const announce = useAnnouncer();
   const airingsKey = ["airings", { from: today, to: today }];
-  const airingsQ = useApiGet<{ airings: Airing[] }>(airingsKey, "/api/airings" + qs({ from: today, to: today }), { refetchInterval: 20_000 });
+  const airingsQ = useApiGetAll<"airings", Airing>(airingsKey, "/api/airings" + qs({ from: today, to: today }), "airings", { refetchInterval: 20_000 });
   // A session replaced by a newer plan is not news for the operator (the calendar can show it).
   const airings = { data: airingsQ.data?.airings.filter((a) => a.status !== "superseded"), error: airingsQ.error };
   const statusQ = useApiGet<LiveStatus>(["status"], "/api/status");
@@ -103,6 +104,7 @@ export function Dashboard() {
         ) : null}
       </PageHeader>
 
+      <OverdueDirectives />
       <AlertsBanner />
 
       {running.length ? (

@@ -5,13 +5,13 @@ import { useApp } from "../context.ts";
 import { Dialog, ErrorBox, Field, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
 import { FormError, parseDecimal, problemsOf } from "../forms.ts";
-import { useApiGet } from "../query.ts";
+import { useApiGet, useApiGetAll } from "../query.ts";
 import type { Item, Program } from "../types.ts";
 
 export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; onStarted: () => void }) {
   const { api, zones } = useApp();
   const l = useLocale();
-  const itemsQ = useApiGet<{ items: Item[] }>(["items", { status: "ready" }], "/api/items?status=ready");
+  const itemsQ = useApiGetAll<"items", Item>(["items", { status: "ready" }], "/api/items?status=ready", "items");
   const programsQ = useApiGet<{ programs: Program[] }>(["programs"], "/api/programs");
   const jingles = new Set((programsQ.data?.programs ?? []).flatMap((p) => [p.introItemId, p.outroItemId]).filter((id): id is number => id !== null));
   const items = { data: programsQ.data ? itemsQ.data?.items.filter((i) => i.kind !== "relay" && !jingles.has(i.id)) : undefined, error: itemsQ.error ?? programsQ.error };

@@ -1,12 +1,13 @@
 // Library of items: search and filters, live processing progress (patched into the query
 // cache by live events), and the add dialogs.
 import { useEffect, useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { qs } from "../api.ts";
 import { useApp } from "../context.ts";
-import { ErrorBox, Field, Loading, PageHeader, PriorityBadge, ProgressBar, StatusBadge, TableWrap } from "../components/ui.tsx";
+import { ErrorBox, Field, Loading, LoadMore, PageHeader, PriorityBadge, ProgressBar, StatusBadge, TableWrap } from "../components/ui.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
 import type { Item } from "../types.ts";
+import { usePagedList } from "../query.ts";
 import { RelayDialog, TtsDialog, UploadDialog, splitReason } from "./LibraryForms.tsx";
 import { ItemDialog } from "./ItemDialog.tsx";
 
@@ -19,7 +20,7 @@ interface Filters {
 }
 
 export function Library() {
-  const { api, can, categories } = useApp();
+  const { can, categories } = useApp();
   const l = useLocale();
   const [filters, setFilters] = useState<Filters>({ q: "", categoryId: "", priority: "", status: "", kind: "" });
   const [q, setQ] = useState("");
@@ -34,13 +35,10 @@ export function Library() {
   }, [q]);
 
   const qc = useQueryClient();
-  const itemsQ = useQuery({
-    queryKey: ["items", filters],
-    queryFn: () => api.get<{ items: Item[] }>("/api/items" + qs({ ...filters })),
+  const items = usePagedList<"items", Item>(["items", filters], "/api/items" + qs({ ...filters }), "items", 100, {
     // While anything is still processing, poll as well (the live stream may be down).
-    refetchInterval: (q) => (q.state.data?.items.some((i) => i.status === "queued" || i.status === "processing") ? 3000 : false),
+    refetchInterval: (rows) => (rows?.some((i) => i.status === "queued" || i.status === "processing") ? 3000 : false),
   });
-  const items = { data: itemsQ.data?.items, error: itemsQ.error, loading: itemsQ.isLoading };
   const reload = () => void qc.invalidateQueries({ queryKey: ["items"] });
 
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [k]: e.target.value });
@@ -154,6 +152,7 @@ export function Library() {
         </table>
         </TableWrap>
       ) : null}
+      {items.data?.length ? <LoadMore shown={items.data.length} hasMore={items.hasMore} loading={items.loadingMore} onMore={() => void items.loadMore()} testId="items-more" /> : null}
 
       {dialog === "upload" ? (
         <UploadDialog

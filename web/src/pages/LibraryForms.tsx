@@ -6,7 +6,7 @@ import { useApp, useLiveEvents } from "../context.ts";
 import { DateField, Dialog, ErrorBox, Field, ProgressBar, StatusBadge, useAction } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
 import { nameKey, parseDecimal, validate, type Check } from "../forms.ts";
-import { useApiGet } from "../query.ts";
+import { useApiGetAll } from "../query.ts";
 import type { Item, Priority } from "../types.ts";
 
 export interface Meta {
@@ -33,7 +33,7 @@ export const VOICES = ["vi", "vi-vn-x-central", "vi-vn-x-south"] as const;
 
 /** Titles of the items in the library, to warn about a second item of the same name. */
 export function useDuplicateTitle(title: string, selfId?: number): Item | undefined {
-  const all = useApiGet<{ items: Item[] }>(["items", "all"], "/api/items");
+  const all = useApiGetAll<"items", Item>(["items", "all"], "/api/items", "items");
   const k = nameKey(title);
   return k ? all.data?.items.find((i) => i.id !== selfId && nameKey(i.title) === k) : undefined;
 }

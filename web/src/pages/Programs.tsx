@@ -5,7 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../context.ts";
 import { ErrorBox, Loading, PageHeader } from "../components/ui.tsx";
 import { useLocale } from "../i18n/index.ts";
-import { useApiGet } from "../query.ts";
+import { useApiGet, useApiGetAll } from "../query.ts";
 import type { Item, Program, Schedule } from "../types.ts";
 import { ProgramEditor } from "./ProgramEditor.tsx";
 
@@ -14,7 +14,7 @@ export function Programs() {
   const l = useLocale();
   const qc = useQueryClient();
   const programsQ = useApiGet<{ programs: Program[] }>(["programs"], "/api/programs");
-  const itemsQ = useApiGet<{ items: Item[] }>(["items", "all"], "/api/items");
+  const itemsQ = useApiGetAll<"items", Item>(["items", "all"], "/api/items", "items");
   const schedulesQ = useApiGet<{ schedules: Schedule[] }>(["schedules"], "/api/schedules");
   const programs = { data: programsQ.data?.programs, error: programsQ.error };
   const items = { data: itemsQ.data?.items, error: itemsQ.error };

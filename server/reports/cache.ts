@@ -1,0 +1,94 @@
+// A cache of computed reports, keyed by the period and by the as-run WATERMARK of that
+// period: a fingerprint of the facts the report reads for those dates, taken in one cheap
+// statement before the report is computed. A new or closed as-run row (or an airing settled)
+// on 12 November changes November's watermark and the 12th's, not October's, so only the
+// periods that contain it are computed again; every other request is served from memory.
+//
+// Correctness does not depend on being told about writes: the watermark is read from the
+// database on every request, so every API instance (each with its own cache) and every
+// writer (a worker on another machine) agree. Read before computing: a report computed from
+// newer facts than its watermark is only recomputed once more, never served stale.
+// Names and settings a report prints (zones, items, programs, campaigns, the commune, the
+// other-channel figures) enter the watermark through their updatedAt; topics and emergency
+// names, which have none, are covered by a 5-minute lifetime.
+import { Prisma } from "../generated/prisma/client.ts";
+import type { Db } from "../db/client.ts";
+import { settlePlays } from "../settle-plays.ts";
+import { computeReport, type ComputeOptions, type ReportRange } from "./compute.ts";
+import type { BroadcastReport } from "./types.ts";
+
+const MAX_ENTRIES = 64;
+const MAX_AGE_MS = 5 * 60_000;
+
+/** The watermark statement: one pass over AsRun_play_idx (covering) and the period's airings. */
+export const watermarkSql = (r: { from: string; to: string }) => Prisma.sql`
+  SELECT ar.*, ai.*, dims.*
+  FROM (SELECT COUNT(*) AS "rows",
+               SUM(CASE WHEN "status" = 'playing' THEN 1 ELSE 0 END) AS "playing",
+               SUM(CASE WHEN "counted" THEN 1 ELSE 0 END) AS "plays",
+               SUM("unit") AS "units",
+               SUM("durationMs") AS "ms",
+               SUM(COALESCE("itemId", 0)) AS "items",
+               SUM(COALESCE("categoryId", 0)) AS "topics",
+               SUM(LENGTH("role") + 16 * LENGTH("status") + 256 * LENGTH("priority")) AS "codes"
+        FROM "AsRun" WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to}) ar,
+       (SELECT COUNT(*) AS "airings", MAX("updatedAt") AS "airingsAt"
+        FROM "Airing" WHERE "localDate" >= ${r.from} AND "localDate" <= ${r.to}) ai,
+       (SELECT (SELECT MAX("updatedAt") FROM "Zone") AS "zonesAt",
+               (SELECT MAX("updatedAt") FROM "Item") AS "itemsAt",
+               (SELECT MAX("updatedAt") FROM "Program") AS "programsAt",
+               (SELECT MAX("updatedAt") FROM "Campaign") AS "campaignsAt",
+               (SELECT MAX("updatedAt") FROM "Commune") AS "communeAt",
+               (SELECT MAX("updatedAt") FROM "ChannelStat") AS "channelsAt",
+               (SELECT COUNT(*) FROM "Category") AS "categories") dims`;
+
+export async function reportWatermark(db: Db, r: { from: string; to: string }): Promise<string> {
+  const [row] = await db.$queryRaw<Record<string, unknown>[]>(watermarkSql(r));
+  return JSON.stringify(row ?? {}, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Date ? v.getTime() : v));
+}
+
+export interface ReportCache {
+  /** The report of `range`, computed again only when its watermark moved. */
+  report(range: ReportRange, opts?: ComputeOptions): Promise<BroadcastReport>;
+  stats(): { hits: number; misses: number; size: number };
+}
+
+interface Entry {
+  mark: string;
+  at: number;
+  report: Promise<BroadcastReport>;
+}
+
+export function createReportCache(db: Db, opts: { now?: () => number } = {}): ReportCache {
+  const now = opts.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+  let hits = 0;
+  let misses = 0;
+  return {
+    async report(range, o = {}) {
+      // Settle first: the watermark must see closed rows as they will be counted.
+      await settlePlays(db);
+      const mark = await reportWatermark(db, range);
+      const key = JSON.stringify([range.from, range.to, range.key, range.labelVi, range.labelEn, o.problemLimit]);
+      const hit = entries.get(key);
+      if (hit && hit.mark === mark && now() - hit.at < MAX_AGE_MS) {
+        hits++;
+        // Most recently used last: the first key is the one to evict.
+        entries.delete(key);
+        entries.set(key, hit);
+        return hit.report;
+      }
+      misses++;
+      // Concurrent requests for one period and watermark share one computation.
+      const report = computeReport(db, range, o);
+      entries.delete(key);
+      entries.set(key, { mark, at: now(), report });
+      while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+      report.catch(() => {
+        if (entries.get(key)?.report === report) entries.delete(key);
+      });
+      return report;
+    },
+    stats: () => ({ hits, misses, size: entries.size }),
+  };
+}
