@@ -31,7 +31,9 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 const load0 = os.loadavg()[0]!;
 const icecast = await Icecast.create({ maxSources: zones + 2 });
-const inst = await Installation.create({ name: "timing", zones, icecast });
+// Laid out as `npm start` runs it: uploads, ingests and reports in the main process, playout
+// in its own supervised child.
+const inst = await Installation.create({ name: "timing", zones, icecast, layout: "npm-start" });
 const listeners: Listener[] = [];
 const loadLog: string[] = [];
 try {

@@ -274,6 +274,12 @@ export interface InstallationOptions {
   env?: Record<string, string>;
   zones?: number;
   icecast?: Icecast;
+  /**
+   * "split" (default): `--role api,scheduler` and `--role worker` (airs and ingests), so a
+   * scenario can kill the airing worker. "npm-start": one process started as `npm start`
+   * does (API, scheduler and background jobs, with playout in its supervised child).
+   */
+  layout?: "split" | "npm-start";
 }
 
 export class Installation {
@@ -360,8 +366,11 @@ export class Installation {
     } finally {
       await db.$disconnect();
     }
-    inst.api = inst.spawnRole("api,scheduler");
-    inst.worker = inst.spawnRole("worker");
+    if (opts.layout === "npm-start") inst.api = inst.spawnRole(null);
+    else {
+      inst.api = inst.spawnRole("api,scheduler");
+      inst.worker = inst.spawnRole("worker");
+    }
     await inst.waitHttp();
     await inst.login();
   }
@@ -373,13 +382,14 @@ export class Installation {
     };
   }
 
-  spawnRole(role: string): ChildProcess {
-    const child = track(spawn(process.execPath, ["--import", "tsx", "server/main.ts", "--role", role], {
+  /** Starts `server/main.ts --role <role>`, or as `npm start` does when role is null. */
+  spawnRole(role: string | null): ChildProcess {
+    const child = track(spawn(process.execPath, ["--import", "tsx", "server/main.ts", ...(role ? ["--role", role] : [])], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.env() },
       stdio: ["ignore", "pipe", "pipe"],
     }));
-    const tag = `${role}#${child.pid}`;
+    const tag = `${role ?? "npm-start"}#${child.pid}`;
     this.log(`started ${tag}`);
     const pipe = (s: NodeJS.ReadableStream) => readline.createInterface({ input: s }).on("line", (l) => this.logs.write(`[${tag}] ${l}\n`));
     pipe(child.stdout!);
