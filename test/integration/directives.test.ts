@@ -9,6 +9,8 @@ import { silentLogger } from "../../server/logger.ts";
 import { sweepAlerts } from "../../server/alert-sweep.ts";
 import { localToUtc } from "../../server/domain/time.ts";
 import { createTestEnv, signedIn, type Client, type TestEnv } from "../helpers/env.ts";
+import { ENGLISH, flat, pdftotextPages, xlsxSheets } from "../helpers/readers.ts";
+import { createPgDatabase, pgTestUrl, type PgDatabase } from "../helpers/pg.ts";
 
 const TZ = "Asia/Ho_Chi_Minh";
 const at = (date: string, hhmm: string) => localToUtc(date, hhmm, TZ);
@@ -16,34 +18,58 @@ const clock = new OffsetClock(at("2026-04-05", "10:00"));
 let env: TestEnv;
 let admin: Client;
 let viewer: Client;
-const zones: number[] = [];
-let itemX = 0, itemY = 0, itemZ = 0, campaignK = 0;
+let w: World;
+
+/** Three zones, items X, Y, Z and campaign K carrying X and Y (X is linked both directly and through K, and must count once). */
+interface World { zones: [number, number, number]; itemX: number; itemY: number; itemZ: number; campaignK: number }
+async function createWorld(e: TestEnv): Promise<World> {
+  const zones: number[] = [];
+  for (const code of ["thon-dong", "thon-tay", "thon-nam"]) zones.push((await e.db.zone.create({ data: { code, name: `Cụm loa ${code}`, outputKind: "file" } })).id);
+  const item = async (title: string) => (await e.db.item.create({ data: { title, kind: "tts", ttsText: title, status: "ready", durationMs: 60_000 } })).id;
+  const itemX = await item("Tuyên truyền Chỉ thị về phòng, chống bão");
+  const itemY = await item("Hướng dẫn chằng chống nhà cửa");
+  const itemZ = await item("Thông báo lịch tiêm chủng");
+  const campaignK = (await e.db.campaign.create({
+    data: { name: "Phòng, chống bão", startDate: "2026-04-01", endDate: "2026-04-30", perDay: 1, items: { create: [{ itemId: itemX }, { itemId: itemY }] } },
+  })).id;
+  return { zones: zones as World["zones"], itemX, itemY, itemZ, campaignK };
+}
+
+/** One as-run row, as the playout writes it (settled later by the readers, through the one play definition). */
+async function aired(e: TestEnv, zoneId: number, itemId: number, date: string, hhmm: string, status = "completed", durationMs = 60_000) {
+  const start = at(date, hhmm);
+  await e.db.asRun.create({
+    data: { zoneId, itemId, localDate: date, scheduledStart: start, actualStart: start, actualEnd: new Date(start.getTime() + durationMs), durationMs, plannedMs: 60_000, status, source: "schedule" },
+  });
+}
+
+/** Received day 1 (1 April 08:00); items linked to it air from day 3 on two of three zones, then on all zones on day 4. */
+async function airScenario(e: TestEnv, x: World) {
+  const [a, b, c] = x.zones;
+  await aired(e, a, x.itemX, "2026-04-03", "05:30");
+  await aired(e, b, x.itemX, "2026-04-03", "05:30");
+  await aired(e, a, x.itemY, "2026-04-03", "17:00"); // through campaign K only
+  await aired(e, b, x.itemX, "2026-04-03", "17:00", "interrupted", 20_000); // cut at a third: not a play
+  await aired(e, a, x.itemZ, "2026-04-03", "17:00"); // another document's item
+  for (const z of [a, b, c]) await aired(e, z, x.itemX, "2026-04-04", "05:30");
+}
+
+// By hand: first air 3 April 05:30 − 1 April 08:00 = 45.5 h; all zones when C first aired,
+// 4 April 05:30 − 1 April 08:00 = 69.5 h; plays 3 on day 3 (X on A and B, Y on A; the cut X on
+// B is no play) + 3 on day 4 = 6; zones 3; due 1 April + 3 days = 4 April → on time.
+const STORM_BY_HAND = {
+  status: "on_time", plays: 6, zonesReached: 3, zonesTotal: 3, targetMet: null,
+  firstAiredAt: at("2026-04-03", "05:30").toISOString(), allZonesAt: at("2026-04-04", "05:30").toISOString(),
+  hoursToFirstAir: 45.5, hoursToAllZones: 69.5,
+};
 
 beforeAll(async () => {
   env = await createTestEnv({ clock });
   admin = await signedIn(env, "admin");
   viewer = await signedIn(env, "viewer");
-  for (const code of ["thon-dong", "thon-tay", "thon-nam"]) {
-    zones.push((await env.db.zone.create({ data: { code, name: `Cụm loa ${code}`, outputKind: "file" } })).id);
-  }
-  const item = async (title: string) => (await env.db.item.create({ data: { title, kind: "tts", ttsText: title, status: "ready", durationMs: 60_000 } })).id;
-  itemX = await item("Tuyên truyền Chỉ thị về phòng, chống bão");
-  itemY = await item("Hướng dẫn chằng chống nhà cửa");
-  itemZ = await item("Thông báo lịch tiêm chủng");
-  // Campaign K carries X and Y: X is linked both directly and through K, and must count once.
-  campaignK = (await env.db.campaign.create({
-    data: { name: "Phòng, chống bão", startDate: "2026-04-01", endDate: "2026-04-30", perDay: 1, items: { create: [{ itemId: itemX }, { itemId: itemY }] } },
-  })).id;
+  w = await createWorld(env);
 });
 afterAll(async () => env?.cleanup());
-
-/** One as-run row, as the playout writes it (settled later by the readers). */
-async function aired(zoneId: number, itemId: number, date: string, hhmm: string, status = "completed", durationMs = 60_000) {
-  const start = at(date, hhmm);
-  await env.db.asRun.create({
-    data: { zoneId, itemId, localDate: date, scheduledStart: start, actualStart: start, actualEnd: new Date(start.getTime() + durationMs), durationMs, plannedMs: 60_000, status, source: "schedule" },
-  });
-}
 
 const storm = {
   issuer: "Đảng ủy xã Kiến Minh", number: "12-CV/ĐU", issuedDate: "2026-03-31", receivedAt: "2026-04-01T08:00",
@@ -52,11 +78,11 @@ const storm = {
 
 describe("directive register API", () => {
   it("creates a document with links, computes its due date, and refuses bad input in Vietnamese first", async () => {
-    const r = await admin.req("POST", "/api/directives", { ...storm, itemIds: [itemX], campaignIds: [campaignK] });
+    const r = await admin.req("POST", "/api/directives", { ...storm, itemIds: [w.itemX], campaignIds: [w.campaignK] });
     expect(r.status, JSON.stringify(r.json)).toBe(201);
     expect(r.json.directive).toMatchObject({ number: "12-CV/ĐU", receivedDate: "2026-04-01", dueDate: "2026-04-04", receivedAt: "2026-04-01T01:00:00.000Z" });
-    expect(r.json.directive.items.map((i: { id: number }) => i.id)).toEqual([itemX]);
-    expect(r.json.directive.campaigns.map((c: { id: number }) => c.id)).toEqual([campaignK]);
+    expect(r.json.directive.items.map((i: { id: number }) => i.id)).toEqual([w.itemX]);
+    expect(r.json.directive.campaigns.map((c: { id: number }) => c.id)).toEqual([w.campaignK]);
 
     const dup = await admin.req("POST", "/api/directives", storm);
     expect(dup.status).toBe(422);
@@ -120,25 +146,10 @@ describe("directive register API", () => {
 
 describe("timeliness and coverage, from what aired", () => {
   it("equals the values worked out by hand; an unaired document past due is overdue in alerts and report", async () => {
-    const [a, b, c] = zones as [number, number, number];
-    // Received 1 April 08:00. Day 3 (3 April): zones A and B carry it, C does not.
-    await aired(a, itemX, "2026-04-03", "05:30");
-    await aired(b, itemX, "2026-04-03", "05:30");
-    await aired(a, itemY, "2026-04-03", "17:00"); // through campaign K only
-    await aired(b, itemX, "2026-04-03", "17:00", "interrupted", 20_000); // cut at a third: not a play
-    await aired(a, itemZ, "2026-04-03", "17:00"); // another document's item
-    // Day 4 (4 April): all three zones.
-    for (const z of [a, b, c]) await aired(z, itemX, "2026-04-04", "05:30");
-    // By hand: first air 3 April 05:30 − 1 April 08:00 = 45.5 h; all zones when C first aired,
-    // 4 April 05:30 − 1 April 08:00 = 69.5 h; plays 3 on day 3 + 3 on day 4 = 6; zones 3;
-    // due 1 April + 3 days = 4 April → on time.
+    await airScenario(env, w);
     const r = await admin.req("GET", "/api/directives");
     const storm12 = r.json.directives.find((d: { number: string }) => d.number === "12-CV/ĐU");
-    expect(storm12.timeliness).toEqual({
-      status: "on_time", plays: 6, zonesReached: 3, zonesTotal: 3, targetMet: null,
-      firstAiredAt: at("2026-04-03", "05:30").toISOString(), allZonesAt: at("2026-04-04", "05:30").toISOString(),
-      hoursToFirstAir: 45.5, hoursToAllZones: 69.5,
-    });
+    expect(storm12.timeliness).toEqual(STORM_BY_HAND);
 
     // Received 1 April, due within 2 days (3 April), linked to nothing that aired: on 5 April it is overdue.
     const late = await admin.req("POST", "/api/directives", {
@@ -157,9 +168,75 @@ describe("timeliness and coverage, from what aired", () => {
     expect(alert.messageVi).toBe("Văn bản 45/TB-UBND (Thông báo lịch tiêm vắc-xin sởi đợt 2) đã quá hạn phát (hạn 03/04/2026, quá 2 ngày) mà chưa được phát trên hệ thống truyền thanh.");
 
     // Linked to item Z, which aired on 3 April: no longer overdue (late), and the alert resolves.
-    await admin.req("PATCH", `/api/directives/${late.json.directive.id}`, { itemIds: [itemZ] });
+    await admin.req("PATCH", `/api/directives/${late.json.directive.id}`, { itemIds: [w.itemZ] });
     const now = await admin.req("GET", `/api/directives/${late.json.directive.id}`);
     expect(now.json.directive.timeliness).toMatchObject({ status: "on_time", plays: 1, zonesReached: 1 });
     expect((await sweep()).resolved).toBe(1);
+  });
+
+  it("the monthly report's section \"Tuyên truyền văn bản chỉ đạo\" counts on time / late / not yet and the median, in JSON, XLSX and PDF", async () => {
+    // A third document, received 2 April 09:00, due 3 April, never aired; and one for information.
+    const base = { issuer: "Đảng ủy xã Kiến Minh", issuedDate: "2026-04-02", receivedAt: "2026-04-02T09:00", itemIds: [] };
+    expect((await admin.req("POST", "/api/directives", { ...base, number: "52-CV/ĐU", summary: "Về tuyên truyền phòng, chống dịch sốt xuất huyết", action: "air_within", airWithinDays: 1 })).status).toBe(201);
+    expect((await admin.req("POST", "/api/directives", { ...base, number: "08-KH/ĐU", summary: "Kế hoạch tổ chức Đại hội Đoàn xã", action: "info" })).status).toBe(201);
+    // By hand, as of 5 April 10:00: 12-CV/ĐU first aired after 45.5 h (all zones 69.5 h), 45/TB-UBND
+    // (received 1 April 14:00) after 51 h on 3 April 17:00, both before their due dates; 52-CV/ĐU
+    // nothing, due 3 April → overdue. Median time to first air (45.5 + 51) / 2 = 48.25 h.
+    const r = await admin.req("GET", "/api/reports?period=month&value=2026-04");
+    expect(r.status).toBe(200);
+    const d = r.json.report.directives;
+    expect({ ...d, rows: undefined }).toEqual({
+      asOf: at("2026-04-05", "10:00").toISOString().slice(0, 16) + d.asOf.slice(16), rows: undefined,
+      received: 4, toAir: 3, onTime: 2, late: 0, notYet: 1, overdue: 1, info: 1, medianHoursToFirstAir: 48.25, medianHoursToAllZones: 69.5,
+    });
+    expect(d.rows.map((x: { number: string; status: string; hoursToFirstAir: number | null; plays: number; zonesReached: number }) => [x.number, x.status, x.hoursToFirstAir, x.plays, x.zonesReached])).toEqual([
+      ["12-CV/ĐU", "on_time", 45.5, 6, 3],
+      ["45/TB-UBND", "on_time", 51, 1, 1],
+      ["52-CV/ĐU", "overdue", null, 0, 0],
+      ["08-KH/ĐU", "info", null, 0, 0],
+    ]);
+
+    const xlsx = await admin.req("GET", "/api/reports?period=month&value=2026-04&format=xlsx");
+    const sheets = xlsxSheets(new Uint8Array(await xlsx.res.arrayBuffer()));
+    const sheet = sheets.get("Tuyên truyền văn bản chỉ đạo")!;
+    expect(sheet[1]).toContain("Từ khi nhận đến lần phát đầu (giờ)");
+    expect(sheet.slice(2).map((row) => [row[1], row[7], row[10], row[11], row[12]])).toEqual([
+      ["12-CV/ĐU", 45.5, 6, "3/3", "Đã tuyên truyền đúng hạn"],
+      ["45/TB-UBND", 51, 1, "1/3", "Đã tuyên truyền đúng hạn"],
+      ["52-CV/ĐU", null, 0, "0/3", "Chưa tuyên truyền, quá hạn"],
+      ["08-KH/ĐU", null, 0, "0/3", "Để biết (không yêu cầu phát)"],
+    ]);
+    const summary = sheets.get("Tổng hợp")!;
+    const cell = (label: string) => summary.find((row) => row[0] === label)?.[1];
+    expect([cell("Văn bản chỉ đạo nhận trong kỳ"), cell("Văn bản đã tuyên truyền đúng hạn"), cell("Văn bản chưa tuyên truyền"), cell("Trong đó quá hạn"), cell("Thời gian trung vị từ khi nhận đến lần phát đầu")]).toEqual([4, 2, 1, 1, 48.25]);
+
+    const pdf = await admin.req("GET", "/api/reports?period=month&value=2026-04&format=pdf");
+    const text = flat(pdftotextPages(new Uint8Array(await pdf.res.arrayBuffer())));
+    expect(text).toContain("Tuyên truyền văn bản chỉ đạo: trong kỳ tiếp nhận 4 văn bản (1 văn bản để biết, không yêu cầu phát); đã tuyên truyền đúng hạn 2 văn bản, trễ hạn 0 văn bản, chưa tuyên truyền 1 văn bản (trong đó 1 văn bản đã quá hạn); thời gian trung vị từ khi nhận đến lần phát đầu tiên là 48,3 giờ.");
+    expect(text).toContain("7. Tuyên truyền văn bản chỉ đạo");
+    // Its table: cells wrap in the narrow columns, so pdftotext interleaves their lines.
+    expect(text.slice(text.indexOf("7. Tuyên truyền văn bản chỉ đạo"))).toMatch(/52-CV\/ ?ĐU.*?Chưa tuyên truyền,.*?quá hạn/);
+    expect(text).not.toMatch(ENGLISH);
+  });
+});
+
+// The same count on PostgreSQL (the coverage SQL runs on both), when a server answers.
+const pgAdmin = await pgTestUrl();
+describe.skipIf(!pgAdmin)("timeliness on PostgreSQL", () => {
+  let pgEnv: TestEnv;
+  let pgDb: PgDatabase;
+  afterAll(async () => {
+    await pgEnv?.cleanup();
+    await pgDb?.drop();
+  });
+  it("equals the same values worked out by hand", async () => {
+    pgDb = await createPgDatabase(pgAdmin!, "directives");
+    pgEnv = await createTestEnv({ clock, env: { DATABASE_URL: pgDb.url } });
+    const pgClient = await signedIn(pgEnv, "admin");
+    const x = await createWorld(pgEnv);
+    expect((await pgClient.req("POST", "/api/directives", { ...storm, itemIds: [x.itemX], campaignIds: [x.campaignK] })).status).toBe(201);
+    await airScenario(pgEnv, x);
+    const r = await pgClient.req("GET", "/api/directives");
+    expect(r.json.directives[0].timeliness).toEqual(STORM_BY_HAND);
   });
 });
