@@ -11,6 +11,7 @@
 // capability probes before each run. Argument building elsewhere in audio/ is
 // pure (string[] in, string[] out) so it is unit-tested without ffmpeg.
 import { spawn } from "node:child_process";
+import { setPriority } from "node:os";
 import { accessSync, constants as fsConstants, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, join, resolve as resolvePath } from "node:path";
@@ -48,6 +49,23 @@ export interface RunOptions {
 export interface AudioOpOptions extends Omit<RunOptions, "expectedDurationMs" | "onStart" | "onStderrLine"> {
   /** Scratch directory for intermediate files (lists, cut tails). Default os.tmpdir(). */
   tmpDir?: string;
+}
+
+/**
+ * Niceness of every ffmpeg/ffprobe/espeak child: ingest, render and analysis are background
+ * work; on a small machine they must never take the CPU from the playout process, whose
+ * timers decide when a session starts. (Live relays are spawned in relay.ts, not here.)
+ */
+export const BACKGROUND_NICENESS = 10;
+
+/** Lowers a child's CPU priority; a child that already exited or a refusal is not an error. */
+export function runInBackground(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, BACKGROUND_NICENESS);
+  } catch {
+    // Exited already, or not permitted: it just runs at normal priority.
+  }
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -205,6 +223,7 @@ function runProcess(bin: string, args: string[], opts: RunOptions, parseProgress
     }
     logger?.debug(`run: ${command}`);
     const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    runInBackground(child.pid);
 
     let stderrTail = "";
     let stderrPartial = "";

@@ -27,7 +27,9 @@ for step in \
   "20261203000001_counting_facts b441df2" \
   "20261210000000_airing_lease 3802f7a" \
   "20261211000001_alerts bd08f62" \
-  "20261213000001_render_key_worker_group ."; do
+  "20261213000001_render_key_worker_group 1676552" \
+  "20261220000001_plan_state 94907c3" \
+  "20261222000001_directives ."; do
   set -- $step
   name=$1 rev=$2
   if [ "$rev" = "." ]; then cp prisma/schema.prisma "$tmp/sqlite.prisma"; else git show "$rev:prisma/schema.prisma" > "$tmp/sqlite.prisma"; fi

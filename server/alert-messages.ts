@@ -18,6 +18,7 @@ export const ALERT_KINDS = [
   "scheduler_lost",
   "zone_unserved",
   "webhook_failed",
+  "directive_overdue",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -42,7 +43,9 @@ const reason = (p: AlertParams, lang: Lang) => {
 //   zone  — the zone (cụm loa) name;  at — commune time "HH:MM DD/MM/YYYY";
 //   reason — the airing's statusReason;  seconds — length of a dropout;
 //   worker — a worker id;  detail / detailEn — a technical detail (Vietnamese / English);
-//   attempts — delivery attempts;  nextSession — the next session's commune time.
+//   attempts — delivery attempts;  nextSession — the next session's commune time;
+//   document — a directive's "số, ký hiệu" and trích yếu;  due — its due date (dd/mm/yyyy);
+//   days — days past it.
 // A time passed as an ISO instant is stored as commune time by raiseAlert.
 const CATALOGUE: Record<AlertKind, { vi: Render; en: Render }> = {
   airing_failed: {
@@ -84,6 +87,10 @@ const CATALOGUE: Record<AlertKind, { vi: Render; en: Render }> = {
   webhook_failed: {
     vi: (p) => `Không gửi được cảnh báo tới địa chỉ webhook sau ${v(p, "attempts", "vi")} lần thử${p.detail ? ` (${p.detail})` : ""}; hãy kiểm tra địa chỉ trong phần Cài đặt.`,
     en: (p) => `Alerts could not be delivered to the webhook after ${v(p, "attempts", "en")} attempts${p.detailEn ?? p.detail ? ` (${p.detailEn ?? p.detail})` : ""}; check the address in Settings.`,
+  },
+  directive_overdue: {
+    vi: (p) => `Văn bản ${v(p, "document", "vi")} đã quá hạn phát (hạn ${v(p, "due", "vi")}${p.days !== undefined ? `, quá ${p.days} ngày` : ""}) mà chưa được phát trên hệ thống truyền thanh.`,
+    en: (p) => `Directive ${v(p, "document", "en")} is past its due date (${v(p, "due", "en")}${p.days !== undefined ? `, ${p.days} day(s) late` : ""}) and has not aired on the loudspeakers.`,
   },
 };
 

@@ -5,6 +5,8 @@
 //  - an airing alert whose airing went on to air after all (a resumed or re-claimed
 //    airing) is marked resolved;
 //  - every AiringDropout row (recorded by playout) gets one alert, keyed `dropout:<id>`;
+//  - every directive document past its due date with nothing aired gets one alert, resolved
+//    once it airs (server/directives/overdue.ts);
 //  - due webhook deliveries are posted (server/alert-webhook.ts).
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
@@ -13,6 +15,7 @@ import type { Logger } from "./logger.ts";
 import { communeTime, type AlertParams } from "./alert-messages.ts";
 import { raiseAlert, resolveAlert, type AlertDeps, type AlertSeverity } from "./alerts.ts";
 import { deliverDueWebhooks, type WebhookPolicy } from "./alert-webhook.ts";
+import { sweepDirectiveAlerts } from "./directives/overdue.ts";
 
 /** How far back the sweep looks (an older outcome is history, not news). */
 export const SWEEP_LOOKBACK_MS = 48 * 3_600_000;
@@ -90,6 +93,10 @@ export async function sweepAlerts(deps: AlertSweepDeps): Promise<SweepResult> {
       }
     }
   }
+
+  const directives = await sweepDirectiveAlerts(ad, now);
+  raised += directives.raised;
+  resolved += directives.resolved;
 
   const webhooks = await deliverDueWebhooks({ db, events: deps.events, logger, now: () => deps.clock.now(), allowPrivate: deps.config.ALERT_WEBHOOK_ALLOW_PRIVATE, policy: deps.webhookPolicy });
   return { raised, resolved, webhooks };

@@ -63,6 +63,7 @@ const envSchema = z.object({
   DEMO: bool.default(true),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   UPLOAD_MAX_MB: int(1, 4096).default(200),
+  DIRECTIVE_FILE_MAX_MB: int(1, 200).default(20),
   ITEM_MAX_MINUTES: int(1, 600).default(90),
   LOUDNESS_TARGET_LUFS: z.coerce.number().min(-40).max(-5).default(-16),
   TRUE_PEAK_MAX_DBTP: z.coerce.number().min(-9).max(0).default(-1.5),
@@ -82,6 +83,10 @@ const envSchema = z.object({
   // PLAYOUT_CONCURRENCY, i.e. how many zones one worker can air at the same time.
   WORKER_CONCURRENCY: int(1, 64).default(2),
   PLAYOUT_CONCURRENCY: int(1, 1000).default(64),
+  // CPU priority (nice value) of a process that airs: below 0 needs root or CAP_SYS_NICE
+  // (systemd: Nice= / AmbientCapabilities); refused, it airs at normal priority and says so.
+  // Its ffmpeg/espeak children always run at +10 (audio/ffmpeg.ts).
+  PLAYOUT_NICENESS: z.coerce.number().int().min(-20).max(19).default(-5),
   // Zone affinity: this worker also airs the zones bound to this group (e.g. the machine
   // with the sound card); unset, it airs only unbound zones.
   WORKER_GROUP: z.string().regex(WORKER_GROUP_RE, "lowercase letters, digits, _ and - (at most 40), starting with a letter or digit").optional(),

@@ -33,6 +33,8 @@ const VI_NAMES: Record<string, string> = {
   report: "báo cáo",
   category: "chủ đề",
   emergency: "phát khẩn cấp",
+  directive: "văn bản chỉ đạo",
+  attachment: "tệp đính kèm",
 };
 
 function viName(what: string): string {

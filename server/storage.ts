@@ -11,6 +11,8 @@ export interface Storage {
   tmpPath(ext: string): string;
   /** Moves a finished temp file to its content-addressed place; returns the relative path. */
   commitOriginal(tmpFile: string, sha256: string, ext: string): string;
+  /** The same under another folder of DATA_DIR (e.g. "directives" for register attachments). */
+  commitContent(tmpFile: string, sha256: string, ext: string, folder: string): string;
   commitFile(tmpFile: string, rel: string): string;
 }
 
@@ -29,19 +31,22 @@ export function createStorage(dataDir: string): Storage {
     fs.renameSync(tmpFile, dest);
     return rel;
   };
+  const commitContent = (tmpFile: string, sha256: string, ext: string, folder: string) => {
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !/^\.[a-z0-9]{1,8}$/.test(ext)) throw new Error(`not a content address: ${sha256}${ext}`);
+    const rel = path.join(folder, sha256.slice(0, 2), `${sha256}${ext}`);
+    if (fs.existsSync(abs(rel))) {
+      fs.rmSync(tmpFile, { force: true });
+      return rel;
+    }
+    return commitFile(tmpFile, rel);
+  };
   return {
     root,
     tmpDir,
     abs,
     tmpPath: (ext) => path.join(tmpDir, `${Date.now()}-${randomBytes(6).toString("hex")}${ext}`),
-    commitOriginal(tmpFile, sha256, ext) {
-      const rel = path.join("originals", sha256.slice(0, 2), `${sha256}${ext}`);
-      if (fs.existsSync(abs(rel))) {
-        fs.rmSync(tmpFile, { force: true });
-        return rel;
-      }
-      return commitFile(tmpFile, rel);
-    },
+    commitOriginal: (tmpFile, sha256, ext) => commitContent(tmpFile, sha256, ext, "originals"),
+    commitContent,
     commitFile,
   };
 }

@@ -33,6 +33,8 @@ export interface ReceiveOptions {
   extensions: readonly string[];
   tmpPath: (ext: string) => string;
   fileField?: string;
+  /** What the file is, for the "no file" error (default: audio). */
+  noFile?: { vi: string; en: string };
 }
 
 const badMultipart = (why: string) =>
@@ -130,7 +132,10 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
   try {
     await done;
     await st.writing;
-    if (!st.result) throw new AppError(422, "NO_FILE", "Chưa chọn tệp âm thanh.", `No audio file was attached (field '${fileField}').`);
+    if (!st.result) {
+      const what = opts.noFile ?? { vi: "tệp âm thanh", en: "audio file" };
+      throw new AppError(422, "NO_FILE", `Chưa chọn ${what.vi}.`, `No ${what.en} was attached (field '${fileField}').`);
+    }
     return { ...st.result, fields };
   } catch (err) {
     await st.writing?.catch(() => undefined);

@@ -10,7 +10,12 @@
 // - cut mid-session → the item that was playing is closed as interrupted at the last
 //   heartbeat, and the airing is open again to be resumed (worker/resume.ts) while its
 //   session window (scheduledStart + maxDurationMs) lasts; after that it stays interrupted.
-import { randomBytes } from "node:crypto";
+// A lease whose owner was a process on this machine that no longer exists (kill -9, crash)
+// is given back at once, without waiting for its expiry: the owner carries its pid and an
+// identity of the kernel and PID namespace it ran in, so only a process that can really see
+// that pid judges it (another machine or container waits for the expiry as before).
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync, readlinkSync } from "node:fs";
 import type { Clock } from "../server/clock.ts";
 import type { Db } from "../server/db/client.ts";
 import type { Logger } from "../server/logger.ts";
@@ -32,9 +37,37 @@ export interface LeaseHold {
   stop(): void;
 }
 
+/** This kernel boot and PID namespace (Linux), or null where pids cannot be judged. */
+function pidSpace(): string | null {
+  try {
+    const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    const ns = readlinkSync("/proc/self/ns/pid");
+    return createHash("sha256").update(`${boot}/${ns}`).digest("hex").slice(0, 12);
+  } catch {
+    return null;
+  }
+}
+const PID_SPACE = pidSpace();
+
+/** The pid of a lease owner that ran in our PID space, else null. */
+function localPid(owner: string | null): number | null {
+  if (!owner || !PID_SPACE) return null;
+  const m = /:(\d+)@([0-9a-f]+)$/.exec(owner);
+  return m && m[2] === PID_SPACE ? Number(m[1]) : null;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by someone else
+  }
+}
+
 /** Claims an open airing for `workerId`: true for exactly one caller per open period. */
 export async function claimAiring(db: Db, clock: Clock, airingId: number, workerId: string): Promise<string | null> {
-  const owner = `${workerId}:${randomBytes(4).toString("hex")}`;
+  const owner = `${workerId}:${randomBytes(4).toString("hex")}${PID_SPACE ? `:${process.pid}@${PID_SPACE}` : ""}`;
   const now = clock.now().getTime();
   const n = await db.airing.updateMany({
     where: { id: airingId, status: { in: OPEN_STATUSES } },
@@ -99,23 +132,31 @@ export interface RecoverSummary {
 }
 
 /**
- * Finds airings whose lease expired and gives them back (see the top of this file). Safe
- * to run from several processes at once: each release is conditional on the lease still
- * being expired. `requeue` queues the next attempt's playout job.
+ * Finds airings whose lease expired, or whose owner died on this machine, and gives them
+ * back (see the top of this file). Safe to run from several processes at once: each release
+ * is conditional on the lease still being expired (or still held by the dead owner).
+ * `requeue` queues the next attempt's playout job.
  */
 export async function recoverExpiredLeases(deps: { db: Db; clock: Clock; logger: Logger; requeue?: (airingId: number, attempt: number) => Promise<unknown> }): Promise<RecoverSummary> {
   const { db, clock, logger } = deps;
   const now = clock.now();
   const expired = { status: "airing", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
-  const rows = await db.airing.findMany({ where: expired, select: { id: true, actualStart: true, heartbeatAt: true, leaseUntil: true, scheduledStart: true, maxDurationMs: true, renderAssetId: true, attempt: true } });
+  const select = { id: true, actualStart: true, heartbeatAt: true, leaseUntil: true, leaseOwner: true, scheduledStart: true, maxDurationMs: true, renderAssetId: true, attempt: true } as const;
+  const rows = await db.airing.findMany({ where: expired, select });
+  const stillHeld = PID_SPACE ? await db.airing.findMany({ where: { status: "airing", leaseUntil: { gte: now }, leaseOwner: { endsWith: `@${PID_SPACE}` } }, select }) : [];
+  const orphaned = stillHeld.filter((a) => {
+    const pid = localPid(a.leaseOwner);
+    return pid !== null && pid !== process.pid && !processExists(pid);
+  });
   const s: RecoverSummary = { released: 0, resumable: 0, closed: 0 };
-  for (const a of rows) {
+  for (const a of [...rows, ...orphaned]) {
+    const gone = orphaned.includes(a) ? { id: a.id, status: "airing", leaseOwner: a.leaseOwner } : { id: a.id, ...expired };
     const started = a.actualStart !== null;
     const lastBeat = (a.heartbeatAt ?? (a.leaseUntil ? new Date(a.leaseUntil.getTime() - LEASE_MS) : null) ?? a.actualStart ?? now).getTime();
     const resumable = !started || now.getTime() < sessionWindowEnd(a);
     const done = await db.$transaction(async (tx) => {
       const n = await tx.airing.updateMany({
-        where: { id: a.id, ...expired },
+        where: gone,
         data: resumable
           ? { status: a.renderAssetId ? "ready" : "planned", statusReason: started ? WORKER_STOPPED_REASON : "", leaseOwner: null, leaseUntil: null }
           : { status: "interrupted", statusReason: WORKER_STOPPED_REASON, actualEnd: new Date(lastBeat), leaseOwner: null, leaseUntil: null },
@@ -136,7 +177,8 @@ export async function recoverExpiredLeases(deps: { db: Db; clock: Clock; logger:
     }
     if (started) s.resumable++;
     else s.released++;
-    logger.info(`airing ${a.id}: lease expired ${started ? "mid-session; to be resumed" : "before air; to be claimed again"}`);
+    const why = orphaned.includes(a) ? "owner process is gone" : "lease expired";
+    logger.info(`airing ${a.id}: ${why} ${started ? "mid-session; to be resumed" : "before air; to be claimed again"}`);
     await deps.requeue?.(a.id, a.attempt).catch((e: Error) => logger.warn(`airing ${a.id}: next attempt left to reconciliation: ${e.message}`));
   }
   return s;

@@ -16,7 +16,10 @@ export const UPLOAD_ENVELOPE_BYTES = 256 * 1024;
 const WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export interface BodyLimitOptions {
-  /** Paths whose body is streamed by the route itself (uploads), with their own limit. */
+  /**
+   * Paths whose body is streamed by the route itself (uploads), with their own limit. A
+   * segment ":name" stands for a numeric id ("/api/directives/:id/attachment").
+   */
   streamed: Record<string, number>;
   /** Per-path limits for buffered bodies; `jsonMaxBytes` elsewhere. */
   perPath: Record<string, number>;
@@ -82,10 +85,21 @@ export async function readBounded(body: ReadableStream<Uint8Array>, max: number)
   return out;
 }
 
+/** The limit of a streamed path: an exact key, or a key whose ":name" segments match numeric ids. */
+export function streamedLimit(streamed: Record<string, number>, path: string): number | undefined {
+  if (streamed[path] !== undefined) return streamed[path];
+  const segs = path.split("/");
+  for (const [pattern, max] of Object.entries(streamed)) {
+    const ps = pattern.split("/");
+    if (ps.length === segs.length && ps.some((p) => p.startsWith(":")) && ps.every((p, i) => (p.startsWith(":") ? /^\d{1,12}$/.test(segs[i]!) : p === segs[i]))) return max;
+  }
+  return undefined;
+}
+
 export function bodyLimits(opts: BodyLimitOptions): MiddlewareHandler {
   return async (c, next) => {
     if (!WITH_BODY.has(c.req.method) || !c.req.raw.body) return next();
-    const streamedMax = opts.streamed[c.req.path];
+    const streamedMax = streamedLimit(opts.streamed, c.req.path);
     const max = streamedMax ?? opts.perPath[c.req.path] ?? opts.jsonMaxBytes;
     const declared = declaredLength(c);
     if (declared !== null && declared > max) {

@@ -9,8 +9,9 @@
 // writer (a worker on another machine) agree. Read before computing: a report computed from
 // newer facts than its watermark is only recomputed once more, never served stale.
 // Names and settings a report prints (zones, items, programs, campaigns, the commune, the
-// other-channel figures) enter the watermark through their updatedAt; topics and emergency
-// names, which have none, are covered by a 5-minute lifetime.
+// other-channel figures, the directive register: an edit of its links updates the document)
+// enter the watermark through their updatedAt; topics and emergency names, which have none,
+// and a directive turning overdue as time passes, are covered by a 5-minute lifetime.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "../db/client.ts";
 import { settlePlays } from "../settle-plays.ts";
@@ -40,6 +41,8 @@ export const watermarkSql = (r: { from: string; to: string }) => Prisma.sql`
                (SELECT MAX("updatedAt") FROM "Campaign") AS "campaignsAt",
                (SELECT MAX("updatedAt") FROM "Commune") AS "communeAt",
                (SELECT MAX("updatedAt") FROM "ChannelStat") AS "channelsAt",
+               (SELECT MAX("updatedAt") FROM "Directive") AS "directivesAt",
+               (SELECT COUNT(*) FROM "Directive") AS "directives",
                (SELECT COUNT(*) FROM "Category") AS "categories") dims`;
 
 export async function reportWatermark(db: Db, r: { from: string; to: string }): Promise<string> {

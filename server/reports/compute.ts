@@ -11,6 +11,7 @@ import { DELETED_ITEM, LEVEL_LABELS, UNCATEGORISED } from "./labels.ts";
 import { airingFactsSql, campaignPlaysSql, playFacetsSql, zonePlaysSql, type DateRange } from "./queries.ts";
 import { campaignRows, type AiringFact } from "./campaigns.ts";
 import { otherChannelsOf } from "./channels.ts";
+import { directiveSection } from "./directives.ts";
 import type { BroadcastReport, CategoryRow, DayRow, EmergencyRow, ItemRow, LevelRow, OutcomeCounts, ProblemAiring, ReportCommune, ReportTotals, ZoneRow } from "./types.ts";
 
 export type ReportRange = DateRange & { key?: string; labelVi?: string; labelEn?: string };
@@ -36,7 +37,7 @@ interface AiringRow {
   reasonCode: string; reasonParams: string; programId: N; emergencyId: N;
 }
 
-type Reader = Pick<Db, "$queryRaw" | "commune" | "category" | "zone" | "campaign" | "item" | "program" | "emergency" | "channelStat">;
+type Reader = Pick<Db, "$queryRaw" | "commune" | "category" | "zone" | "campaign" | "item" | "program" | "emergency" | "channelStat" | "directive">;
 
 /**
  * The report for [range.from, range.to] (commune dates, inclusive). Settles what has closed
@@ -235,5 +236,6 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
     problems: { list: listed, truncated: problems.length > problemLimit },
     campaigns: await campaignRows(db, r, campaignPlays, airingFacts, tz),
     otherChannels: await otherChannelsOf(db, r),
+    directives: await directiveSection(db, r, opts.now ?? new Date(), tz),
   };
 }

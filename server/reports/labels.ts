@@ -1,4 +1,5 @@
 // The report's message catalogue: every Vietnamese/English label the exports print.
+import type { DirectiveStatus } from "../domain/directives.ts";
 
 export const LEVEL_LABELS: Record<string, { labelVi: string; labelEn: string }> = {
   normal: { labelVi: "Thông thường", labelEn: "Normal" },
@@ -43,6 +44,15 @@ export const KIND_VI: Record<string, string> = {
   audio: "Âm thanh",
   tts: "Đọc văn bản (TTS)",
   relay: "Tiếp sóng",
+};
+
+/** How a directive document stands (server/domain/directives.ts DirectiveStatus). */
+export const DIRECTIVE_STATUS_VI: Record<DirectiveStatus, string> = {
+  on_time: "Đã tuyên truyền đúng hạn",
+  late: "Đã tuyên truyền, trễ hạn",
+  pending: "Chưa tuyên truyền (còn hạn)",
+  overdue: "Chưa tuyên truyền, quá hạn",
+  info: "Để biết (không yêu cầu phát)",
 };
 
 export const PDF_TEXT = {

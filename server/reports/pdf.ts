@@ -54,6 +54,17 @@ export function summarySentences(rep: BroadcastReport): string[] {
   return out;
 }
 
+/** The directive documents of the period, as one paragraph of section I. */
+export function directiveSentence(rep: BroadcastReport): string {
+  const d = rep.directives;
+  if (!d.received) return "Trong kỳ không tiếp nhận văn bản chỉ đạo nào.";
+  const med = d.medianHoursToFirstAir;
+  return `Tuyên truyền văn bản chỉ đạo: trong kỳ tiếp nhận ${n0(d.received)} văn bản` + (d.info ? ` (${n0(d.info)} văn bản để biết, không yêu cầu phát)` : "") +
+    `; đã tuyên truyền đúng hạn ${n0(d.onTime)} văn bản, trễ hạn ${n0(d.late)} văn bản, chưa tuyên truyền ${n0(d.notYet)} văn bản` +
+    (d.overdue ? ` (trong đó ${n0(d.overdue)} văn bản đã quá hạn)` : "") +
+    (med !== null ? `; thời gian trung vị từ khi nhận đến lần phát đầu tiên là ${n1(med)} giờ` : "") + ".";
+}
+
 /** Section III: the other channels entered by the unit. */
 export function otherChannelSentences(rep: BroadcastReport): string[] {
   const o = rep.otherChannels;
@@ -137,7 +148,7 @@ export function buildReportPdf(rep: BroadcastReport, opts: PdfReportOptions = {}
   const tz = rep.commune.timeZone;
   const tables = Object.fromEntries(reportTables(rep).map((t) => [t.key, t]));
   heading(doc, "I. KẾT QUẢ THỰC HIỆN");
-  summarySentences(rep).forEach((s, i) => paragraph(doc, `${i + 1}. ${s}`));
+  [...summarySentences(rep), directiveSentence(rep)].forEach((s, i) => paragraph(doc, `${i + 1}. ${s}`));
 
   heading(doc, "II. SỐ LIỆU CHI TIẾT");
   heading(doc, "1. Số tin, bài theo chủ đề");
@@ -161,6 +172,9 @@ export function buildReportPdf(rep: BroadcastReport, opts: PdfReportOptions = {}
   const shown = Math.min(maxProblems, rep.problems.list.length);
   if (total > shown) paragraph(doc, `(Liệt kê ${n0(shown)}/${n0(total)} buổi có sự cố.)`, { italic: true });
   if (!rep.emergencies.length && total === 0) paragraph(doc, "Không có phát khẩn cấp hoặc sự cố trong kỳ.");
+  heading(doc, "7. Tuyên truyền văn bản chỉ đạo");
+  if (rep.directives.rows.length) drawTable(doc, pick(tables["directives"]!, [1, 2, 4, 7, 10, 11, 12]), tz);
+  else paragraph(doc, "Không có văn bản chỉ đạo tiếp nhận trong kỳ.");
 
   heading(doc, "III. SỐ LIỆU CÁC KÊNH KHÁC (do đơn vị nhập)");
   otherChannelSentences(rep).forEach((s, i) => paragraph(doc, rep.otherChannels.entered ? `${i + 1}. ${s}` : s));

@@ -1,8 +1,9 @@
 // The report as a list of typed tables, one per breakdown. CSV, XLSX and PDF all render
 // these, so the three exports always carry the same columns and the same numbers.
 import { formatDateVi, localDateOf, localTimeOf } from "./period.ts";
-import { KIND_VI, LEVEL_LABELS, OUTCOME_VI } from "./labels.ts";
+import { DIRECTIVE_STATUS_VI, KIND_VI, LEVEL_LABELS, OUTCOME_VI } from "./labels.ts";
 import type { BroadcastReport } from "./types.ts";
+
 
 /**
  * int/decimal/number → number cells (number: counts and minutes mixed in one column, shown
@@ -33,6 +34,7 @@ const levelVi = (p: string) => LEVEL_LABELS[p]?.labelVi ?? p;
 export function reportTables(rep: BroadcastReport): ReportTable[] {
   const t = rep.totals;
   const o = rep.otherChannels;
+  const dv = rep.directives;
   const summary: [string, number, string][] = [
     ["Số chương trình phát thanh (buổi phát)", t.programs, "chương trình"],
     ["Số ngày có phát thanh", t.daysAired, "ngày"],
@@ -51,7 +53,13 @@ export function reportTables(rep: BroadcastReport): ReportTable[] {
     ["Buổi phát có sự cố kỹ thuật", t.zoneSessions.fault, "buổi"],
     ["Buổi phát bị bỏ lỡ tại cụm loa", t.zoneSessions.missed, "buổi"],
     ["Chương trình không phát được ở cụm loa nào", t.sessionsMissed, "chương trình"],
+    ["Văn bản chỉ đạo nhận trong kỳ", dv.received, "văn bản"],
+    ["Văn bản đã tuyên truyền đúng hạn", dv.onTime, "văn bản"],
+    ["Văn bản đã tuyên truyền nhưng trễ hạn", dv.late, "văn bản"],
+    ["Văn bản chưa tuyên truyền", dv.notYet, "văn bản"],
+    ["Trong đó quá hạn", dv.overdue, "văn bản"],
   ];
+  if (dv.medianHoursToFirstAir !== null) summary.push(["Thời gian trung vị từ khi nhận đến lần phát đầu", dv.medianHoursToFirstAir, "giờ"]);
   const tables: ReportTable[] = [
     {
       key: "summary", titleVi: "Tổng hợp", titleEn: "Summary",
@@ -110,6 +118,16 @@ export function reportTables(rep: BroadcastReport): ReportTable[] {
         col("Ngày không có buổi phát", "Zone-days without session", "int", 13)],
       rows: rep.campaigns.map((c) => [c.name, c.overlapFrom, c.overlapTo, c.perDay, c.perWeek, c.zones, c.target, c.plays, c.inserted, c.makeGoods,
         c.compliancePct, c.zonesBelowTarget, c.daysWithoutSession]),
+    },
+    {
+      key: "directives", titleVi: "Tuyên truyền văn bản chỉ đạo", titleEn: "Directive documents",
+      columns: [col("STT", "No.", "int", 6), col("Số, ký hiệu", "Number", "text", 16), col("Trích yếu", "Summary", "text", 36), col("Cơ quan ban hành", "Issuer", "text", 22),
+        col("Thời điểm nhận", "Received", "datetime", 17), col("Hạn phát", "Due", "date", 12), col("Phát lần đầu", "First aired", "datetime", 17),
+        col("Từ khi nhận đến lần phát đầu (giờ)", "Hours to first air", "decimal", 12), col("Phủ hết cụm loa", "All zones", "datetime", 17),
+        col("Từ khi nhận đến phủ hết (giờ)", "Hours to all zones", "decimal", 12), col("Lượt phát", "Plays", "int", 9), col("Cụm loa đã phát", "Zones reached", "text", 10),
+        col("Tình trạng", "Status", "text", 28)],
+      rows: dv.rows.map((d, i) => [i + 1, d.number, d.summary, d.issuer, d.receivedAt, d.dueDate, d.firstAiredAt, d.hoursToFirstAir, d.allZonesAt, d.hoursToAllZones,
+        d.plays, `${d.zonesReached}/${d.zonesTotal}`, DIRECTIVE_STATUS_VI[d.status] ?? d.status]),
     },
     {
       key: "other-channels", titleVi: "Số liệu các kênh khác", titleEn: "Other channels",

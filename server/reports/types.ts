@@ -11,6 +11,8 @@
 //   faults; faults and missed sessions are the problems.
 // - A date belongs to the report when the row's localDate (commune date) lies in [from, to].
 
+import type { DirectiveStatus } from "../domain/directives.ts";
+
 export interface ReportCommune {
   name: string;
   unitName: string;
@@ -169,6 +171,41 @@ export interface OtherChannels {
   notes: { directive: string; fanpage: string; radio: string; tv: string; portal: string };
 }
 
+/** One directive document received in the period (server/reports/directives.ts). */
+export interface DirectiveReportRow {
+  directiveId: number;
+  number: string; // số, ký hiệu
+  issuer: string;
+  summary: string; // trích yếu
+  action: string; // air_within | key_content | info
+  receivedAt: Date;
+  dueDate: string | null;
+  targetPlays: number | null;
+  status: DirectiveStatus;
+  firstAiredAt: Date | null;
+  allZonesAt: Date | null;
+  hoursToFirstAir: number | null;
+  hoursToAllZones: number | null;
+  plays: number; // per-zone plays of news items carrying it
+  zonesReached: number;
+  zonesTotal: number;
+}
+
+/** "Tuyên truyền văn bản chỉ đạo": documents received in the period, judged as of `asOf`. */
+export interface DirectiveSection {
+  asOf: Date; // the end of the period, or the report's time for a period not over yet
+  received: number;
+  toAir: number; // received minus "for information"
+  onTime: number;
+  late: number;
+  notYet: number; // nothing aired yet (pending + overdue)
+  overdue: number;
+  info: number;
+  medianHoursToFirstAir: number | null; // over the documents to air that aired
+  medianHoursToAllZones: number | null; // over those that reached every zone
+  rows: DirectiveReportRow[];
+}
+
 export interface BroadcastReport {
   period: ReportPeriod;
   commune: ReportCommune;
@@ -183,4 +220,5 @@ export interface BroadcastReport {
   problems: { list: ProblemAiring[]; truncated: boolean };
   campaigns: CampaignRow[];
   otherChannels: OtherChannels;
+  directives: DirectiveSection;
 }

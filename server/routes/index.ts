@@ -15,6 +15,7 @@ import { reportsRoutes } from "./reports.ts";
 import { reportInputsRoutes } from "./report-inputs.ts";
 import { calendarRoutes } from "./calendar.ts";
 import { alertsRoutes } from "./alerts.ts";
+import { directivesRoutes } from "./directives.ts";
 import { auditRoutes } from "./audit.ts";
 import { createPlanner, type Planner, type ReplanScope } from "../planner.ts";
 import { createReportCache, type ReportCache } from "../reports/cache.ts";
@@ -59,5 +60,6 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
   reportInputsRoutes(api, deps);
   calendarRoutes(api, deps);
   alertsRoutes(api, deps);
+  directivesRoutes(api, deps);
   auditRoutes(api, deps);
 }

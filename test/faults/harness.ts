@@ -221,6 +221,9 @@ export interface ListenerEvents {
 export class Listener {
   readonly ev: ListenerEvents = { tones: [], connects: [], disconnects: [], audio: [] };
   private constructor(private child: ChildProcess) {}
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
   static start(url: string, freqs: number[]): Listener {
     const child = track(spawn(process.execPath, [LISTENER, "--url", url, "--freqs", freqs.join(",")], { stdio: ["ignore", "pipe", "ignore"] }));
     const l = new Listener(child);
@@ -274,6 +277,12 @@ export interface InstallationOptions {
   env?: Record<string, string>;
   zones?: number;
   icecast?: Icecast;
+  /**
+   * "split" (default): `--role api,scheduler` and `--role worker` (airs and ingests), so a
+   * scenario can kill the airing worker. "npm-start": one process started as `npm start`
+   * does (API, scheduler and background jobs, with playout in its supervised child).
+   */
+  layout?: "split" | "npm-start";
 }
 
 export class Installation {
@@ -360,8 +369,11 @@ export class Installation {
     } finally {
       await db.$disconnect();
     }
-    inst.api = inst.spawnRole("api,scheduler");
-    inst.worker = inst.spawnRole("worker");
+    if (opts.layout === "npm-start") inst.api = inst.spawnRole(null);
+    else {
+      inst.api = inst.spawnRole("api,scheduler");
+      inst.worker = inst.spawnRole("worker");
+    }
     await inst.waitHttp();
     await inst.login();
   }
@@ -373,13 +385,14 @@ export class Installation {
     };
   }
 
-  spawnRole(role: string): ChildProcess {
-    const child = track(spawn(process.execPath, ["--import", "tsx", "server/main.ts", "--role", role], {
+  /** Starts `server/main.ts --role <role>`, or as `npm start` does when role is null. */
+  spawnRole(role: string | null): ChildProcess {
+    const child = track(spawn(process.execPath, ["--import", "tsx", "server/main.ts", ...(role ? ["--role", role] : [])], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.env() },
       stdio: ["ignore", "pipe", "pipe"],
     }));
-    const tag = `${role}#${child.pid}`;
+    const tag = `${role ?? "npm-start"}#${child.pid}`;
     this.log(`started ${tag}`);
     const pipe = (s: NodeJS.ReadableStream) => readline.createInterface({ input: s }).on("line", (l) => this.logs.write(`[${tag}] ${l}\n`));
     pipe(child.stdout!);

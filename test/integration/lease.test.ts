@@ -2,6 +2,11 @@
 // renewal only by the owner, and an expired lease given back exactly once — before audio
 // (claimed again), mid-session (the playing item closed at the last heartbeat, resumed in
 // the session window) or past the window (interrupted).
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../server/clock.ts";
 import { silentLogger } from "../../server/logger.ts";
@@ -101,5 +106,39 @@ describe.each(backends)("airing lease on %s", (_name, dbEnv) => {
       expect(a.actualStart!.getTime()).toBe(start);
       expect(queued).toEqual(pastWindow ? [] : [airing.id]);
     }
+  });
+
+  it("gives back at once, before expiry, a lease whose owner process on this machine was killed; a live owner keeps it", async () => {
+    const { airing } = await setUp();
+    // A real process claims the airing (as a playout worker would), then is killed -9.
+    const repo = path.resolve(import.meta.dirname, "../..");
+    const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lease-owner-")), "claim.mts");
+    fs.writeFileSync(script, [
+      `import { createDb } from ${JSON.stringify(path.join(repo, "server/db/client.ts"))};`,
+      `import { claimAiring } from ${JSON.stringify(path.join(repo, "worker/lease.ts"))};`,
+      `const db = await createDb(process.env.DB_URL!);`,
+      `const clock = { now: () => new Date(Number(process.env.NOW)) };`,
+      `console.log(await claimAiring(db, clock as any, Number(process.env.AIRING), "doomed"));`,
+      `setInterval(() => {}, 1000);`,
+    ].join("\n"));
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
+      cwd: repo, stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, DB_URL: env.config.databaseUrl, NOW: String(clock.now().getTime()), AIRING: String(airing.id) },
+    });
+    const first = await readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
+    const owner = String(first.value ?? "(the claiming process printed nothing)");
+    expect(owner).toMatch(new RegExp(`^doomed:.*:${child.pid}@`));
+    const sweep = () => recoverExpiredLeases({ db: env.db, clock, logger: silentLogger });
+    // Alive, lease valid: kept.
+    expect(await sweep()).toEqual({ released: 0, resumable: 0, closed: 0 });
+    const gone = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await gone;
+    clock.advance(100); // far inside the lease
+    expect(await sweep()).toEqual({ released: 1, resumable: 0, closed: 0 });
+    expect(await env.db.airing.findUniqueOrThrow({ where: { id: airing.id } })).toMatchObject({ status: "planned", leaseOwner: null });
+    // This process's own claim (alive) is never taken before expiry.
+    expect(await claimAiring(env.db, clock, airing.id, "alive")).toBeTruthy();
+    expect(await sweep()).toEqual({ released: 0, resumable: 0, closed: 0 });
   });
 });

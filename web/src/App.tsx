@@ -14,6 +14,7 @@ import { Library } from "./pages/Library.tsx";
 import { Programs } from "./pages/Programs.tsx";
 import { SchedulePage } from "./pages/Schedule.tsx";
 import { Campaigns } from "./pages/Campaigns.tsx";
+import { Directives } from "./pages/Directives.tsx";
 import { AsRunPage } from "./pages/AsRun.tsx";
 import { Reports } from "./pages/Reports.tsx";
 import { Users } from "./pages/Users.tsx";
@@ -35,6 +36,7 @@ const ROUTES: Route[] = [
   { path: "/programs", label: "nav.programs", page: () => <Programs /> },
   { path: "/schedule", label: "nav.schedule", page: () => <SchedulePage /> },
   { path: "/campaigns", label: "nav.campaigns", page: () => <Campaigns /> },
+  { path: "/directives", label: "nav.directives", page: () => <Directives /> },
   { path: "/asrun", label: "nav.asrun", page: () => <AsRunPage /> },
   { path: "/reports", label: "nav.reports", page: () => <Reports /> },
   { path: "/users", label: "nav.users", page: () => <Users />, admin: true },

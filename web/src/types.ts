@@ -255,3 +255,38 @@ export interface ArchivedReport {
   files: string;
   createdAt: string;
 }
+
+export type DirectiveAction = "air_within" | "key_content" | "info";
+export type DirectiveStatus = "on_time" | "late" | "pending" | "overdue" | "info";
+
+/** A document of the directive register (sổ văn bản chỉ đạo), as GET /api/directives returns it. */
+export interface Directive {
+  id: number;
+  issuer: string;
+  number: string;
+  issuedDate: string;
+  receivedAt: string;
+  receivedDate: string;
+  summary: string;
+  category: { id: number; nameVi: string; nameEn: string } | null;
+  action: DirectiveAction;
+  airWithinDays: number | null;
+  targetPlays: number | null;
+  dueDate: string | null;
+  note: string;
+  archived: boolean;
+  attachment: { name: string; type: string; sizeBytes: number } | null;
+  items: { id: number; title: string; status: string; archived: boolean }[];
+  campaigns: { id: number; name: string; enabled: boolean }[];
+  timeliness?: {
+    status: DirectiveStatus;
+    plays: number;
+    zonesReached: number;
+    zonesTotal: number;
+    targetMet: boolean | null;
+    firstAiredAt: string | null;
+    allZonesAt: string | null;
+    hoursToFirstAir: number | null;
+    hoursToAllZones: number | null;
+  };
+}

@@ -8,6 +8,7 @@ import { FormError, nameKey, problemsOf } from "../forms.ts";
 import { addDays } from "../time.ts";
 import type { Campaign, Item } from "../types.ts";
 import { DuplicateWarning } from "./LibraryForms.tsx";
+import { ItemChecklist, toggleId } from "../components/ItemChecklist.tsx";
 
 export function CampaignForm({ campaign, items, others, onClose, onSaved }: { campaign: Campaign | null; items: Item[]; others: Campaign[]; onClose: () => void; onSaved: () => void }) {
   const { api, zones } = useApp();
@@ -25,10 +26,7 @@ export function CampaignForm({ campaign, items, others, onClose, onSaved }: { ca
   const [zoneIds, setZoneIds] = useState<number[]>(campaign?.zoneIds ?? []);
   const [enabled, setEnabled] = useState(campaign?.enabled ?? true);
   const { busy, error, setError, run } = useAction();
-  const [filter, setFilter] = useState("");
 
-  const toggle = (list: number[], v: number) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
-  const shown = items.filter((i) => !i.archived && (itemIds.includes(i.id) || i.title.toLowerCase().includes(filter.toLowerCase())));
 
   const duplicate = others.find((c) => c.id !== campaign?.id && nameKey(c.name) === nameKey(name) && nameKey(name) !== "");
 
@@ -109,16 +107,7 @@ export function CampaignForm({ campaign, items, others, onClose, onSaved }: { ca
         <Field label={l.t("campaign.windows")} hint={l.t("campaign.windowsHint")}>
           <input value={windows} onChange={(e) => setWindows(e.target.value)} placeholder={l.t("campaign.windowsPlaceholder")} />
         </Field>
-        <fieldset className="checks scroll">
-          <legend>{l.t("campaign.items")}</legend>
-          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder={l.t("library.searchHint")} aria-label={l.t("library.search")} />
-          {shown.map((i) => (
-            <label key={i.id} className="check">
-              <input type="checkbox" checked={itemIds.includes(i.id)} onChange={() => setItemIds(toggle(itemIds, i.id))} data-testid={`campaign-item-${i.id}`} />
-              {i.title}
-            </label>
-          ))}
-        </fieldset>
+        <ItemChecklist legend={l.t("campaign.items")} items={items} selected={itemIds} onChange={setItemIds} testIdPrefix="campaign-item" />
         <fieldset className="checks">
           <legend>{l.t("common.zones")}</legend>
           <label className="check">
@@ -128,7 +117,7 @@ export function CampaignForm({ campaign, items, others, onClose, onSaved }: { ca
           {!allZones
             ? zones.map((z) => (
                 <label key={z.id} className="check">
-                  <input type="checkbox" checked={zoneIds.includes(z.id)} onChange={() => setZoneIds(toggle(zoneIds, z.id))} />
+                  <input type="checkbox" checked={zoneIds.includes(z.id)} onChange={() => setZoneIds(toggleId(zoneIds, z.id))} />
                   {z.name}
                 </label>
               ))

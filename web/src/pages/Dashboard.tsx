@@ -14,6 +14,7 @@ import { QueueTable } from "./Queues.tsx";
 import { AiringDialog } from "./AiringDialog.tsx";
 import { SystemHealth } from "../components/SystemHealth.tsx";
 import { AlertsBanner } from "../components/Alerts.tsx";
+import { OverdueDirectives } from "./Directives.tsx";
 
 export function Dashboard() {
   const { api, can, live } = useApp();
@@ -103,6 +104,7 @@ export function Dashboard() {
         ) : null}
       </PageHeader>
 
+      <OverdueDirectives />
       <AlertsBanner />
 
       {running.length ? (
