@@ -5,7 +5,6 @@ import type { AppEnv } from "../app.ts";
 import { zv } from "../http/validate.ts";
 import { localDate } from "./common.ts";
 import type { ResourceDeps } from "./index.ts";
-import { settlePlays } from "../settle-plays.ts";
 import { csvDocument } from "../reports/csv.ts";
 import { formatCell } from "../reports/tables.ts";
 import { LEVEL_LABELS, SOURCE_VI, STATUS_VI } from "../reports/labels.ts";
@@ -44,12 +43,12 @@ function startsAround(from?: string, to?: string) {
   };
 }
 
-export function asRunRoutes(api: Hono<AppEnv>, { db }: ResourceDeps) {
+export function asRunRoutes(api: Hono<AppEnv>, { db, reports }: ResourceDeps) {
   api.get("/asrun", zv("query", query), async (c) => {
     const q = c.req.valid("query");
     const limit = q.limit ?? (q.format === "csv" ? CSV_MAX : JSON_DEFAULT);
     if (q.format === "json" && limit > JSON_MAX) throw new AppError(422, "PAGE_TOO_LARGE", `Mỗi trang tối đa ${JSON_MAX} dòng.`, `A page holds at most ${JSON_MAX} rows.`);
-    await settlePlays(db);
+    await reports.settle();
     // Newest first; the cursor continues after the last row sent (actualStart, id).
     const page = keyset("actualStart", "desc", q.cursor, { date: true });
     const found = await db.asRun.findMany({
