@@ -1,9 +1,23 @@
 // The audit log (nhật ký thao tác) for administrators: who changed what and when, newest
 // first, 50 entries at a time with "Xem thêm".
 import { ErrorBox, Loading, LoadMore, TableWrap } from "../components/ui.tsx";
-import { useLocale } from "../i18n/index.ts";
+import { useLocale, type MessageKey } from "../i18n/index.ts";
 import { usePagedList } from "../query.ts";
 import type { AuditEntry } from "../types.ts";
+
+const VERBS = new Set(["create", "update", "delete", "archive", "upload", "cancel", "start", "air_now", "acknowledge", "login", "logout", "password_change", "lockout", "login_failed", "throttled", "generate", "channels", "documents", "settings", "disable", "attach", "put", "post"]);
+const ENTITIES = new Set(["airing", "alert", "alerts", "auth", "campaign", "category", "commune", "directive", "emergency", "item", "program", "report", "schedule", "settings", "user", "zone", "queue", "users", "zones", "items", "programs", "schedules", "campaigns", "categories"]);
+
+/** "item.update" → "Sửa · tin bài"; a code the catalogue does not know → "Thao tác khác" (the code in its tooltip). */
+function actionLabel(l: ReturnType<typeof useLocale>, action: string): string {
+  const [entity = "", verb = ""] = action.toLowerCase().split(/[. ]/);
+  const method = action.match(/^(POST|PUT|PATCH|DELETE) \/api\/(\w+)/);
+  const [e, v] = method ? [method[2]!, method[1]!.toLowerCase() === "patch" ? "update" : method[1]!.toLowerCase()] : [entity, verb];
+  if (!VERBS.has(v) || !ENTITIES.has(e)) return l.t("audit.other");
+  return `${l.t(`audit.verb.${v}` as MessageKey)} · ${l.t(`audit.entity.${e}` as MessageKey)}`;
+}
+
+const entityLabel = (l: ReturnType<typeof useLocale>, entity: string) => (ENTITIES.has(entity) ? l.t(`audit.entity.${entity}` as MessageKey) : l.t("audit.other"));
 
 export function AuditLog() {
   const l = useLocale();
@@ -33,8 +47,8 @@ export function AuditLog() {
                   <tr key={e.id}>
                     <td>{l.dateTime(e.createdAt)}</td>
                     <td>{e.user?.displayName ?? l.t("audit.system")}</td>
-                    <td className="small">{e.action}</td>
-                    <td className="small">{e.entityId ? `${e.entity} #${e.entityId}` : e.entity}</td>
+                    <td className="small" title={e.action}>{actionLabel(l, e.action)}</td>
+                    <td className="small" title={e.entity}>{e.entityId ? `${entityLabel(l, e.entity)} #${e.entityId}` : entityLabel(l, e.entity)}</td>
                     <td className="small">{e.ip || "—"}</td>
                   </tr>
                 ))}
