@@ -244,6 +244,11 @@ export interface BroadcastReport {
   byDay: { date: string; programs: number; newsItems: number; plays: number; airtimeMinutes: number }[];
   byItem: { itemId: number | null; title: string; categoryId: number | null; categoryNameVi: string; level: string; newsItems: number; plays: number; airtimeMinutes: number }[];
   campaigns: { campaignId: number; name: string; target: number; plays: number; compliancePct: number; zonesBelowTarget: number }[];
+  directives: {
+    received: number; toAir: number; onTime: number; late: number; notYet: number; overdue: number; info: number;
+    medianHoursToFirstAir: number | null; medianHoursToAllZones: number | null;
+    rows: { directiveId: number; number: string; summary: string; status: DirectiveStatus; hoursToFirstAir: number | null; plays: number; zonesReached: number; zonesTotal: number }[];
+  };
 }
 
 export interface ArchivedReport {

@@ -694,4 +694,9 @@ export const en: Record<MessageKey, string> = {
   "field.targetPlays": "Target plays",
   "field.dueDate": "Due date",
   "field.campaignIds": "Campaigns",
+  "report.directives": "Directive documents",
+  "report.directivesReceived": "Documents received",
+  "report.directivesNotYet": "Not aired yet",
+  "report.directivesOverdue": "{n} overdue",
+  "report.directivesMedian": "Median hours to first air",
 };

@@ -693,6 +693,11 @@ export const vi = {
   "field.targetPlays": "Chỉ tiêu số lượt phát",
   "field.dueDate": "Hạn phát",
   "field.campaignIds": "Chiến dịch",
+  "report.directives": "Tuyên truyền văn bản chỉ đạo",
+  "report.directivesReceived": "Văn bản nhận trong kỳ",
+  "report.directivesNotYet": "Chưa tuyên truyền",
+  "report.directivesOverdue": "{n} văn bản quá hạn",
+  "report.directivesMedian": "Trung vị giờ đến lần phát đầu",
 } as const;
 
 export type MessageKey = keyof typeof vi;
