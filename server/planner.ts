@@ -15,6 +15,7 @@ import { AppError, notFound } from "./errors.ts";
 import { planSessions, type PlannedSession } from "./domain/plan.ts";
 import { scheduleSpecFromRow } from "./domain/recurrence.ts";
 import { campaignSpecFromRow } from "./domain/campaign.ts";
+import { approvalRequired, withApproval } from "./approval.ts";
 import { buildRundown, type ItemInfo, type ProgramSpec, type RundownLinePlan } from "./domain/rundown.ts";
 import type { PendingAiring } from "./domain/frequency.ts";
 import { localDateOf, startOfIsoWeek, addDays } from "./domain/time.ts";
@@ -148,7 +149,8 @@ export function createPlanner(deps: {
       if (p.outroItemId) itemIds.add(p.outroItemId);
     }
     campaigns.forEach((c) => c.itemIds.forEach((i) => itemIds.add(i)));
-    const items: ItemInfo[] = (await db.item.findMany({ where: { id: { in: [...itemIds] } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true } }));
+    // Items not approved while approval is on are withheld from the run-downs (server/approval.ts).
+    const items: ItemInfo[] = withApproval(await db.item.findMany({ where: { id: { in: [...itemIds] } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true, approval: true } }), await approvalRequired(db));
     const weekStart = addDays(startOfIsoWeek(localDateOf(from, tz)), -1);
     const campaignItems = [...new Set(campaigns.flatMap((c) => c.itemIds))];
     // Settled rows only: the engine counts what plays.ts says is a play, for the campaigns it names.
@@ -341,7 +343,7 @@ export function createPlanner(deps: {
         const p = await db.program.findUnique({ where: { id: o.programId }, include: { entries: { orderBy: { position: "asc" } } } });
         if (!p) throw notFound("program");
         const ids = [...p.entries.map((e) => e.itemId), p.introItemId, p.outroItemId].filter((x): x is number => !!x);
-        const items = new Map((await db.item.findMany({ where: { id: { in: ids } } })).map((i) => [i.id, i as ItemInfo]));
+        const items = new Map(withApproval(await db.item.findMany({ where: { id: { in: ids } } }), await approvalRequired(db)).map((i) => [i.id, i as ItemInfo]));
         // A few seconds' lead lets the worker render and open the output before the start.
         const start = new Date(clock.now().getTime() + 3000);
         const localDate = localDateOf(start, tz);

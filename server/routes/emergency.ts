@@ -26,7 +26,7 @@ export function emergencyRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   api.post("/emergencies", operator, zv("json", startBody), async (c) => {
     const b = c.req.valid("json");
     const r = await emergencies.start({ itemId: b.itemId, zoneIds: b.zoneIds, repeatEveryMin: b.repeatEveryMin ?? null, until: b.until ? new Date(b.until) : null, userId: currentUser(c).id });
-    c.set("audit", { action: "emergency.start", entity: "emergency", entityId: r.emergency.id, detail: b });
+    c.set("audit", { action: "emergency.start", entity: "emergency", entityId: r.emergency.id, detail: { ...b, ...(r.emergency.unapproved ? { unapproved: true } : {}) } });
     return c.json(r, 201);
   });
 
