@@ -698,6 +698,22 @@ export const vi = {
   "report.directivesNotYet": "Chưa tuyên truyền",
   "report.directivesOverdue": "{n} văn bản quá hạn",
   "report.directivesMedian": "Trung vị giờ đến lần phát đầu",
+  "role.leader": "Lãnh đạo duyệt",
+  "role.supervisor": "Giám sát (Ban Xây dựng Đảng)",
+  "nav.approvals": "Duyệt tin bài",
+  "approval.intro": "Biên tập → duyệt → phát: khi bật duyệt nội dung, chỉ tin bài đã được lãnh đạo duyệt mới được phát; tin chưa duyệt vẫn nằm trong thứ tự phát với lý do và có cảnh báo.",
+  "approval.off": "Duyệt nội dung đang tắt: mọi tin bài được phát ngay khi sẵn sàng.",
+  "approval.empty": "Không có tin bài nào chờ duyệt.",
+  "approval.approve": "Duyệt",
+  "approval.reject": "Từ chối",
+  "approval.comment": "Lý do từ chối",
+  "approval.status.pending": "Chờ duyệt",
+  "approval.status.approved": "Đã duyệt",
+  "approval.status.rejected": "Bị từ chối",
+  "approval.emergencies": "Phát khẩn cấp chưa qua duyệt (cần xem lại)",
+  "approval.review": "Đã xem lại",
+  "approval.setting": "Duyệt nội dung trước khi phát",
+  "approval.settingHint": "Tắt nếu xã không dùng quy trình duyệt.",
 } as const;
 
 export type MessageKey = keyof typeof vi;
