@@ -28,7 +28,8 @@ for step in \
   "20261210000000_airing_lease 3802f7a" \
   "20261211000001_alerts bd08f62" \
   "20261213000001_render_key_worker_group 1676552" \
-  "20261222000001_directives 08baf0f" \
+  "20261220000001_plan_state 94907c3" \
+  "20261222000001_directives 0644ccc" \
   "20261222000002_approval ."; do
   set -- $step
   name=$1 rev=$2

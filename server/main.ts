@@ -11,6 +11,7 @@
 // Ctrl-C (SIGINT) is for a terminal: a short drain (CTRL_C_DRAIN_MS), so it stays quick.
 // A second SIGINT or SIGTERM exits at once (the playout child is killed).
 import { fork } from "node:child_process";
+import os from "node:os";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -110,6 +111,15 @@ async function main() {
     process.on("disconnect", orphaned);
     // The parent may have died while our modules were still loading (no listener then).
     if (!process.connected) orphaned();
+  }
+  // Whatever else runs on the machine (uploads, reports, ffmpeg), the process that airs gets
+  // the CPU first when a session starts.
+  if (!supervising && (roles!.includes("worker") || roles!.includes("playout"))) {
+    try {
+      os.setPriority(config.PLAYOUT_NICENESS);
+    } catch (e) {
+      logger.info(`playout priority ${config.PLAYOUT_NICENESS} refused (${(e as Error).message}): airing at normal priority; grant CAP_SYS_NICE or set Nice= in the service unit`);
+    }
   }
   try {
     runtime = await startRuntime({

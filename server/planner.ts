@@ -1,8 +1,11 @@
 // Planner: materialises the rolling horizon of airings with their run-downs from the
 // database (schedules, programs, campaigns, the as-run log) through the pure planner in
 // server/domain/plan.ts, writes only what changed, and keeps the render/playout jobs in
-// Redis in step with the database (which is the source of truth).
+// Redis in step with the database (which is the source of truth). One pass at a time per
+// installation (server/plan-lock.ts); reads, writes and job checks are set-wise
+// (server/plan-input.ts, plan-write.ts, plan-jobs.ts).
 import fs from "node:fs";
+import os from "node:os";
 import type { Airing } from "./generated/prisma/client.ts";
 import { createStorage } from "./storage.ts";
 import type { Clock } from "./clock.ts";
@@ -13,19 +16,22 @@ import type { Logger } from "./logger.ts";
 import type { Queues } from "./queues.ts";
 import { AppError, notFound } from "./errors.ts";
 import { planSessions, type PlannedSession } from "./domain/plan.ts";
-import { scheduleSpecFromRow } from "./domain/recurrence.ts";
-import { campaignSpecFromRow } from "./domain/campaign.ts";
 import { approvalRequired, withApproval } from "./approval.ts";
-import { buildRundown, type ItemInfo, type ProgramSpec, type RundownLinePlan } from "./domain/rundown.ts";
-import type { PendingAiring } from "./domain/frequency.ts";
-import { localDateOf, startOfIsoWeek, addDays } from "./domain/time.ts";
-import { loadRenderInput, renderHashOf } from "../worker/render.ts";
+import { buildRundown, type ItemInfo } from "./domain/rundown.ts";
+import type { Shortfall } from "./domain/frequency.ts";
+import { localDateOf, startOfIsoWeek } from "./domain/time.ts";
+import { renderHashOf } from "../worker/render.ts";
 import { recoverExpiredLeases, sessionWindowEnd, WORKER_STOPPED_REASON, type RecoverSummary } from "../worker/lease.ts";
 import { jobId } from "../worker/catalogue.ts";
 import { ingestRevision } from "../worker/ingest.ts";
-import { settlePlays } from "./settle-plays.ts";
+import { createPlanLease, PlanFenced, planVersion, raisePlanVersion } from "./plan-lock.ts";
+import { loadPlanInput, planKey, OPEN } from "./plan-input.ts";
+import { commitPlan, diffPlan, diffShortfalls, lineFields, loadWindow, type WindowAiring } from "./plan-write.ts";
+import { createJobSync, programGaps, renderItems, storedRenderHashes } from "./plan-jobs.ts";
+import { zonesOfScopes, type ReplanScope } from "./plan-scope.ts";
 
-export type ReplanScope = { itemId?: number; programId?: number; scheduleId?: number; zoneId?: number; localDate?: string; campaignId?: number };
+export { SUPERSEDED } from "./plan-write.ts";
+export type { ReplanScope };
 
 export interface PlanSummary {
   planned: number;
@@ -37,8 +43,10 @@ export interface PlanSummary {
 export interface Planner {
   /** Plans [now, now + horizon): idempotent; only airings whose plan changed are rewritten. */
   planHorizon(): Promise<PlanSummary>;
-  /** Re-plans after an edit or an airing's end. The whole horizon is re-derived (sessions
-   *  are coupled by campaign counts) but only airings that changed are touched. */
+  /** Re-plans after an edit or an airing's end: the whole horizon of the zones the scope
+   *  reaches (server/plan-scope.ts: campaign counts couple a zone's sessions, not zones);
+   *  only airings that changed are touched. A pass already running elsewhere that read its
+   *  inputs before this call will not commit them (server/plan-lock.ts). */
   replan(scope?: ReplanScope): Promise<PlanSummary>;
   /** Makes sure every future airing has its jobs and past-due ones are late-aired or missed. */
   reconcile(): Promise<ReconcileSummary>;
@@ -61,10 +69,7 @@ export interface ReconcileSummary {
   ingestRequeued: number;
 }
 
-const OPEN = ["planned", "ready"];
-/** Removed by the planner because its schedule changed; unlike "cancelled" it may return. */
-export const SUPERSEDED = "superseded";
-const REPLANNABLE = [...OPEN, SUPERSEDED];
+const MAX_FENCED = 5;
 
 export function createPlanner(deps: {
   db: Db;
@@ -78,183 +83,100 @@ export function createPlanner(deps: {
 }): Planner {
   const { db, queues, config, clock, logger, events } = deps;
   let chain: Promise<unknown> = Promise.resolve();
-  // One planning pass at a time in this process; concurrent edits queue up.
+  // One step at a time in this process (planning, reconciliation, air-now, cancel).
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = chain.then(fn, fn);
     chain = run.catch(() => {});
     return run;
   };
+  // Across processes and machines: one planning pass at a time, fenced by the plan version.
+  const lease = createPlanLease({ redis: queues.connection, key: `${queues.prefix}:plan:lease`, owner: `${os.hostname()}-${process.pid}`, logger });
+  const jobs = createJobSync({ db, queues, config });
   // Airings this close to air belong to their playout job (it may be preparing the output).
   const freezeMs = () => (config.PLAYOUT_PREROLL_SECONDS + 1) * 1000;
-
-  // Render hash each airing should have after this pass; older delayed renders are dropped.
-  let wantedRender: Map<number, string> | null = null;
-
-  async function enqueue(a: Airing): Promise<void> {
-    const now = clock.now().getTime();
-    await ensureRenderJob(a, now);
-    await ensurePlayoutJob(a, now);
-  }
-
-  /** Queues the render of the airing's current run-down unless it is rendered or queued already. */
-  async function ensureRenderJob(a: Airing, now: number): Promise<boolean> {
-    const full = await loadRenderInput(db, a.id);
-    if (!full || !full.lines.length) return false;
-    const hash = renderHashOf(full.lines, full.program?.gapMs ?? 1000, full.maxDurationMs);
-    wantedRender?.set(a.id, hash);
-    if (full.renderHash === hash) return false;
-    await queues.ready();
-    if (await queues.byName.render.getJob(`render-${a.id}-${hash}`)) return false;
-    await queues.add({ name: "render", data: { airingId: a.id, hash } }, { delay: Math.max(0, a.scheduledStart.getTime() - config.RENDER_LEAD_MINUTES * 60_000 - now) });
-    return true;
-  }
+  // The last full plan and the digest of its input: an unchanged re-pass reuses it.
+  let memo: { key: string; sessions: PlannedSession[]; shortfalls: Shortfall[] } | null = null;
 
   const playoutJob = (a: Pick<Airing, "id" | "attempt">) => ({ name: "playout" as const, data: { airingId: a.id, attempt: a.attempt } });
 
-  async function ensurePlayoutJob(a: Airing, now: number): Promise<boolean> {
-    await queues.ready();
-    // One job id per attempt (after a release the next attempt has a job of its own), on the
-    // queue of the zone's worker group (zone affinity) or the shared one.
-    const existing = await queues.getJob(playoutJob(a));
-    if (existing) {
-      const state = await existing.getState();
-      if (state !== "completed" && state !== "failed" && state !== "unknown") return false;
-      // A finished job for an airing still open (e.g. it ran before a re-plan): replace it.
-      await existing.remove().catch(() => {});
-    }
-    await queues.add(playoutJob(a), { delay: Math.max(0, a.scheduledStart.getTime() - config.PLAYOUT_PREROLL_SECONDS * 1000 - now) });
-    return true;
+  async function enqueue(a: Airing): Promise<void> {
+    const hashes = await storedRenderHashes(db, [a]);
+    const want = hashes.get(a.id);
+    await jobs.ensure([{ ...a, render: want && want !== a.renderHash ? want : null }], clock.now().getTime());
   }
 
   const requeue = (airingId: number, attempt: number) => queues.add({ name: "playout", data: { airingId, attempt } });
   const recoverLeasesNow = () => recoverExpiredLeases({ db, clock, logger, requeue });
 
-  async function loadPlanInput(from: Date, to: Date) {
-    const commune = await db.commune.findUniqueOrThrow({ where: { id: 1 } });
-    const tz = commune.timeZone;
-    const zones = await db.zone.findMany({ where: { enabled: true }, select: { id: true, name: true } });
-    const enabledZones = new Set(zones.map((z) => z.id));
-    const scheduleRows = await db.schedule.findMany({ where: { enabled: true }, include: { zones: true } });
-    const schedules = scheduleRows
-      .map((r) => ({ ...scheduleSpecFromRow(r), zoneIds: r.zones.map((z) => z.zoneId).filter((z) => enabledZones.has(z)) }))
-      .filter((s) => s.zoneIds.length > 0);
-    const programRows = await db.program.findMany({ where: { id: { in: [...new Set(schedules.map((s) => s.programId))] } }, include: { entries: { orderBy: { position: "asc" } } } });
-    const programs: ProgramSpec[] = programRows.map((p) => ({ id: p.id, name: p.name, introItemId: p.introItemId, outroItemId: p.outroItemId, gapMs: p.gapMs, entries: p.entries.map((e) => ({ itemId: e.itemId, position: e.position })) }));
-    const campaignRows = await db.campaign.findMany({ where: { enabled: true, endDate: { gte: addDays(localDateOf(from, tz), -7) } }, include: { items: true, zones: true } });
-    const campaigns = campaignRows.map(campaignSpecFromRow);
-    const itemIds = new Set<number>();
-    for (const p of programs) {
-      p.entries.forEach((e) => itemIds.add(e.itemId));
-      if (p.introItemId) itemIds.add(p.introItemId);
-      if (p.outroItemId) itemIds.add(p.outroItemId);
-    }
-    campaigns.forEach((c) => c.itemIds.forEach((i) => itemIds.add(i)));
-    // Items not approved while approval is on are withheld from the run-downs (server/approval.ts).
-    const items: ItemInfo[] = withApproval(await db.item.findMany({ where: { id: { in: [...itemIds] } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true, approval: true } }), await approvalRequired(db));
-    const weekStart = addDays(startOfIsoWeek(localDateOf(from, tz)), -1);
-    const campaignItems = [...new Set(campaigns.flatMap((c) => c.itemIds))];
-    // Settled rows only: the engine counts what plays.ts says is a play, for the campaigns it names.
-    await settlePlays(db);
-    const asRun = campaignItems.length
-      ? (await db.asRun.findMany({
-          where: { localDate: { gte: weekStart }, itemId: { in: campaignItems } },
-          select: { zoneId: true, itemId: true, localDate: true, actualStart: true, status: true, counted: true, settled: true, campaigns: { select: { campaignId: true } } },
-        })).map((r) => ({ ...r, counted: r.settled ? r.counted : false, campaignIds: r.settled ? r.campaigns.map((c) => c.campaignId) : [] }))
-      : [];
-    // Airings this pass must not rewrite: started, about to start, manual or emergency.
-    const frozenRows = await db.airing.findMany({
-      where: {
-        localDate: { gte: weekStart },
-        OR: [{ status: "airing" }, { status: { in: OPEN }, scheduledStart: { lt: from } }, { status: { in: OPEN }, source: { not: "schedule" } }],
-      },
-      include: { lines: { where: { bumped: false } }, asRuns: { select: { rundownLineId: true } } },
-    });
-    const pending: PendingAiring[] = frozenRows.map((a) => {
-      const aired = new Set(a.asRuns.map((r) => r.rundownLineId));
-      return { scheduleId: a.scheduleId, zoneId: a.zoneId, scheduledStart: a.scheduledStart, localDate: a.localDate, lines: a.lines.filter((l) => !aired.has(l.id)).map((l) => ({ itemId: l.itemId, offsetMs: l.offsetMs })) };
-    });
-    return { tz, schedules, programs, campaigns, items, asRun, pending, zoneIds: zones.map((z) => z.id), zoneNames: new Map(zones.map((z) => [z.id, z.name])) };
-  }
-
-  async function writeSession(s: PlannedSession): Promise<{ airing: Airing; changed: boolean } | null> {
-    const existing = await db.airing.findUnique({ where: { scheduleId_zoneId_scheduledStart: { scheduleId: s.scheduleId, zoneId: s.zoneId, scheduledStart: s.start } } });
-    // Started, finished or cancelled by an operator: never touched again. Only airings the
-    // planner itself superseded (schedule moved and moved back) come back to life.
-    if (existing && !REPLANNABLE.includes(existing.status)) return null;
-    if (existing && existing.planHash === s.planHash && existing.status !== SUPERSEDED) return { airing: existing, changed: false };
-    const airing = await db.$transaction(async (tx) => {
-      let a: Airing;
-      if (existing) {
-        // Guarded on the status read above: a playout may have claimed it meanwhile.
-        const n = await tx.airing.updateMany({ where: { id: existing.id, status: { in: REPLANNABLE } }, data: { programId: s.programId, maxDurationMs: s.maxDurationMs, localDate: s.localDate, planHash: s.planHash, status: "planned", statusReason: "" } });
-        if (n.count === 0) return null;
-        a = await tx.airing.findUniqueOrThrow({ where: { id: existing.id } });
-      } else {
-        a = await tx.airing.create({ data: { scheduleId: s.scheduleId, zoneId: s.zoneId, programId: s.programId, source: "schedule", localDate: s.localDate, scheduledStart: s.start, maxDurationMs: s.maxDurationMs, planHash: s.planHash } });
+  /** One planning pass over the zones of `scopes` (null: all), retried from fresh inputs
+   *  when an edit or another pass committed after it read them. */
+  async function planPass(scopes: ReplanScope[] | null): Promise<PlanSummary> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await planOnce(scopes);
+      } catch (err) {
+        if (!(err instanceof PlanFenced) || attempt >= MAX_FENCED) throw err;
+        logger.debug(`planning pass outdated before its commit (attempt ${attempt}); planning again`);
       }
-      await tx.rundownLine.deleteMany({ where: { airingId: a.id } });
-      await tx.rundownLine.createMany({ data: s.lines.map((l) => lineRow(a.id, l)) });
-      return a;
-    });
-    return airing ? { airing, changed: true } : null;
+    }
   }
 
-  async function planHorizonNow(): Promise<PlanSummary> {
+  async function planOnce(scopes: ReplanScope[] | null): Promise<PlanSummary> {
+    const version = await planVersion(db);
+    const zones = await zonesOfScopes(db, scopes);
     const now = clock.now();
     const from = new Date(now.getTime() + freezeMs());
     const to = new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000);
-    const input = await loadPlanInput(from, to);
-    wantedRender = new Map();
-    const plan = planSessions({ timeZone: input.tz, from, to, now, schedules: input.schedules, programs: input.programs, items: input.items, campaigns: input.campaigns, asRun: input.asRun, pending: input.pending, zoneIds: input.zoneIds, zoneNames: input.zoneNames });
-    let changed = 0;
-    const keep = new Set<number>();
-    for (const s of plan.sessions) {
-      const w = await writeSession(s);
-      if (!w) continue;
-      keep.add(w.airing.id);
-      if (w.changed) changed++;
-      try {
-        await enqueue(w.airing);
-      } catch (err) {
-        logger.warn(`jobs for airing ${w.airing.id} not queued yet: ${(err as Error).message}`);
-      }
-    }
-    // Scheduled airings in the horizon that the plan no longer contains (schedule edited,
-    // disabled or moved) are superseded, with their jobs.
-    const candidates = await db.airing.findMany({ where: { source: "schedule", status: { in: OPEN }, scheduledStart: { gte: from, lt: to }, id: { notIn: [...keep] } } });
-    const stale = [];
-    for (const a of candidates) {
-      const n = await db.airing.updateMany({ where: { id: a.id, status: { in: OPEN } }, data: { status: SUPERSEDED, statusReason: "Lịch phát đã thay đổi / The schedule changed" } });
-      if (n.count === 0) continue;
-      stale.push(a);
-      await queues.remove("playout", jobId(playoutJob(a))).catch(() => {});
-    }
-    // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
-    const wanted = wantedRender;
-    wantedRender = null;
+    const input = await loadPlanInput(db, from, zones);
+    const key = zones ? null : planKey(input, from, to);
+    const plan = key && memo?.key === key ? memo : planSessions({ ...input, from, to, now });
+    if (key) memo = { key, sessions: plan.sessions, shortfalls: plan.shortfalls };
+    const diff = diffPlan(plan.sessions, await loadWindow(db, from, to, zones));
+    const shortfalls = await diffShortfalls(db, plan.shortfalls, startOfIsoWeek(localDateOf(now, input.timeZone)), zones);
+    const dirty = diff.create.length || diff.update.length || diff.stale.length || shortfalls.remove.length || shortfalls.upsert.length;
+    const done = dirty ? await commitPlan(db, version, diff, shortfalls) : { written: [], superseded: [] };
     try {
-      await queues.ready();
-      for (const job of await queues.byName.render.getJobs(["delayed", "waiting"])) {
-        const d = job.data as { airingId: number; hash: string };
-        const want = wanted.get(d.airingId);
-        if (want !== undefined && want !== d.hash) await job.remove().catch(() => {});
-      }
+      await syncJobs([...diff.same, ...done.written], done.superseded, now.getTime());
     } catch (err) {
-      logger.debug(`stale render cleanup skipped: ${(err as Error).message}`);
+      logger.warn(`jobs of the plan not all queued yet (reconciliation retries): ${(err as Error).message}`);
     }
-    // Shortfalls of periods still open are re-derived each pass; closed periods are final.
-    const openFrom = startOfIsoWeek(localDateOf(now, input.tz));
-    const current = new Set(plan.shortfalls.map((x) => `${x.campaignId}|${x.zoneId}|${x.periodKind}|${x.periodStart}`));
-    for (const row of await db.shortfall.findMany({ where: { periodStart: { gte: openFrom } } })) {
-      if (!current.has(`${row.campaignId}|${row.zoneId}|${row.periodKind}|${row.periodStart}`)) await db.shortfall.delete({ where: { id: row.id } });
+    const changed = done.written.length;
+    if (changed || done.superseded.length) events.publish("plan.updated", { changed, cancelled: done.superseded.length });
+    return { planned: plan.sessions.length, changed, cancelled: done.superseded.length, shortfalls: plan.shortfalls.length };
+  }
+
+  /** Jobs of the planned airings (render hashes from the plan's lines), stale ones dropped. */
+  async function syncJobs(kept: { session: PlannedSession; airing: WindowAiring }[], superseded: WindowAiring[], now: number): Promise<void> {
+    await jobs.removePlayouts(superseded);
+    const items = await renderItems(db, [...new Set(kept.flatMap((k) => k.session.lines.map((l) => l.itemId)))]);
+    const gaps = await programGaps(db, [...new Set(kept.map((k) => k.session.programId))]);
+    const wanted = new Map<number, string>();
+    const targets = kept.map(({ session: s, airing: a }) => {
+      const aired = s.lines.filter((l) => !l.bumped);
+      const hash = aired.length ? renderHashOf(aired.map((l) => ({ reason: l.reason, item: items.get(l.itemId)! })), gaps.get(s.programId) ?? 1000, s.maxDurationMs) : null;
+      if (hash) wanted.set(a.id, hash);
+      return { ...a, render: hash && hash !== a.renderHash ? hash : null };
+    });
+    await jobs.ensure(targets, now);
+    // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
+    await jobs.dropOutdatedRenders(wanted);
+  }
+
+  // Requests that arrive while a pass waits for its turn join it (their scopes merged).
+  let waiting: { scopes: ReplanScope[] | null; run: Promise<PlanSummary> } | null = null;
+  function requestPass(scope: ReplanScope | null): Promise<PlanSummary> {
+    if (waiting) {
+      if (!scope) waiting.scopes = null;
+      else waiting.scopes?.push(scope);
+      return waiting.run;
     }
-    for (const sf of plan.shortfalls) {
-      const key = { campaignId: sf.campaignId, zoneId: sf.zoneId, periodKind: sf.periodKind, periodStart: sf.periodStart };
-      const data = { target: sf.target, aired: sf.aired, reasonVi: sf.reasonVi, reasonEn: sf.reasonEn };
-      await db.shortfall.upsert({ where: { campaignId_zoneId_periodKind_periodStart: key }, update: data, create: { ...key, ...data } });
-    }
-    if (changed || stale.length) events.publish("plan.updated", { changed, cancelled: stale.length });
-    return { planned: plan.sessions.length, changed, cancelled: stale.length, shortfalls: plan.shortfalls.length };
+    const w: { scopes: ReplanScope[] | null; run: Promise<PlanSummary> } = { scopes: scope ? [scope] : null, run: Promise.resolve(null as never) };
+    w.run = serial(() => {
+      if (waiting === w) waiting = null;
+      return lease.run(() => planPass(w.scopes));
+    });
+    waiting = w;
+    return w.run;
   }
 
   async function reconcileNow(): Promise<ReconcileSummary> {
@@ -268,22 +190,19 @@ export function createPlanner(deps: {
     const missed = await db.airing.updateMany({ where: { status: { in: OPEN }, actualStart: null, scheduledStart: { lt: graceStart } }, data: { status: "missed", statusReason: `Hệ thống không hoạt động lúc đến giờ phát / The system was down at air time` } });
     s.missed = missed.count;
     // Cut mid-session and released: resumed while the session window lasts, else interrupted.
+    const resumable: Airing[] = [];
     for (const a of await db.airing.findMany({ where: { status: { in: OPEN }, actualStart: { not: null } } })) {
-      if (now.getTime() >= sessionWindowEnd(a)) {
-        await db.airing.updateMany({ where: { id: a.id, status: { in: OPEN } }, data: { status: "interrupted", statusReason: a.statusReason || WORKER_STOPPED_REASON, leaseOwner: null, leaseUntil: null } });
-      } else if (await ensurePlayoutJob(a, now.getTime())) {
-        s.playoutJobsCreated++;
-      }
+      if (now.getTime() < sessionWindowEnd(a)) resumable.push(a);
+      else await db.airing.updateMany({ where: { id: a.id, status: { in: OPEN } }, data: { status: "interrupted", statusReason: a.statusReason || WORKER_STOPPED_REASON, leaseOwner: null, leaseUntil: null } });
     }
+    s.playoutJobsCreated += (await jobs.ensure(resumable.map((a) => ({ ...a, render: null })), now.getTime())).playouts;
     const open = await db.airing.findMany({ where: { status: { in: OPEN }, actualStart: null, scheduledStart: { gte: graceStart, lt: new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000) } } });
-    for (const a of open) {
-      if (await ensurePlayoutJob(a, now.getTime())) {
-        s.playoutJobsCreated++;
-        if (a.scheduledStart < now) s.lateAired++;
-      }
-      // Within a minute of air the playout renders inline if it has to.
-      if (a.scheduledStart.getTime() - now.getTime() > 60_000 && (await ensureRenderJob(a, now.getTime()))) s.renderJobsCreated++;
-    }
+    const hashes = await storedRenderHashes(db, open);
+    // Within a minute of air the playout renders inline if it has to.
+    const made = await jobs.ensure(open.map((a) => ({ ...a, render: hashes.get(a.id) !== a.renderHash ? (hashes.get(a.id) ?? null) : null })), now.getTime(), { renderWithinMs: 60_000 });
+    s.playoutJobsCreated += made.playouts;
+    s.renderJobsCreated += made.renders;
+    s.lateAired = open.filter((a) => made.playoutIds.has(a.id) && a.scheduledStart < now).length;
     // Items whose ingest job was lost (Redis wiped, enqueue failed) are queued again.
     const waiting = await db.item.findMany({ where: { status: { in: ["queued", "processing"] }, archived: false, kind: { not: "relay" } }, include: { originalAsset: { select: { sha256: true } } } });
     for (const it of waiting) {
@@ -331,8 +250,11 @@ export function createPlanner(deps: {
 
   return {
     housekeeping: () => serial(housekeepingNow),
-    planHorizon: () => serial(planHorizonNow),
-    replan: () => serial(planHorizonNow),
+    planHorizon: () => requestPass(null),
+    replan: async (scope) => {
+      await raisePlanVersion(db);
+      return requestPass(scope && Object.values(scope).some((v) => v !== undefined) ? scope : null);
+    },
     reconcile: () => serial(reconcileNow),
     // Not serialised with planning: each release is one conditional update, safe anywhere.
     recoverLeases: recoverLeasesNow,
@@ -373,22 +295,4 @@ export function createPlanner(deps: {
         return db.airing.findUniqueOrThrow({ where: { id: a.id } });
       }),
   };
-}
-
-function lineFields(l: RundownLinePlan) {
-  return {
-    position: l.position,
-    itemId: l.itemId,
-    reason: l.reason,
-    reasonVi: l.reasonVi,
-    reasonEn: l.reasonEn,
-    campaignId: l.campaignId,
-    bumped: l.bumped,
-    offsetMs: l.offsetMs,
-    durationMs: l.durationMs,
-  };
-}
-
-function lineRow(airingId: number, l: RundownLinePlan) {
-  return { airingId, ...lineFields(l) };
 }

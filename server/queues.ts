@@ -13,6 +13,8 @@ export type JobRouter = (job: AnyJob) => Promise<string | null>;
 
 export interface Queues {
   prefix: string;
+  /** The producer connection (bulk reads of job state in one pipeline: server/plan-jobs.ts). */
+  connection: Redis;
   /** The shared queue of each kind (unbound zones' playouts on `playout`). */
   byName: Record<JobName, Queue>;
   add(job: AnyJob, extra?: JobsOptions): Promise<string>;
@@ -49,6 +51,7 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger, 
   const airingOfPlayoutId = (id: string) => /^playout-(\d+)(?:-r\d+)?$/.exec(id)?.[1];
   return {
     prefix,
+    connection,
     byName,
     queueFor,
     async add(job, extra) {

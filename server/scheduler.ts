@@ -19,8 +19,12 @@ export interface Scheduler {
   planner: Planner;
   /** One planning + reconciliation pass (what each tick does). */
   tick(): Promise<void>;
-  /** The fast sweep (every SWEEP_MS): expired airing leases, and coalesced re-plan requests. */
+  /** The fast sweep (every SWEEP_MS): expired airing leases, coalesced re-plan requests, and
+   *  the commune's time zone (the cron jobs follow an edit of it). */
   sweep(): Promise<void>;
+  /** The time zone the cron jobs run in now, and when the monthly report is next queued. */
+  timeZone(): string;
+  nextReportRun(): Date | null;
   stop(): Promise<void>;
 }
 
@@ -28,7 +32,8 @@ export async function startScheduler(deps: { db: Db; config: Config; queues: Que
   const { db, config, logger, clock } = deps;
   const planner = deps.planner ?? createPlanner({ ...deps, isAiringAlive: deps.channels ? (id) => deps.channels!.alive(id) : undefined });
   const emergencies = createEmergencies({ ...deps, planner });
-  const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
+  const communeTimeZone = async () => (await db.commune.findUniqueOrThrow({ where: { id: 1 }, select: { timeZone: true } })).timeZone;
+  let tz = await communeTimeZone();
 
   let running: Promise<void> | null = null;
   const tick = async () => {
@@ -75,6 +80,7 @@ export async function startScheduler(deps: { db: Db; config: Config; queues: Que
     sweeping ??= (async () => {
       try {
         await planner.recoverLeases();
+        await followTimeZone();
         // A tick in progress re-plans anyway; the request waits for the next sweep otherwise.
         if (!running && (await deps.channels?.takeReplanRequest())) await planner.replan();
       } catch (err) {
@@ -88,21 +94,43 @@ export async function startScheduler(deps: { db: Db; config: Config; queues: Que
 
   // At start-up: recover from a crash or downtime before anything else airs.
   await tick();
-  const tasks: ScheduledTask[] = [];
+  let tasks: ScheduledTask[] = [];
+  let reportTask: ScheduledTask | null = null;
   let sweepTimer: NodeJS.Timeout | null = null;
+  const alertSweep = createAlertSweep(deps); // alerts from the DB (server/alert-sweep.ts)
+  const startCron = () => {
+    reportTask = cron.schedule(config.REPORT_CRON, () => void queueReport(), { timezone: tz });
+    tasks = [cron.schedule(config.PLAN_TICK_CRON, () => void tick(), { timezone: tz }), reportTask, cron.schedule(ALERT_SWEEP_CRON, alertSweep, { timezone: tz })];
+  };
+  const stopCron = async () => {
+    for (const t of tasks) await t.stop();
+    tasks = [];
+    reportTask = null;
+  };
+  // An edit of the commune's time zone: the cron jobs move to it (a report due "at 02:00 on
+  // the 1st" means the commune's 02:00), and the next tick re-plans in it.
+  async function followTimeZone(): Promise<void> {
+    const now = await communeTimeZone();
+    if (now === tz) return;
+    logger.info(`commune time zone changed from ${tz} to ${now}: cron jobs follow`);
+    tz = now;
+    if (deps.cron === false) return;
+    await stopCron();
+    startCron();
+  }
   if (deps.cron !== false) {
-    tasks.push(cron.schedule(config.PLAN_TICK_CRON, () => void tick(), { timezone: tz }));
-    tasks.push(cron.schedule(config.REPORT_CRON, () => void queueReport(), { timezone: tz }));
-    tasks.push(cron.schedule(ALERT_SWEEP_CRON, createAlertSweep(deps), { timezone: tz })); // alerts from the DB (server/alert-sweep.ts)
+    startCron();
     sweepTimer = setInterval(() => void sweep(), SWEEP_MS);
   }
   return {
     planner,
     tick,
     sweep,
+    timeZone: () => tz,
+    nextReportRun: () => reportTask?.getNextRun() ?? null,
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
-      for (const t of tasks) await t.stop();
+      await stopCron();
       await running;
       await sweeping;
     },

@@ -221,6 +221,9 @@ export interface ListenerEvents {
 export class Listener {
   readonly ev: ListenerEvents = { tones: [], connects: [], disconnects: [], audio: [] };
   private constructor(private child: ChildProcess) {}
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
   static start(url: string, freqs: number[]): Listener {
     const child = track(spawn(process.execPath, [LISTENER, "--url", url, "--freqs", freqs.join(",")], { stdio: ["ignore", "pipe", "ignore"] }));
     const l = new Listener(child);

@@ -233,7 +233,8 @@ describe("airing resilience", () => {
       for (const [i, r] of rows.entries()) {
         const item = items[i]!;
         expect(Math.abs(r.durationMs - item.durationMs)).toBeLessThan(100);
-        expect(r.actualEnd!.getTime() - r.actualStart.getTime()).toBeLessThan(item.durationMs + 300);
+        // A stall on a loaded machine may stretch an item a little; the 1.5 s gap must never be in it.
+        expect(r.actualEnd!.getTime() - r.actualStart.getTime()).toBeLessThan(item.durationMs + 900);
         if (i > 0) expect(r.actualStart.getTime() - rows[i - 1]!.actualEnd!.getTime()).toBeGreaterThan(gapMs - 300);
       }
     } finally {
