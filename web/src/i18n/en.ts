@@ -715,4 +715,10 @@ export const en: Record<MessageKey, string> = {
   "approval.review": "Mark reviewed",
   "approval.setting": "Approve content before it airs",
   "approval.settingHint": "Turn off if the commune does not use approval.",
+  "emergency.source": "Bulletin source",
+  "emergency.fromLibrary": "Pick an item",
+  "emergency.fromText": "Type the text (spoken by TTS)",
+  "emergency.text": "Emergency bulletin text",
+  "emergency.textHint": "{n}/5,000 characters; spoken, normalised and aired right after you confirm.",
+  "emergency.speaking": "Speaking and airing…",
 };

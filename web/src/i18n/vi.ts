@@ -714,6 +714,12 @@ export const vi = {
   "approval.review": "Đã xem lại",
   "approval.setting": "Duyệt nội dung trước khi phát",
   "approval.settingHint": "Tắt nếu xã không dùng quy trình duyệt.",
+  "emergency.source": "Nguồn bản tin",
+  "emergency.fromLibrary": "Chọn tin có sẵn",
+  "emergency.fromText": "Nhập nội dung (đọc bằng giọng máy)",
+  "emergency.text": "Nội dung bản tin khẩn cấp",
+  "emergency.textHint": "{n}/5.000 ký tự; được đọc, chuẩn hóa âm lượng và phát ngay sau khi xác nhận.",
+  "emergency.speaking": "Đang đọc và phát…",
 } as const;
 
 export type MessageKey = keyof typeof vi;
