@@ -121,26 +121,34 @@ export function createPlanner(deps: {
   }
 
   async function planOnce(scopes: ReplanScope[] | null): Promise<PlanSummary> {
+    const t = phases();
     const version = await planVersion(db);
     const zones = await zonesOfScopes(db, scopes);
     const now = clock.now();
     const from = new Date(now.getTime() + freezeMs());
     const to = new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000);
     const input = await loadPlanInput(db, from, zones);
+    t.lap("input");
     const key = zones ? null : planKey(input, from, to);
-    const plan = key && memo?.key === key ? memo : planSessions({ ...input, from, to, now });
+    const reused = key !== null && memo?.key === key;
+    const plan = reused ? memo! : planSessions({ ...input, from, to, now });
     if (key) memo = { key, sessions: plan.sessions, shortfalls: plan.shortfalls };
+    t.lap(reused ? "plan (reused)" : "plan");
     const diff = diffPlan(plan.sessions, await loadWindow(db, from, to, zones));
     const shortfalls = await diffShortfalls(db, plan.shortfalls, startOfIsoWeek(localDateOf(now, input.timeZone)), zones);
+    t.lap("diff");
     const dirty = diff.create.length || diff.update.length || diff.stale.length || shortfalls.remove.length || shortfalls.upsert.length;
     const done = dirty ? await commitPlan(db, version, diff, shortfalls) : { written: [], superseded: [] };
+    t.lap("commit");
     try {
       await syncJobs([...diff.same, ...done.written], done.superseded, now.getTime());
     } catch (err) {
       logger.warn(`jobs of the plan not all queued yet (reconciliation retries): ${(err as Error).message}`);
     }
+    t.lap("jobs");
     const changed = done.written.length;
     if (changed || done.superseded.length) events.publish("plan.updated", { changed, cancelled: done.superseded.length });
+    logger.debug(`planning pass (${zones ? `${zones.size} zones` : "all zones"}): ${plan.sessions.length} sessions, ${changed} written, ${done.superseded.length} superseded; ${t.summary()}`);
     return { planned: plan.sessions.length, changed, cancelled: done.superseded.length, shortfalls: plan.shortfalls.length };
   }
 
@@ -293,5 +301,19 @@ export function createPlanner(deps: {
         await queues.remove("playout", jobId(playoutJob(a))).catch(() => {});
         return db.airing.findUniqueOrThrow({ where: { id: a.id } });
       }),
+  };
+}
+
+/** Wall time of a pass's steps, for the debug log (bench:plan prints it). */
+function phases() {
+  let last = performance.now();
+  const out: string[] = [];
+  return {
+    lap(name: string) {
+      const now = performance.now();
+      out.push(`${name} ${Math.round(now - last)} ms`);
+      last = now;
+    },
+    summary: () => out.join(", "),
   };
 }
