@@ -26,7 +26,7 @@ import { ingestRevision } from "../worker/ingest.ts";
 import { createPlanLease, PlanFenced, planVersion, raisePlanVersion } from "./plan-lock.ts";
 import { loadPlanInput, planKey, OPEN } from "./plan-input.ts";
 import { commitPlan, diffPlan, diffShortfalls, lineFields, loadWindow, type WindowAiring } from "./plan-write.ts";
-import { createJobSync, programGaps, renderItems, storedRenderHashes } from "./plan-jobs.ts";
+import { createJobSync, programGaps, renderItems, storedRenderHashes, RENDER_AHEAD_MS } from "./plan-jobs.ts";
 import { zonesOfScopes, type ReplanScope } from "./plan-scope.ts";
 
 export { SUPERSEDED } from "./plan-write.ts";
@@ -141,7 +141,10 @@ export function createPlanner(deps: {
     const done = dirty ? await commitPlan(db, version, diff, shortfalls) : { written: [], superseded: [] };
     t.lap("commit");
     try {
-      await syncJobs([...diff.same, ...done.written], done.superseded, now.getTime());
+      // Airings this pass rewrote get their jobs now. Unchanged ones are checked by scoped
+      // re-plans (an ingest may have changed their render) and by the reconciliation that
+      // follows every planning tick, not by each full pass again.
+      await syncJobs(zones ? [...diff.same, ...done.written] : done.written, done.superseded, now.getTime());
     } catch (err) {
       logger.warn(`jobs of the plan not all queued yet (reconciliation retries): ${(err as Error).message}`);
     }
@@ -204,7 +207,7 @@ export function createPlanner(deps: {
     }
     s.playoutJobsCreated += (await jobs.ensure(resumable.map((a) => ({ ...a, render: null })), now.getTime())).playouts;
     const open = await db.airing.findMany({ where: { status: { in: OPEN }, actualStart: null, scheduledStart: { gte: graceStart, lt: new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000) } } });
-    const hashes = await storedRenderHashes(db, open);
+    const hashes = await storedRenderHashes(db, open.filter((a) => a.scheduledStart.getTime() - now.getTime() <= RENDER_AHEAD_MS));
     // Within a minute of air the playout renders inline if it has to.
     const made = await jobs.ensure(open.map((a) => ({ ...a, render: hashes.get(a.id) !== a.renderHash ? (hashes.get(a.id) ?? null) : null })), now.getTime(), { renderWithinMs: 60_000 });
     s.playoutJobsCreated += made.playouts;
