@@ -3,9 +3,9 @@
 // (`--role playout`) that this process supervises: restarted with backoff if it exits,
 // its output forwarded with a "[playout]" prefix, signals forwarded. So no upload, report
 // or API request shares playout's event loop.
-// `--role api|scheduler|worker|playout|all` (repeatable or comma-separated) runs exactly
-// those roles in this one process, for split deployments (`worker` airs too; `all` is
-// every role in one process, without a child).
+// `--role api|scheduler|worker|playout|jobs|all` (repeatable or comma-separated) runs exactly
+// those roles in this one process, for split deployments (`worker` airs too, `jobs` does
+// not; `all` is every role in one process, without a child).
 //
 // Stopping: SIGTERM drains (airings on air may finish; see runtime.stop / Workers.close).
 // Ctrl-C (SIGINT) is for a terminal: a short drain (CTRL_C_DRAIN_MS), so it stays quick.
@@ -37,7 +37,7 @@ function parseRoles(argv: string[]): RoleName[] | null {
     for (const r of v.split(",")) {
       if (r === "all") ROLE_NAMES.forEach((n) => roles.add(n));
       else if ((ROLE_NAMES as readonly string[]).includes(r)) roles.add(r as RoleName);
-      else throw new ConfigError(`Invalid --role ${JSON.stringify(r)}: use api, scheduler, worker, playout or all`);
+      else throw new ConfigError(`Invalid --role ${JSON.stringify(r)}: use api, scheduler, worker, playout, jobs or all`);
     }
   }
   return roles.size ? [...roles] : null;

@@ -1,6 +1,7 @@
 // Composition root: builds every dependency once and starts the requested roles.
-// Roles: api, scheduler, worker (every job kind, playout included) and playout (playout
-// jobs only). `npm start` runs api + scheduler + worker with `playoutElsewhere` and a
+// Roles: api, scheduler, worker (every job kind, playout included), playout (playout
+// jobs only) and jobs (ingest, render and report: a worker without playout, so systemd can
+// give playout alone real-time scheduling, deploy/). `npm start` runs api + scheduler + worker with `playoutElsewhere` and a
 // supervised `--role playout` child (server/main.ts), so no API request shares playout's
 // event loop. Each process publishes a heartbeat (server/liveness.ts).
 import fs from "node:fs";
@@ -33,7 +34,7 @@ import { concurrencyOf } from "../worker/catalogue.ts";
 import { startLeaseSweeper } from "../worker/lease.ts";
 import { seedDemo } from "../prisma/seed.ts";
 
-export const ROLE_NAMES = ["api", "scheduler", "worker", "playout"] as const;
+export const ROLE_NAMES = ["api", "scheduler", "worker", "playout", "jobs"] as const;
 const ALL_JOBS: JobName[] = ["ingest", "render", "playout", "report"];
 export type RoleName = (typeof ROLE_NAMES)[number];
 
@@ -102,7 +103,7 @@ export async function startRuntime(opts: {
   if (adminPassword) opts.printAdminPassword?.(adminPassword);
 
   const workerId = `${os.hostname()}-${process.pid}`;
-  const jobs = ALL_JOBS.filter((j) => (roles.includes("worker") && !(j === "playout" && opts.playoutElsewhere)) || (j === "playout" && roles.includes("playout")));
+  const jobs = ALL_JOBS.filter((j) => (roles.includes("worker") && !(j === "playout" && opts.playoutElsewhere)) || (j === "playout" && roles.includes("playout")) || (j !== "playout" && roles.includes("jobs")));
   let workers: Workers | undefined;
   let leaseSweeper: { stop(): Promise<void> } | undefined;
   let workerConn: ReturnType<typeof workerConnection> | undefined;

@@ -1,6 +1,7 @@
 // Starts the real Loa Xã server (`tsx server/main.ts`, every role in one process) for an
 // end-to-end run: its own temp DATA_DIR, a free port and a unique queue prefix on the
-// shared Redis, all removed again by stop().
+// shared Redis, all removed again by stop(). E2E_DB=pg runs it on a throw-away PostgreSQL
+// database instead of SQLite (`npm run test:e2e:pg`; test/helpers/pg.ts finds the server).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -8,6 +9,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { freePort } from "../helpers/icecast.ts";
+import { createPgDatabase, pgTestUrl, type PgDatabase } from "../helpers/pg.ts";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -44,6 +46,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<E2e
   const redisUrl = env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const chunks: string[] = [];
   const log = () => chunks.join("");
+  let pg: PgDatabase | null = null;
+  if (process.env.E2E_DB === "pg" && !env.DATABASE_URL) {
+    const admin = await pgTestUrl();
+    if (!admin) throw new Error("E2E_DB=pg but no PostgreSQL answers (set PG_TEST_URL or start a trust-auth server on 127.0.0.1:5432)");
+    pg = await createPgDatabase(admin, "e2e");
+    env = { ...env, DATABASE_URL: pg.url };
+  }
   // `node --import tsx` keeps the server in one process, so stop() signals the server itself.
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: REPO_ROOT,
@@ -92,6 +101,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<E2e
       redis.disconnect();
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
+    await pg?.drop();
   };
 
   try {

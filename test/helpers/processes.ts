@@ -80,3 +80,51 @@ export function startServerProcess(name: string, env: Record<string, string>, ar
     },
   };
 }
+
+/** A signed-in HTTP client of a real server process (cookie + CSRF); `cookie` for other requests (SSE). */
+export async function signIn(base: string, username: string, password = "correct horse battery") {
+  const res = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
+  if (res.status !== 200) throw new Error(`sign-in of ${username} at ${base}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const call = async (method: string, url: string, body?: unknown) => {
+    const r = await fetch(`${base}${url}`, { method, headers: { cookie, "x-csrf-token": csrfToken, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    return { status: r.status, json: (await r.json()) as any };
+  };
+  return Object.assign(call, { cookie });
+}
+
+export interface SseClient {
+  /** Every event received so far, in order. */
+  events: { event: string; data: any }[];
+  close(): Promise<void>;
+}
+
+/** Follows `/api/status/stream` of a real server as a dashboard does, parsing each event. */
+export async function followLiveEvents(base: string, cookie: string): Promise<SseClient> {
+  const ac = new AbortController();
+  const res = await fetch(`${base}/api/status/stream`, { headers: { cookie, accept: "text/event-stream" }, signal: ac.signal });
+  if (res.status !== 200) throw new Error(`SSE at ${base}: ${res.status}`);
+  const events: SseClient["events"] = [];
+  const reading = (async () => {
+    const dec = new TextDecoder();
+    let buf = "";
+    for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>) {
+      buf += dec.decode(chunk, { stream: true });
+      for (let end = buf.indexOf("\n\n"); end >= 0; end = buf.indexOf("\n\n")) {
+        const block = buf.slice(0, end);
+        buf = buf.slice(end + 2);
+        const field = (name: string) => block.split("\n").filter((l) => l.startsWith(`${name}:`)).map((l) => l.slice(name.length + 1).trimStart()).join("\n");
+        const data = field("data");
+        events.push({ event: field("event") || "message", data: data ? JSON.parse(data) : null });
+      }
+    }
+  })().catch(() => {});
+  return {
+    events,
+    async close() {
+      ac.abort();
+      await reading;
+    },
+  };
+}

@@ -1,16 +1,13 @@
 // Issue 17 item 3: four processes started at once on an empty database (SQLite, then
 // PostgreSQL) all come up; there is one admin, one commune, and the demo is seeded once.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../server/db/client.ts";
 import { createPgDatabase, pgTestUrl, type PgDatabase } from "../helpers/pg.ts";
 import { freePort, startServerProcess, type ServerProcess } from "../helpers/processes.ts";
+import { REDIS_URL, sharedDir } from "../helpers/shared-install.ts";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 let cleanups: (() => Promise<void>)[] = [];
 async function cleanUp() {
   const list = cleanups.reverse();
@@ -20,15 +17,7 @@ async function cleanUp() {
 afterEach(cleanUp);
 
 async function startFour(databaseUrl: string | undefined): Promise<{ db: Db; procs: ServerProcess[]; dir: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-first-start-"));
-  const prefix = `t-first-${randomBytes(4).toString("hex")}`;
-  cleanups.push(async () => {
-    const r = new Redis(REDIS_URL);
-    const keys = await r.keys(`${prefix}*`);
-    if (keys.length) await r.del(...keys);
-    r.disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { dir, prefix } = sharedDir("first", cleanups);
   const ports = await Promise.all([0, 1, 2, 3].map(() => freePort()));
   const procs = ports.map((port, i) =>
     startServerProcess(`p${i}`, {

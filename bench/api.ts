@@ -1,0 +1,213 @@
+// Benchmark: the HTTP API under 50 concurrent connections, against a real `--role api`
+// process over a seeded installation (30 zones, 200 items, 30 days of as-run history:
+// 2 sessions a day per zone, 8 items each, settled by the production settle step).
+// The load generator is ours (node:http keep-alive, no dependency): C connections each
+// send their next request as soon as the previous answer is read, for S seconds per
+// endpoint, signed in as the admin. While the report endpoints run, a writer appends one
+// as-run row a second to today (the playout's rate in a busy hour), so the report cache is
+// invalidated as in production rather than measured only warm.
+// Last line: {"connections":50,"endpoints":{name:{rps,p50_ms,p99_ms,max_ms,kb,errors}},"worst_p99_ms":…,"errors":…,"db":…}
+// Run: npm run bench:api [-- --db pg] [--seconds 10] [--connections 50] [--keep]
+import http from "node:http";
+import { Prisma } from "../server/generated/prisma/client.ts";
+import { createDb, type Db } from "../server/db/client.ts";
+import { settlePlays } from "../server/settle-plays.ts";
+import { localDateOf } from "../server/domain/time.ts";
+import { prepareInstall, startMain, login, type Install, type MainProcess } from "../test/supervise/processes.ts";
+import { createPgDatabase, pgTestUrl, type PgDatabase } from "../test/helpers/pg.ts";
+import { loadConfig } from "../server/config.ts";
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
+};
+const DB = opt("db", "sqlite") as "sqlite" | "pg";
+const SECONDS = Number(opt("seconds", "10"));
+const CONNECTIONS = Number(opt("connections", "50"));
+const KEEP = args.includes("--keep");
+const ZONES = 30, ITEMS = 200, DAYS = 30, SESSIONS = [5 * 60 + 30, 17 * 60], PER_SESSION = 8, TZ = "Asia/Ho_Chi_Minh";
+const TZ_OFFSET_MS = 7 * 3600_000;
+
+const log = (s: string) => process.stderr.write(`[bench:api] ${s}\n`);
+
+/** Local date `d` days from `day` (YYYY-MM-DD). */
+const addDays = (day: string, d: number) => new Date(Date.parse(`${day}T00:00:00Z`) + d * 86400_000).toISOString().slice(0, 10);
+
+async function seed(db: Db, today: string): Promise<void> {
+  const t0 = Date.now();
+  await db.zone.createMany({ data: Array.from({ length: ZONES }, (_, i) => ({ code: `z${String(i + 1).padStart(2, "0")}`, name: `Cụm loa thôn ${i + 1}`, village: `Thôn ${i + 1}`, outputKind: "file" })) });
+  const zones = (await db.zone.findMany({ orderBy: { id: "asc" } })).map((z) => z.id);
+  const categories = (await db.category.findMany()).map((c) => c.id);
+  await db.item.createMany({
+    data: Array.from({ length: ITEMS }, (_, i) => ({ title: `Tin bài số ${i + 1}: thông báo của UBND xã`, kind: i % 3 ? "audio" : "tts", ttsText: i % 3 ? null : "Xin chào bà con.", status: "ready", durationMs: 120_000, categoryId: categories[i % categories.length] ?? null, priority: i % 7 ? "normal" : "priority" })),
+  });
+  const items = (await db.item.findMany({ orderBy: { id: "asc" } })).map((i) => i.id);
+  const program = await db.program.create({ data: { name: "Chương trình thời sự xã" } });
+  // Airings: every zone, both sessions, DAYS days up to today (today's still planned), the next day planned.
+  const airings: Prisma.AiringCreateManyInput[] = [];
+  for (let d = -DAYS + 1; d <= 1; d++) {
+    const day = addDays(today, d);
+    for (const minute of SESSIONS) {
+      const start = new Date(Date.parse(`${day}T00:00:00Z`) - TZ_OFFSET_MS + minute * 60_000);
+      const past = start.getTime() + 3600_000 < Date.now();
+      for (const zoneId of zones) {
+        airings.push({ zoneId, programId: program.id, source: "schedule", localDate: day, scheduledStart: start, maxDurationMs: 3600_000, status: past ? "aired" : "planned", actualStart: past ? start : null, actualEnd: past ? new Date(start.getTime() + PER_SESSION * 120_000) : null });
+      }
+    }
+  }
+  for (let i = 0; i < airings.length; i += 1000) await db.airing.createMany({ data: airings.slice(i, i + 1000) });
+  const aired = await db.airing.findMany({ where: { status: "aired" }, orderBy: { id: "asc" } });
+  const rows: Prisma.AsRunCreateManyInput[] = [];
+  let n = 0;
+  for (const a of aired) {
+    for (let k = 0; k < PER_SESSION; k++, n++) {
+      const start = new Date(a.scheduledStart.getTime() + k * 120_000);
+      const status = n % 97 === 0 ? "failed" : n % 41 === 0 ? "interrupted" : "completed";
+      rows.push({ airingId: a.id, zoneId: a.zoneId, itemId: items[(n * 7) % items.length]!, localDate: a.localDate, scheduledStart: start, actualStart: start, actualEnd: new Date(start.getTime() + 120_000), durationMs: status === "completed" ? 120_000 : 30_000, plannedMs: 120_000, status, source: "schedule" });
+    }
+  }
+  for (let i = 0; i < rows.length; i += 1000) await db.asRun.createMany({ data: rows.slice(i, i + 1000) });
+  // Audit history: a month of edits.
+  await db.auditLog.createMany({ data: Array.from({ length: 3000 }, (_, i) => ({ action: "item.update", entity: "item", entityId: String(items[i % items.length]), createdAt: new Date(Date.now() - i * 900_000) })) });
+  log(`seeded ${zones.length} zones, ${items.length} items, ${airings.length} airings, ${rows.length} as-run rows in ${Date.now() - t0} ms; settling…`);
+  const t1 = Date.now();
+  const s = await settlePlays(db);
+  log(`settled ${s.rows} rows and ${s.airings} airings in ${Date.now() - t1} ms`);
+}
+
+interface Result {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  kb: number;
+  errors: number;
+}
+
+/** C keep-alive connections hammer `path` for `seconds`; latency of every request. */
+async function load(base: string, path: string, cookie: string, seconds: number, connections: number): Promise<Result> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const url = new URL(path, base);
+  const lat: number[] = [];
+  let errors = 0;
+  let bytes = 0;
+  const failures = new Map<string, number>();
+  const fail = (why: string) => {
+    errors++;
+    failures.set(why, (failures.get(why) ?? 0) + 1);
+  };
+  const end = Date.now() + seconds * 1000;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const t = performance.now();
+      const req = http.get(url, { agent, headers: { cookie, accept: "application/json" } }, (res) => {
+        let size = 0;
+        res.on("data", (b: Buffer) => (size += b.length));
+        res.on("end", () => {
+          lat.push(performance.now() - t);
+          bytes += size;
+          if (res.statusCode !== 200) fail(`HTTP ${res.statusCode}`);
+          resolve();
+        });
+      });
+      req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
+      req.on("error", (err) => {
+        fail(err.message);
+        lat.push(performance.now() - t);
+        resolve();
+      });
+    });
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (Date.now() < end) await one();
+  }));
+  agent.destroy();
+  if (failures.size) log(`${path}: ${JSON.stringify(Object.fromEntries(failures))}`);
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0);
+  return { rps: Math.round(lat.length / seconds), p50_ms: q(0.5), p99_ms: q(0.99), max_ms: Math.round(lat.at(-1) ?? 0), kb: Math.round(bytes / Math.max(1, lat.length) / 1024), errors };
+}
+
+/** One as-run row a second on today's first airing (what a playout writes), until stopped. */
+function startWriter(db: Db, today: string): () => Promise<number> {
+  let stop = false;
+  let written = 0;
+  const done = (async () => {
+    const airing = await db.airing.findFirst({ where: { localDate: today }, orderBy: { id: "asc" } });
+    while (!stop && airing) {
+      const at = new Date();
+      await db.asRun.create({ data: { airingId: airing.id, zoneId: airing.zoneId, localDate: today, scheduledStart: at, actualStart: at, actualEnd: new Date(at.getTime() + 1000), durationMs: 1000, plannedMs: 1000, status: "completed", source: "manual" } });
+      written++;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  return async () => {
+    stop = true;
+    await done;
+    return written;
+  };
+}
+
+async function main() {
+  let pgDb: PgDatabase | null = null;
+  const env: Record<string, string> = { TZ, LOG_LEVEL: "warn" };
+  if (DB === "pg") {
+    const admin = await pgTestUrl();
+    if (!admin) throw new Error("--db pg: no PostgreSQL (set PG_TEST_URL or start a trust-auth server on 127.0.0.1:5432)");
+    pgDb = await createPgDatabase(admin, "bench");
+    env.DATABASE_URL = pgDb.url;
+  }
+  let install: Install | null = null;
+  let api: MainProcess | null = null;
+  try {
+    install = await prepareInstall({ env });
+    const db = await createDb(loadConfig(install.env).databaseUrl);
+    const today = localDateOf(new Date(), TZ);
+    await seed(db, today);
+    api = await startMain(install, ["--role", "api"]);
+    const { cookie } = await login(api.url);
+    const get = async (p: string) => {
+      const r = await fetch(api!.url + p, { headers: { cookie } });
+      if (r.status !== 200) throw new Error(`${p}: ${r.status} ${await r.text()}`);
+      return r.json() as Promise<any>;
+    };
+    // A deep as-run page: the cursor after 5,000 rows (keyset, so it costs what page 1 costs).
+    let cursor: string | null = null;
+    for (let i = 0; i < 5; i++) cursor = (await get(`/api/asrun?limit=1000${cursor ? `&cursor=${cursor}` : ""}`)).nextCursor;
+    const month = today.slice(0, 7);
+    const t = Date.now();
+    await get(`/api/reports?period=month&value=${month}`);
+    const reportColdMs = Date.now() - t;
+    const endpoints: Record<string, string> = {
+      status: "/api/status",
+      status_counts: "/api/status/counts",
+      items: "/api/items",
+      airings_today: `/api/airings?from=${today}&to=${today}`,
+      asrun: "/api/asrun",
+      asrun_deep_page: `/api/asrun?cursor=${cursor}`,
+      asrun_zone_month: `/api/asrun?zoneId=1&from=${month}-01&to=${today}`,
+      audit: "/api/audit",
+      report_month: `/api/reports?period=month&value=${month}`,
+    };
+    const results: Record<string, Result> = {};
+    for (const [name, p] of Object.entries(endpoints)) {
+      const writes = name.startsWith("report") || name === "status_counts" ? startWriter(db, today) : null;
+      results[name] = await load(api.url, p, cookie, SECONDS, CONNECTIONS);
+      const written = writes ? await writes() : 0;
+      log(`${name}: ${JSON.stringify(results[name])}${written ? ` (${written} as-run rows written meanwhile)` : ""}`);
+    }
+    await db.$disconnect();
+    const lists = Object.entries(results).filter(([n]) => n !== "report_month");
+    const worst = Math.max(...Object.values(results).map((r) => r.p99_ms));
+    const errors = Object.values(results).reduce((s, r) => s + r.errors, 0);
+    const targetsMet = lists.every(([, r]) => r.p99_ms <= 250) && results.report_month!.p99_ms <= 500 && errors === 0;
+    console.log(JSON.stringify({ connections: CONNECTIONS, endpoints: results, worst_p99_ms: worst, errors, db: DB, seconds: SECONDS, report_cold_ms: reportColdMs, targets_met: targetsMet }));
+  } finally {
+    await api?.stop();
+    if (KEEP && install) log(`kept ${install.dataDir}`);
+    else await install?.cleanup();
+    if (!KEEP) await pgDb?.drop();
+  }
+}
+
+await main();
