@@ -10,7 +10,7 @@ import type { Airing } from "./generated/prisma/client.ts";
 import { createStorage } from "./storage.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
-import type { Db } from "./db/client.ts";
+import { dbProvider, type Db } from "./db/client.ts";
 import type { EventHub } from "./events.ts";
 import type { Logger } from "./logger.ts";
 import type { Queues } from "./queues.ts";
@@ -25,7 +25,8 @@ import { jobId } from "../worker/catalogue.ts";
 import { ingestRevision } from "../worker/ingest.ts";
 import { createPlanLease, PlanFenced, planVersion, raisePlanVersion } from "./plan-lock.ts";
 import { loadPlanInput, planKey, OPEN } from "./plan-input.ts";
-import { commitPlan, diffPlan, diffShortfalls, lineFields, loadWindow, type WindowAiring } from "./plan-write.ts";
+import { commitPlan, diffPlan, diffShortfalls, lineFields, loadWindow, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
+import { createSqlitePlanWriter } from "./plan-write-sqlite.ts";
 import { createJobSync, programGaps, renderItems, storedRenderHashes, RENDER_AHEAD_MS } from "./plan-jobs.ts";
 import { zonesOfScopes, type ReplanScope } from "./plan-scope.ts";
 
@@ -91,6 +92,8 @@ export function createPlanner(deps: {
   // Across processes and machines: one planning pass at a time, fenced by the plan version.
   const lease = createPlanLease({ redis: queues.connection, key: `${queues.prefix}:plan:lease`, owner: `${os.hostname()}-${process.pid}`, logger });
   const jobs = createJobSync({ db, queues, config });
+  const sqliteWriter = dbProvider(db) === "sqlite" && config.databaseFile ? createSqlitePlanWriter(config.databaseFile) : null;
+  const commit = (version: number, diff: PlanDiff, shortfalls: ShortfallDiff) => (sqliteWriter ? sqliteWriter.commit(version, diff, shortfalls) : commitPlan(db, version, diff, shortfalls));
   // Airings this close to air belong to their playout job (it may be preparing the output).
   const freezeMs = () => (config.PLAYOUT_PREROLL_SECONDS + 1) * 1000;
   // The last full plan and the digest of its input: an unchanged re-pass reuses it.
@@ -138,7 +141,7 @@ export function createPlanner(deps: {
     const shortfalls = await diffShortfalls(db, plan.shortfalls, startOfIsoWeek(localDateOf(now, input.timeZone)), zones);
     t.lap("diff");
     const dirty = diff.create.length || diff.update.length || diff.stale.length || shortfalls.remove.length || shortfalls.upsert.length;
-    const done = dirty ? await commitPlan(db, version, diff, shortfalls) : { written: [], superseded: [] };
+    const done = dirty ? await commit(version, diff, shortfalls) : { written: [], superseded: [] };
     t.lap("commit");
     try {
       // Airings this pass rewrote get their jobs now. Unchanged ones are checked by scoped
