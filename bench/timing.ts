@@ -71,7 +71,8 @@ try {
     if (withLoad) {
       await until(T - 6_000);
       const t0 = Date.now();
-      const note = (what: string) => (r: { status: number }) => loadLog.push(`${what} → ${r.status} at T${((Date.now() - T) / 1000).toFixed(1)}s (${Date.now() - t0} ms)`);
+      const note = (what: string) => (r: { status: number; json?: unknown }) =>
+        loadLog.push(`${what} → ${r.status}${r.status >= 500 ? ` ${JSON.stringify(r.json).slice(0, 300)}` : ""} at T${((Date.now() - T) / 1000).toFixed(1)}s (${Date.now() - t0} ms)`);
       loads = [
         inst.upload(big, `Load ${T} a`).then(note("upload 40 MB")),
         sleep(1500).then(() => inst.upload(big, `Load ${T} b`)).then(note("upload 40 MB")),

@@ -50,19 +50,27 @@ export async function loadPlanInput(db: Db, from: Date, zones: ReadonlySet<numbe
   const campaignItems = [...new Set(campaigns.flatMap((c) => c.itemIds))];
   // Settled rows only: the engine counts what plays.ts says is a play, for the campaigns it names.
   await settlePlays(db);
-  const asRun = (await findIn(campaignItems, (ids) =>
+  const zoneFilter = zones ? { zoneId: { in: [...zones] } } : {};
+  const asRunRows = await findIn(campaignItems, (ids) =>
     db.asRun.findMany({
-      where: { localDate: { gte: weekStart }, itemId: { in: ids }, ...(zones ? { zoneId: { in: [...zones] } } : {}) },
-      select: { id: true, zoneId: true, itemId: true, localDate: true, actualStart: true, status: true, counted: true, settled: true, campaigns: { select: { campaignId: true }, orderBy: { campaignId: "asc" } } },
+      where: { localDate: { gte: weekStart }, itemId: { in: ids }, ...zoneFilter },
+      select: { id: true, zoneId: true, itemId: true, localDate: true, actualStart: true, status: true, counted: true, settled: true },
       orderBy: { id: "asc" },
-    })))
-    .map(({ id: _id, ...r }) => ({ ...r, itemId: r.itemId!, counted: r.settled ? r.counted : false, campaignIds: r.settled ? r.campaigns.map((c) => c.campaignId) : [] }));
+    }));
+  // The campaigns each settled play counts for, read apart (a relation include costs more).
+  const playsOf = new Map<number, number[]>();
+  for (const p of await db.asRunCampaign.findMany({ where: { localDate: { gte: weekStart }, ...zoneFilter }, select: { asRunId: true, campaignId: true }, orderBy: [{ asRunId: "asc" }, { campaignId: "asc" }] })) {
+    const l = playsOf.get(p.asRunId) ?? [];
+    l.push(p.campaignId);
+    playsOf.set(p.asRunId, l);
+  }
+  const asRun = asRunRows.map(({ id, ...r }) => ({ ...r, itemId: r.itemId!, counted: r.settled ? r.counted : false, campaignIds: r.settled ? (playsOf.get(id) ?? []) : [] }));
   // Airings this pass must not rewrite: started, about to start, manual or emergency.
   const frozenRows = await db.airing.findMany({
     where: {
       localDate: { gte: weekStart },
       OR: [{ status: "airing" }, { status: { in: OPEN }, scheduledStart: { lt: from } }, { status: { in: OPEN }, source: { not: "schedule" } }],
-      ...(zones ? { zoneId: { in: [...zones] } } : {}),
+      ...zoneFilter,
     },
     include: { lines: { where: { bumped: false }, orderBy: { position: "asc" } }, asRuns: { select: { rundownLineId: true } } },
     orderBy: { id: "asc" },

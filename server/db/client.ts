@@ -81,3 +81,6 @@ async function createPgDb(databaseUrl: string, opts: DbOptions): Promise<Db> {
   providers.set(db, "postgresql");
   return db;
 }
+
+/** A unique constraint refused the write (Prisma P2002): usually a concurrent insert won. */
+export const isUniqueViolation = (err: unknown): boolean => (err as { code?: string } | null)?.code === "P2002";

@@ -17,7 +17,7 @@ import { ingestRevision } from "../../worker/ingest.ts";
 import { probe } from "../../audio/probe.ts";
 import { AudioInputError } from "../../audio/errors.ts";
 import type { ResourceDeps } from "./index.ts";
-import { dbProvider } from "../db/client.ts";
+import { dbProvider, isUniqueViolation } from "../db/client.ts";
 import { keyset, pageOf, pageQuery } from "../http/page.ts";
 
 const PRIORITIES = ["normal", "priority", "emergency"] as const;
@@ -170,7 +170,7 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
         throw new AppError(422, "TOO_LONG", `Âm thanh dài quá ${config.ITEM_MAX_MINUTES} phút.`, `The audio is longer than ${config.ITEM_MAX_MINUTES} minutes.`);
       }
       const rel = storage.commitOriginal(up.tmpPath, up.sha256, up.ext);
-      const item = await db.$transaction(async (tx) => {
+      const create = () => db.$transaction(async (tx) => {
         const asset =
           (await tx.audioAsset.findUnique({ where: { kind_sha256: { kind: "original", sha256: up.sha256 } } })) ??
           (await tx.audioAsset.create({ data: { kind: "original", sha256: up.sha256, path: rel, sizeBytes: up.bytes, durationMs: Math.round(info.durationMs), codec: info.codec, sampleRate: info.sampleRate, channels: info.channels } }));
@@ -178,6 +178,9 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
           data: { title: m.title, kind: "audio", categoryId: m.categoryId ?? null, priority: m.priority, sourceRef: m.sourceRef, validFrom: m.validFrom ?? null, validTo: m.validTo ?? null, originalAssetId: asset.id, durationMs: Math.round(info.durationMs), status: "queued", createdById: currentUser(c).id, approval: await initialApproval(db) },
         });
       });
+      // The same file uploaded twice at once: the other upload stored the original first, and
+      // the second try finds it.
+      const item = await create().catch((err: unknown) => (isUniqueViolation(err) ? create() : Promise.reject(err)));
       await enqueueIngest(item);
       c.set("audit", { action: "item.upload", entity: "item", entityId: item.id, detail: { file: up.fileName, sha256: up.sha256, bytes: up.bytes } });
       return c.json({ item }, 201);
