@@ -2,6 +2,7 @@
 // as-run log of the weeks the horizon touches and the airings it must not rewrite, shaped
 // as the pure planner's input (server/domain/plan.ts). Limited to a set of zones when a
 // re-plan's scope allows it (server/plan-scope.ts): the frequency engine counts per zone.
+import { approvalRequired, withApproval } from "./approval.ts";
 import { createHash } from "node:crypto";
 import type { Db } from "./db/client.ts";
 import type { PlanInput } from "./domain/plan.ts";
@@ -42,8 +43,9 @@ export async function loadPlanInput(db: Db, from: Date, zones: ReadonlySet<numbe
     if (p.outroItemId) itemIds.add(p.outroItemId);
   }
   campaigns.forEach((c) => c.itemIds.forEach((i) => itemIds.add(i)));
-  const items: ItemInfo[] = await findIn([...itemIds].sort((a, b) => a - b), (ids) =>
-    db.item.findMany({ where: { id: { in: ids } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true }, orderBy: { id: "asc" } }));
+  // Items not approved while approval is on are withheld from the run-downs (server/approval.ts).
+  const items: ItemInfo[] = withApproval(await findIn([...itemIds].sort((a, b) => a - b), (ids) =>
+    db.item.findMany({ where: { id: { in: ids } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true, approval: true }, orderBy: { id: "asc" } })), await approvalRequired(db));
   const weekStart = addDays(startOfIsoWeek(localDateOf(from, tz)), -1);
   const campaignItems = [...new Set(campaigns.flatMap((c) => c.itemIds))];
   // Settled rows only: the engine counts what plays.ts says is a play, for the campaigns it names.

@@ -16,6 +16,7 @@ import type { Logger } from "./logger.ts";
 import type { Queues } from "./queues.ts";
 import { AppError, notFound } from "./errors.ts";
 import { planSessions, type PlannedSession } from "./domain/plan.ts";
+import { approvalRequired, withApproval } from "./approval.ts";
 import { buildRundown, type ItemInfo } from "./domain/rundown.ts";
 import type { Shortfall } from "./domain/frequency.ts";
 import { localDateOf, startOfIsoWeek } from "./domain/time.ts";
@@ -281,7 +282,7 @@ export function createPlanner(deps: {
         const p = await db.program.findUnique({ where: { id: o.programId }, include: { entries: { orderBy: { position: "asc" } } } });
         if (!p) throw notFound("program");
         const ids = [...p.entries.map((e) => e.itemId), p.introItemId, p.outroItemId].filter((x): x is number => !!x);
-        const items = new Map((await db.item.findMany({ where: { id: { in: ids } } })).map((i) => [i.id, i as ItemInfo]));
+        const items = new Map(withApproval(await db.item.findMany({ where: { id: { in: ids } } }), await approvalRequired(db)).map((i) => [i.id, i as ItemInfo]));
         // A few seconds' lead lets the worker render and open the output before the start.
         const start = new Date(clock.now().getTime() + 3000);
         const localDate = localDateOf(start, tz);

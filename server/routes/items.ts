@@ -9,6 +9,7 @@ import { nfcDeep, zv, validationError } from "../http/validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate, sendFile } from "./common.ts";
 import { AUDIO_EXTENSIONS, extensionMatches, sniffAudio } from "../storage.ts";
+import { initialApproval, withdrawnOnEdit } from "../approval.ts";
 import { receiveUpload } from "../uploads.ts";
 import { literalSearch } from "../http/search.ts";
 import { checkRelayUrl } from "../relay-url.ts";
@@ -123,7 +124,7 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     const body = c.req.valid("json");
     checkValidity(body.validFrom, body.validTo);
     await categoryExists(body.categoryId);
-    const common = { title: body.title, categoryId: body.categoryId ?? null, priority: body.priority, sourceRef: body.sourceRef, validFrom: body.validFrom ?? null, validTo: body.validTo ?? null, createdById: currentUser(c).id };
+    const common = { title: body.title, categoryId: body.categoryId ?? null, priority: body.priority, sourceRef: body.sourceRef, validFrom: body.validFrom ?? null, validTo: body.validTo ?? null, createdById: currentUser(c).id, approval: await initialApproval(db) };
     if (body.kind === "relay") {
       const url = await checkRelayUrl(body.url, { allowPrivate: config.RELAY_ALLOW_PRIVATE });
       const item = await db.item.create({ data: { ...common, kind: "relay", relayUrl: url.href, durationMs: body.durationSec * 1000, status: "ready", progress: 100 } });
@@ -174,7 +175,7 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
           (await tx.audioAsset.findUnique({ where: { kind_sha256: { kind: "original", sha256: up.sha256 } } })) ??
           (await tx.audioAsset.create({ data: { kind: "original", sha256: up.sha256, path: rel, sizeBytes: up.bytes, durationMs: Math.round(info.durationMs), codec: info.codec, sampleRate: info.sampleRate, channels: info.channels } }));
         return tx.item.create({
-          data: { title: m.title, kind: "audio", categoryId: m.categoryId ?? null, priority: m.priority, sourceRef: m.sourceRef, validFrom: m.validFrom ?? null, validTo: m.validTo ?? null, originalAssetId: asset.id, durationMs: Math.round(info.durationMs), status: "queued", createdById: currentUser(c).id },
+          data: { title: m.title, kind: "audio", categoryId: m.categoryId ?? null, priority: m.priority, sourceRef: m.sourceRef, validFrom: m.validFrom ?? null, validTo: m.validTo ?? null, originalAssetId: asset.id, durationMs: Math.round(info.durationMs), status: "queued", createdById: currentUser(c).id, approval: await initialApproval(db) },
         });
       });
       // The same file uploaded twice at once: the other upload stored the original first, and
@@ -208,10 +209,13 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
       if (body.url !== undefined) data.relayUrl = (await checkRelayUrl(body.url, { allowPrivate: config.RELAY_ALLOW_PRIVATE })).href;
       if (body.durationSec !== undefined) data.durationMs = body.durationSec * 1000;
     }
+    // What it says changed: an approved item waits for approval again (when approval is on).
+    const withdrawn = resynth || (data.relayUrl !== undefined && data.relayUrl !== item.relayUrl) || (data.durationMs !== undefined && data.durationMs !== item.durationMs);
+    if (withdrawn) Object.assign(data, await withdrawnOnEdit(db));
     const updated = await db.item.update({ where: { id }, data });
     if (resynth) await enqueueIngest(updated);
     await deps.replan?.({ itemId: id });
-    c.set("audit", { action: "item.update", entity: "item", entityId: id, detail: { ...body, text: body.text ? `${body.text.length} chars` : undefined } });
+    c.set("audit", { action: "item.update", entity: "item", entityId: id, detail: { ...body, text: body.text ? `${body.text.length} chars` : undefined, ...(updated.approval !== item.approval ? { approval: `${item.approval} → ${updated.approval}` } : {}) } });
     return c.json({ item: updated });
   });
 

@@ -9,7 +9,7 @@ import { validate } from "../forms.ts";
 import { useApiGet } from "../query.ts";
 import type { Role, User } from "../types.ts";
 
-const ROLES: Role[] = ["admin", "editor", "operator", "viewer"];
+const ROLES: Role[] = ["admin", "editor", "operator", "leader", "viewer", "supervisor"];
 
 export function Users() {
   const { api, user: me } = useApp();
