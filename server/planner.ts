@@ -116,7 +116,7 @@ export function createPlanner(deps: {
   async function planPass(scopes: ReplanScope[] | null): Promise<PlanSummary> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await planOnce(scopes);
+        return await planOnce(scopes, attempt > 1);
       } catch (err) {
         if (!(err instanceof PlanFenced) || attempt >= MAX_FENCED) throw err;
         logger.debug(`planning pass outdated before its commit (attempt ${attempt}); planning again`);
@@ -124,7 +124,9 @@ export function createPlanner(deps: {
     }
   }
 
-  async function planOnce(scopes: ReplanScope[] | null): Promise<PlanSummary> {
+  /** checkAllJobs: also the jobs of airings this pass leaves as they are (after a fenced
+   *  attempt, whose partly written plan this one may keep). */
+  async function planOnce(scopes: ReplanScope[] | null, checkAllJobs: boolean): Promise<PlanSummary> {
     const t = phases();
     const version = await planVersion(db);
     const zones = await zonesOfScopes(db, scopes);
@@ -145,10 +147,11 @@ export function createPlanner(deps: {
     const done = dirty ? await commit(version, diff, shortfalls) : { written: [], superseded: [] };
     t.lap("commit");
     try {
-      // Airings this pass rewrote get their jobs now. Unchanged ones are checked by scoped
-      // re-plans (an ingest may have changed their render) and by the reconciliation that
-      // follows every planning tick, not by each full pass again.
-      await syncJobs(zones ? [...diff.same, ...done.written] : done.written, done.superseded, now.getTime());
+      // Airings this pass rewrote get their jobs now. Unchanged ones are checked after an
+      // item's edit or ingest (their render may have changed with the same plan) and by the
+      // reconciliation that follows every planning tick, not by each pass again.
+      const itemEdited = scopes?.some((s) => s.itemId !== undefined) ?? false;
+      await syncJobs(itemEdited || checkAllJobs ? [...diff.same, ...done.written] : done.written, done.superseded, now.getTime());
     } catch (err) {
       logger.warn(`jobs of the plan not all queued yet (reconciliation retries): ${(err as Error).message}`);
     }
