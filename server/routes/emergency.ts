@@ -7,7 +7,7 @@ import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";
 import { createEmergencies } from "../emergencies.ts";
 import { airTextEmergency } from "../emergency-text.ts";
-import { TTS_VOICES } from "./items.ts";
+import { ttsVoice } from "./items.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const startBody = z.object({
@@ -19,7 +19,7 @@ const startBody = z.object({
 
 const textBody = z.object({
   text: z.string().trim().min(1).max(5000),
-  voice: z.enum(TTS_VOICES).default("vi"),
+  voice: ttsVoice.default("vi"),
   zoneIds: startBody.shape.zoneIds,
   repeatEveryMin: startBody.shape.repeatEveryMin,
   until: startBody.shape.until,

@@ -10,6 +10,7 @@ import { CAN } from "../auth/roles.ts";
 import { idParam, localDate, sendFile } from "./common.ts";
 import { AUDIO_EXTENSIONS, extensionMatches, sniffAudio } from "../storage.ts";
 import { initialApproval, withdrawnOnEdit } from "../approval.ts";
+import { CLOUD_VOICE_IDS } from "../../audio/tts-cloud.ts";
 import { receiveUpload } from "../uploads.ts";
 import { literalSearch } from "../http/search.ts";
 import { checkRelayUrl } from "../relay-url.ts";
@@ -21,7 +22,9 @@ import { dbProvider, isUniqueViolation } from "../db/client.ts";
 import { keyset, pageOf, pageQuery } from "../http/page.ts";
 
 const PRIORITIES = ["normal", "priority", "emergency"] as const;
-export const TTS_VOICES = ["vi", "vi-vn-x-central", "vi-vn-x-south"] as const;
+/** espeak-ng voices (offline) and the cloud voices "fpt:…" / "viettel:…" (audio/tts-cloud.ts). */
+export const TTS_VOICES: readonly string[] = ["vi", "vi-vn-x-central", "vi-vn-x-south", ...CLOUD_VOICE_IDS];
+export const ttsVoice = z.string().refine((v) => TTS_VOICES.includes(v), { message: `voice must be one of ${TTS_VOICES.join(", ")}` });
 
 const meta = z.object({
   title: z.string().trim().min(1).max(300),
@@ -31,7 +34,7 @@ const meta = z.object({
   validFrom: localDate.nullable().optional(),
   validTo: localDate.nullable().optional(),
 });
-const ttsFields = { text: z.string().trim().min(1).max(20_000), voice: z.enum(TTS_VOICES).default("vi"), rate: z.number().int().min(50).max(200).optional() }; // percent of normal speed
+const ttsFields = { text: z.string().trim().min(1).max(20_000), voice: ttsVoice.default("vi"), rate: z.number().int().min(50).max(200).optional() }; // percent of normal speed
 const relayFields = { url: z.string().trim().min(1).max(2000), durationSec: z.number().int().min(10).max(6 * 3600) };
 const createBody = z.discriminatedUnion("kind", [
   meta.extend({ kind: z.literal("tts"), ...ttsFields }),
@@ -39,7 +42,7 @@ const createBody = z.discriminatedUnion("kind", [
 ]);
 const patchBody = meta.partial().extend({
   text: ttsFields.text.optional(),
-  voice: z.enum(TTS_VOICES).optional(),
+  voice: ttsVoice.optional(),
   rate: ttsFields.rate,
   url: relayFields.url.optional(),
   durationSec: relayFields.durationSec.optional(),

@@ -721,4 +721,11 @@ export const en: Record<MessageKey, string> = {
   "emergency.text": "Emergency bulletin text",
   "emergency.textHint": "{n}/5,000 characters; spoken, normalised and aired right after you confirm.",
   "emergency.speaking": "Speaking and airing…",
+  "voice.fpt:banmai": "FPT.AI — Ban Mai (female, northern)",
+  "voice.fpt:leminh": "FPT.AI — Lê Minh (male, northern)",
+  "voice.fpt:myan": "FPT.AI — Mỹ An (female, central)",
+  "voice.fpt:lannhi": "FPT.AI — Lan Nhi (female, southern)",
+  "voice.viettel:hn-quynhanh": "Viettel AI — Quỳnh Anh (female, Hà Nội)",
+  "voice.viettel:hue-maingoc": "Viettel AI — Mai Ngọc (female, Huế)",
+  "voice.viettel:hcm-diemmy": "Viettel AI — Diễm My (female, HCMC)",
 };

@@ -720,6 +720,13 @@ export const vi = {
   "emergency.text": "Nội dung bản tin khẩn cấp",
   "emergency.textHint": "{n}/5.000 ký tự; được đọc, chuẩn hóa âm lượng và phát ngay sau khi xác nhận.",
   "emergency.speaking": "Đang đọc và phát…",
+  "voice.fpt:banmai": "FPT.AI — Ban Mai (nữ, miền Bắc)",
+  "voice.fpt:leminh": "FPT.AI — Lê Minh (nam, miền Bắc)",
+  "voice.fpt:myan": "FPT.AI — Mỹ An (nữ, miền Trung)",
+  "voice.fpt:lannhi": "FPT.AI — Lan Nhi (nữ, miền Nam)",
+  "voice.viettel:hn-quynhanh": "Viettel AI — Quỳnh Anh (nữ, Hà Nội)",
+  "voice.viettel:hue-maingoc": "Viettel AI — Mai Ngọc (nữ, Huế)",
+  "voice.viettel:hcm-diemmy": "Viettel AI — Diễm My (nữ, TP.HCM)",
 } as const;
 
 export type MessageKey = keyof typeof vi;

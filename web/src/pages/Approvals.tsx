@@ -104,21 +104,24 @@ export function ApprovalSetting() {
   const qc = useQueryClient();
   const q = useApiGet<{ required: boolean }>(["approval-setting"], "/api/settings/approval");
   const { busy, error, run } = useAction();
+  // Shown at once (the checkbox follows the click), put back if the server refuses.
+  const [shown, setShown] = useState<boolean | null>(null);
   if (!q.data) return null;
   return (
     <section className="panel" data-testid="approval-setting">
       <label className="check">
         <input
           type="checkbox"
-          checked={q.data.required}
+          checked={shown ?? q.data.required}
           disabled={busy}
           onChange={(e) => {
             const required = e.target.checked;
+            setShown(required);
             void run(async () => {
               await api.send("PUT", "/api/settings/approval", { required });
-              void qc.invalidateQueries({ queryKey: ["approval-setting"] });
+              await qc.invalidateQueries({ queryKey: ["approval-setting"] });
               void qc.invalidateQueries({ queryKey: ["approvals"] });
-            });
+            }).then(() => setShown(null));
           }}
           data-testid="approval-required"
         />
