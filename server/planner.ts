@@ -98,7 +98,9 @@ export function createPlanner(deps: {
   // Airings this close to air belong to their playout job (it may be preparing the output).
   const freezeMs = () => (config.PLAYOUT_PREROLL_SECONDS + 1) * 1000;
   // The last full plan and the digest of its input: an unchanged re-pass reuses it.
-  let memo: { key: string; sessions: PlannedSession[]; shortfalls: Shortfall[] } | null = null;
+  // inPlaceAt: the plan version at which this process last found (or made) the database
+  // hold exactly that plan; while the version stays there nobody has planned or asked to.
+  let memo: { key: string; sessions: PlannedSession[]; shortfalls: Shortfall[]; inPlaceAt: number | null } | null = null;
 
   const playoutJob = (a: Pick<Airing, "id" | "attempt">) => ({ name: "playout" as const, data: { airingId: a.id, attempt: a.attempt } });
 
@@ -138,13 +140,21 @@ export function createPlanner(deps: {
     const key = zones ? null : planKey(input, from, to);
     const reused = key !== null && memo?.key === key;
     const plan = reused ? memo! : planSessions({ ...input, from, to, now });
-    if (key) memo = { key, sessions: plan.sessions, shortfalls: plan.shortfalls };
     t.lap(reused ? "plan (reused)" : "plan");
+    if (reused && memo!.inPlaceAt === version && !checkAllJobs) {
+      // Same input, and no pass or re-plan request since this process found this very plan
+      // in place: the database still holds it (the others who write airings only start,
+      // cancel or close them, which is input to the next plan or never re-planned).
+      logger.debug(`planning pass (all zones): ${plan.sessions.length} sessions, unchanged since plan version ${version}; ${t.summary()}`);
+      return { planned: plan.sessions.length, changed: 0, cancelled: 0, shortfalls: plan.shortfalls.length };
+    }
+    if (key) memo = { key, sessions: plan.sessions, shortfalls: plan.shortfalls, inPlaceAt: null };
     const diff = diffPlan(plan.sessions, await loadWindow(db, from, to, zones));
     const shortfalls = await diffShortfalls(db, plan.shortfalls, startOfIsoWeek(localDateOf(now, input.timeZone)), zones);
     t.lap("diff");
     const dirty = diff.create.length || diff.update.length || diff.stale.length || shortfalls.remove.length || shortfalls.upsert.length;
     const done = dirty ? await commit(version, diff, shortfalls) : { written: [], superseded: [] };
+    if (key && memo) memo.inPlaceAt = dirty ? version + 1 : version;
     t.lap("commit");
     try {
       // Airings this pass rewrote get their jobs now. Unchanged ones are checked after an
