@@ -212,3 +212,40 @@ function capLength(s: string, max: number): Array<{ text: string; breakAfter: Tt
   if (rest) out.push({ text: rest, breakAfter: "sentence", last: true });
   return out;
 }
+
+/** "fpt:banmai" → provider "fpt", voice "banmai"; a bare voice ("vi") is the default provider's. */
+export function splitVoiceId(id: string): { provider?: string; voice: string } {
+  const i = id.indexOf(":");
+  return i > 0 ? { provider: id.slice(0, i), voice: id.slice(i + 1) } : { voice: id };
+}
+
+export interface FallbackResult extends TtsResult {
+  providerId: string;
+  /** Set when the chosen provider failed and the fallback spoke instead: why, in both languages. */
+  fallback?: { from: string; messageVi: string; messageEn: string };
+}
+
+/**
+ * Synthesises with the chosen provider; when it fails for any reason but a cancellation or
+ * bad input (service down, slow, error, quota exceeded, no key), speaks with the fallback
+ * provider (offline espeak-ng) instead and says why, so the item still airs.
+ */
+export async function synthesizeWithFallback(
+  registry: TtsRegistry,
+  req: TtsRequest & { provider?: string },
+  opts: TtsSynthesizeOptions,
+  fallback: { provider: string; voice?: string },
+): Promise<FallbackResult> {
+  const chosen = req.provider ?? registry.defaultProviderId;
+  if (chosen === fallback.provider) return { ...(await registry.synthesize(req, opts)), providerId: chosen };
+  try {
+    return { ...(await registry.synthesize(req, opts)), providerId: chosen };
+  } catch (err) {
+    if (opts.signal?.aborted || (err instanceof TtsError && (err.code === "TTS_ABORTED" || err.code === "TTS_BAD_INPUT"))) throw err;
+    const e = err instanceof TtsError ? err : null;
+    const why = { messageVi: e?.messageVi ?? String((err as Error)?.message ?? err), messageEn: e?.messageEn ?? String((err as Error)?.message ?? err) };
+    const { provider: _p, voice: _v, ...rest } = req;
+    const r = await registry.synthesize({ ...rest, provider: fallback.provider, ...(fallback.voice ? { voice: fallback.voice } : {}) }, opts);
+    return { ...r, providerId: fallback.provider, fallback: { from: chosen, ...why } };
+  }
+}

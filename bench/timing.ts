@@ -10,6 +10,7 @@
 // heard; "missing" (last key) counts scheduled starts no listener heard within 30 s.
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { setNiceness } from "../server/priority.ts";
 import { Icecast, Installation, Listener, bigWav, nextMinute, sleep, until } from "../test/faults/harness.ts";
 
 const { values } = parseArgs({
@@ -20,6 +21,7 @@ const { values } = parseArgs({
   },
 });
 const rounds = Number(values.rounds);
+const NICENESS = Number(process.env.PLAYOUT_NICENESS ?? -5);
 const zones = Number(values.zones);
 const withLoad = values.load !== "0";
 
@@ -43,12 +45,13 @@ try {
   // A listener stands for a loudspeaker on hardware of its own: on this shared machine it
   // gets the playout process's CPU priority, so that its own queueing behind uploads and
   // reports is not counted as our lateness (refused without root: noted in the output).
-  let listenerNice = "as playout";
-  for (const l of listeners) {
+  // Icecast is part of the output chain: it gets the same (deploy/ does likewise).
+  let chainNice = "as playout";
+  for (const pid of [...listeners.map((l) => l.pid), icecast.child?.pid]) {
     try {
-      os.setPriority(l.pid!, Number(process.env.PLAYOUT_NICENESS ?? -5));
+      setNiceness(NICENESS, pid!);
     } catch {
-      listenerNice = "normal (setpriority refused)";
+      chainNice = "normal (setpriority refused)";
     }
   }
   const big = withLoad ? await bigWav(40) : "";
@@ -71,7 +74,8 @@ try {
     if (withLoad) {
       await until(T - 6_000);
       const t0 = Date.now();
-      const note = (what: string) => (r: { status: number }) => loadLog.push(`${what} → ${r.status} at T${((Date.now() - T) / 1000).toFixed(1)}s (${Date.now() - t0} ms)`);
+      const note = (what: string) => (r: { status: number; json?: unknown }) =>
+        loadLog.push(`${what} → ${r.status}${r.status >= 500 ? ` ${JSON.stringify(r.json).slice(0, 300)}` : ""} at T${((Date.now() - T) / 1000).toFixed(1)}s (${Date.now() - t0} ms)`);
       loads = [
         inst.upload(big, `Load ${T} a`).then(note("upload 40 MB")),
         sleep(1500).then(() => inst.upload(big, `Load ${T} b`)).then(note("upload 40 MB")),
@@ -96,13 +100,15 @@ try {
     .sort((a: number, b: number) => a - b);
   if (logged.length) console.log(`as-run (actualStart − scheduled) of ${logged.length} airings: p50 ${percentile(logged, 50)} ms, p99 ${percentile(logged, 99)} ms, max ${logged.at(-1)} ms`);
   if (loadLog.length) console.log(`load: ${loadLog.join("; ")}`);
+  const errors = inst.logTail(5000).split("\n").filter((l) => /ERROR/.test(l));
+  if (errors.length) console.log(`errors logged by the installation:\n${errors.slice(0, 20).join("\n")}`);
   if (missing.length) console.log(`no audio heard: ${missing.join(", ")}`);
   const sorted = [...lateness].sort((a, b) => a - b);
   const n = sorted.length;
   console.log(
     `${n} starts heard of ${rounds * zones} (${rounds} rounds × ${zones} zones at the same second, ${withLoad ? "with" : "without"} uploads/ingests/report); ` +
       `min ${n ? round2(sorted[0]!) : "-"} ms, mean ${n ? round2(sorted.reduce((a, b) => a + b, 0) / n) : "-"} ms; ` +
-      `listener priority ${listenerNice}; machine load average ${load0.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end (${os.cpus().length} cores)`,
+      `listener and Icecast priority ${chainNice}; machine load average ${load0.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end (${os.cpus().length} cores)`,
   );
   console.log(JSON.stringify({ n, zones, p50_ms: n ? round2(percentile(sorted, 50)) : null, p99_ms: n ? round2(percentile(sorted, 99)) : null, max_ms: n ? round2(sorted.at(-1)!) : null, missing: missing.length }));
 } finally {

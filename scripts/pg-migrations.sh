@@ -29,7 +29,8 @@ for step in \
   "20261211000001_alerts bd08f62" \
   "20261213000001_render_key_worker_group 1676552" \
   "20261220000001_plan_state 94907c3" \
-  "20261222000001_directives ."; do
+  "20261222000001_directives 0644ccc" \
+  "20261222000002_approval ."; do
   set -- $step
   name=$1 rev=$2
   if [ "$rev" = "." ]; then cp prisma/schema.prisma "$tmp/sqlite.prisma"; else git show "$rev:prisma/schema.prisma" > "$tmp/sqlite.prisma"; fi

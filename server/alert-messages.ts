@@ -19,6 +19,7 @@ export const ALERT_KINDS = [
   "zone_unserved",
   "webhook_failed",
   "directive_overdue",
+  "content_withheld",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -45,7 +46,8 @@ const reason = (p: AlertParams, lang: Lang) => {
 //   worker — a worker id;  detail / detailEn — a technical detail (Vietnamese / English);
 //   attempts — delivery attempts;  nextSession — the next session's commune time;
 //   document — a directive's "số, ký hiệu" and trích yếu;  due — its due date (dd/mm/yyyy);
-//   days — days past it.
+//   days — days past it;  program, items, count — a session's program and the items withheld
+//   from it for want of approval.
 // A time passed as an ISO instant is stored as commune time by raiseAlert.
 const CATALOGUE: Record<AlertKind, { vi: Render; en: Render }> = {
   airing_failed: {
@@ -91,6 +93,10 @@ const CATALOGUE: Record<AlertKind, { vi: Render; en: Render }> = {
   directive_overdue: {
     vi: (p) => `Văn bản ${v(p, "document", "vi")} đã quá hạn phát (hạn ${v(p, "due", "vi")}${p.days !== undefined ? `, quá ${p.days} ngày` : ""}) mà chưa được phát trên hệ thống truyền thanh.`,
     en: (p) => `Directive ${v(p, "document", "en")} is past its due date (${v(p, "due", "en")}${p.days !== undefined ? `, ${p.days} day(s) late` : ""}) and has not aired on the loudspeakers.`,
+  },
+  content_withheld: {
+    vi: (p) => `Buổi phát lúc ${v(p, "at", "vi")}${p.program ? ` (${p.program})` : ""} phát thiếu ${v(p, "count", "vi")} tin bài chưa được lãnh đạo duyệt: ${v(p, "items", "vi")}.`,
+    en: (p) => `The session at ${v(p, "at", "en")}${p.program ? ` (${p.program})` : ""} airs without ${v(p, "count", "en")} item(s) not approved by a leader: ${v(p, "items", "en")}.`,
   },
 };
 

@@ -9,7 +9,7 @@
 // frees the key (the resolved row keeps "<key>#<id>"), so the next episode of the same
 // condition ("redis_down" tonight, again next week) is a new alert.
 // Open = neither acknowledged nor resolved.
-import type { Db } from "./db/client.ts";
+import { isUniqueViolation, type Db } from "./db/client.ts";
 import type { EventHub } from "./events.ts";
 import type { Logger } from "./logger.ts";
 import { alertMessages, communeTime, parseAlertParams, type AlertParams } from "./alert-messages.ts";
@@ -36,7 +36,6 @@ export interface AlertInput {
 /** Kinds never forwarded to the webhook: a failing webhook must not feed itself. */
 const NOT_WEBHOOKED = new Set(["webhook_failed"]);
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === "P2002";
 
 /** The configured webhook URL ("" when none). */
 export async function webhookUrlOf(db: Db): Promise<string> {

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "./db/client.ts";
-import { pgConnection, providerOfUrl, sqlitePathFromUrl } from "./db/client.ts";
+import { isUniqueViolation, pgConnection, providerOfUrl, sqlitePathFromUrl } from "./db/client.ts";
 import type { Logger } from "./logger.ts";
 import { generatePassword, hashPassword } from "./auth/password.ts";
 
@@ -20,7 +20,6 @@ export const DECREE_49_CATEGORIES = [
   { code: "products-services", nameVi: "Sản phẩm, hàng hóa, dịch vụ", nameEn: "Products, goods and services" },
 ];
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "P2002";
 
 /** Runs `fn` unless a concurrent insert of the same unique row won; then that row stands. */
 async function createIfAbsent<T>(fn: () => Promise<T>): Promise<T | null> {

@@ -100,6 +100,13 @@ const envSchema = z.object({
   TRUSTED_PROXIES: addressList.default([]),
   JSON_BODY_MAX_KB: int(16, 64 * 1024).default(1024),
   TTS_DEFAULT_VOICE: z.string().min(1).default("vi"),
+  // Commercial Vietnamese voices (audio/tts-cloud.ts), chosen per item as "fpt:<voice>" or
+  // "viettel:<voice>"; without a key, or when the service fails, espeak-ng speaks instead.
+  FPT_TTS_API_KEY: z.string().default(""),
+  FPT_TTS_URL: z.string().url().default("https://api.fpt.ai/hmi/tts/v5"),
+  VIETTEL_TTS_TOKEN: z.string().default(""),
+  VIETTEL_TTS_URL: z.string().url().default("https://viettelai.vn/tts/speech_synthesis"),
+  TTS_CLOUD_TIMEOUT_S: int(5, 600).default(30),
   FILE_SINK_SPEED: z.coerce.number().min(1).max(1000).default(1),
 });
 

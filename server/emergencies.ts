@@ -11,6 +11,7 @@ import type { Queues } from "./queues.ts";
 import type { Planner } from "./planner.ts";
 import { AppError, notFound } from "./errors.ts";
 import { localDateOf } from "./domain/time.ts";
+import { approvalRequired } from "./approval.ts";
 import type { PlayoutChannels } from "../worker/channels.ts";
 
 export interface Emergencies {
@@ -49,8 +50,10 @@ export function createEmergencies(deps: { db: Db; queues: Queues; config: Config
       // Fail before writing anything: a 503 must not leave an emergency behind to air twice.
       await queues.ready();
       const startAt = new Date(clock.now().getTime() + LEAD_MS);
+      // An emergency never waits for approval: an item not approved airs, flagged for review (server/approval.ts).
+      const unapproved = item.approval !== "approved" && (await approvalRequired(db));
       const emergency = await db.emergency.create({
-        data: { itemId: item.id, zoneIds: JSON.stringify(zones.map((z) => z.id)), repeatEveryMin: o.repeatEveryMin ?? null, until: o.until ?? null, startedAt: startAt, createdById: o.userId },
+        data: { itemId: item.id, zoneIds: JSON.stringify(zones.map((z) => z.id)), repeatEveryMin: o.repeatEveryMin ?? null, until: o.until ?? null, startedAt: startAt, createdById: o.userId, unapproved },
       });
       const airings: Airing[] = [];
       for (const z of zones) {

@@ -11,13 +11,13 @@
 // Ctrl-C (SIGINT) is for a terminal: a short drain (CTRL_C_DRAIN_MS), so it stays quick.
 // A second SIGINT or SIGTERM exits at once (the playout child is killed).
 import { fork } from "node:child_process";
-import os from "node:os";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { RedisUnavailableError } from "./redis.ts";
 import { ROLE_NAMES, startRuntime, type RoleName, type Runtime } from "./runtime.ts";
+import { setNiceness } from "./priority.ts";
 import { supervise, type Supervisor } from "./supervisor.ts";
 
 /** How long airings on air may wind down after a Ctrl-C in the foreground. */
@@ -116,7 +116,7 @@ async function main() {
   // the CPU first when a session starts.
   if (!supervising && (roles!.includes("worker") || roles!.includes("playout"))) {
     try {
-      os.setPriority(config.PLAYOUT_NICENESS);
+      setNiceness(config.PLAYOUT_NICENESS);
     } catch (e) {
       logger.info(`playout priority ${config.PLAYOUT_NICENESS} refused (${(e as Error).message}): airing at normal priority; grant CAP_SYS_NICE or set Nice= in the service unit`);
     }

@@ -2,6 +2,7 @@
 // as-run log of the weeks the horizon touches and the airings it must not rewrite, shaped
 // as the pure planner's input (server/domain/plan.ts). Limited to a set of zones when a
 // re-plan's scope allows it (server/plan-scope.ts): the frequency engine counts per zone.
+import { approvalRequired, withApproval } from "./approval.ts";
 import { createHash } from "node:crypto";
 import type { Db } from "./db/client.ts";
 import type { PlanInput } from "./domain/plan.ts";
@@ -42,25 +43,34 @@ export async function loadPlanInput(db: Db, from: Date, zones: ReadonlySet<numbe
     if (p.outroItemId) itemIds.add(p.outroItemId);
   }
   campaigns.forEach((c) => c.itemIds.forEach((i) => itemIds.add(i)));
-  const items: ItemInfo[] = await findIn([...itemIds].sort((a, b) => a - b), (ids) =>
-    db.item.findMany({ where: { id: { in: ids } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true }, orderBy: { id: "asc" } }));
+  // Items not approved while approval is on are withheld from the run-downs (server/approval.ts).
+  const items: ItemInfo[] = withApproval(await findIn([...itemIds].sort((a, b) => a - b), (ids) =>
+    db.item.findMany({ where: { id: { in: ids } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true, approval: true }, orderBy: { id: "asc" } })), await approvalRequired(db));
   const weekStart = addDays(startOfIsoWeek(localDateOf(from, tz)), -1);
   const campaignItems = [...new Set(campaigns.flatMap((c) => c.itemIds))];
   // Settled rows only: the engine counts what plays.ts says is a play, for the campaigns it names.
   await settlePlays(db);
-  const asRun = (await findIn(campaignItems, (ids) =>
+  const zoneFilter = zones ? { zoneId: { in: [...zones] } } : {};
+  const asRunRows = await findIn(campaignItems, (ids) =>
     db.asRun.findMany({
-      where: { localDate: { gte: weekStart }, itemId: { in: ids }, ...(zones ? { zoneId: { in: [...zones] } } : {}) },
-      select: { id: true, zoneId: true, itemId: true, localDate: true, actualStart: true, status: true, counted: true, settled: true, campaigns: { select: { campaignId: true }, orderBy: { campaignId: "asc" } } },
+      where: { localDate: { gte: weekStart }, itemId: { in: ids }, ...zoneFilter },
+      select: { id: true, zoneId: true, itemId: true, localDate: true, actualStart: true, status: true, counted: true, settled: true },
       orderBy: { id: "asc" },
-    })))
-    .map(({ id: _id, ...r }) => ({ ...r, itemId: r.itemId!, counted: r.settled ? r.counted : false, campaignIds: r.settled ? r.campaigns.map((c) => c.campaignId) : [] }));
+    }));
+  // The campaigns each settled play counts for, read apart (a relation include costs more).
+  const playsOf = new Map<number, number[]>();
+  for (const p of await db.asRunCampaign.findMany({ where: { localDate: { gte: weekStart }, ...zoneFilter }, select: { asRunId: true, campaignId: true }, orderBy: [{ asRunId: "asc" }, { campaignId: "asc" }] })) {
+    const l = playsOf.get(p.asRunId) ?? [];
+    l.push(p.campaignId);
+    playsOf.set(p.asRunId, l);
+  }
+  const asRun = asRunRows.map(({ id, ...r }) => ({ ...r, itemId: r.itemId!, counted: r.settled ? r.counted : false, campaignIds: r.settled ? (playsOf.get(id) ?? []) : [] }));
   // Airings this pass must not rewrite: started, about to start, manual or emergency.
   const frozenRows = await db.airing.findMany({
     where: {
       localDate: { gte: weekStart },
       OR: [{ status: "airing" }, { status: { in: OPEN }, scheduledStart: { lt: from } }, { status: { in: OPEN }, source: { not: "schedule" } }],
-      ...(zones ? { zoneId: { in: [...zones] } } : {}),
+      ...zoneFilter,
     },
     include: { lines: { where: { bumped: false }, orderBy: { position: "asc" } }, asRuns: { select: { rundownLineId: true } } },
     orderBy: { id: "asc" },

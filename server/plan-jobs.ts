@@ -31,6 +31,13 @@ export interface EnsureSummary {
 
 type Bulk = { name: string; data: unknown; opts: ReturnType<typeof jobOptions> };
 const ADD_CHUNK = 500;
+/**
+ * Renders are queued for airings of the next 48 hours only: the render starts
+ * RENDER_LEAD_MINUTES (at most 24 h) before air, and a file made two weeks ahead would
+ * mostly be made again after the edits and ingests in between. Reconciliation (each
+ * planning tick) queues the others as they come within the window.
+ */
+export const RENDER_AHEAD_MS = 48 * 3600_000;
 
 export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) {
   const { db, queues, config } = deps;
@@ -65,7 +72,7 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
       const pipe = queues.connection.pipeline();
       for (const a of targets) {
         pipe.hmget(queueOf(a.zoneId).toKey(jobId(playoutJob(a))), "timestamp", "finishedOn");
-        if (a.render) pipe.exists(render.toKey(jobId(renderJob(a.id, a.render))));
+        if (a.render && a.scheduledStart.getTime() - now <= RENDER_AHEAD_MS) pipe.exists(render.toKey(jobId(renderJob(a.id, a.render))));
       }
       const replies = (await pipe.exec()) ?? [];
       const adds = new Map<Queue, Bulk[]>();
@@ -82,10 +89,11 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
           out.playouts++;
           out.playoutIds.add(a.id);
         }
-        if (!a.render) continue;
+        const ahead = a.scheduledStart.getTime() - now;
+        if (!a.render || ahead > RENDER_AHEAD_MS) continue;
         const [rerr, exists] = replies[i++]!;
         if (rerr) throw rerr;
-        if (exists || (o.renderWithinMs !== undefined && a.scheduledStart.getTime() - now <= o.renderWithinMs)) continue;
+        if (exists || (o.renderWithinMs !== undefined && ahead <= o.renderWithinMs)) continue;
         bulk(adds, render, renderJob(a.id, a.render), Math.max(0, a.scheduledStart.getTime() - config.RENDER_LEAD_MINUTES * 60_000 - now));
         out.renders++;
         out.renderIds.add(a.id);

@@ -14,6 +14,7 @@ import type { Redis } from "ioredis";
 import type { Db } from "./db/client.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 import type { Logger } from "./logger.ts";
+import { whenReady } from "./redis.ts";
 
 const LEASE_MS = 30_000;
 const RENEW_MS = 10_000;
@@ -33,6 +34,11 @@ export function createPlanLease(opts: { redis: Redis; key: string; owner: string
   const acquire = async (): Promise<string | null> => {
     const token = `${opts.owner}:${randomBytes(6).toString("hex")}`;
     const until = Date.now() + WAIT_MS;
+    // A fail-fast connection refuses commands until it is connected (e.g. just after start).
+    if (!(await whenReady(redis, 3000))) {
+      logger.warn("planning lease unavailable (Redis not connected); planning under the database fence only");
+      return null;
+    }
     for (;;) {
       try {
         if ((await redis.set(key, token, "PX", LEASE_MS, "NX")) === "OK") return token;

@@ -17,7 +17,7 @@ import { takePlanVersion } from "./plan-lock.ts";
 /** Removed by the planner because its schedule changed; unlike "cancelled" it may return. */
 export const SUPERSEDED = "superseded";
 export const REPLANNABLE = [...OPEN, SUPERSEDED];
-const SUPERSEDED_REASON = "Lịch phát đã thay đổi / The schedule changed";
+export const SUPERSEDED_REASON = "Lịch phát đã thay đổi / The schedule changed";
 
 export type WindowAiring = Pick<Airing, "id" | "scheduleId" | "zoneId" | "scheduledStart" | "status" | "planHash" | "renderHash" | "attempt" | "programId" | "maxDurationMs">;
 
@@ -97,7 +97,8 @@ const REWRITE_COLUMNS: Columns = { aid: "int", programId: "int", maxDurationMs: 
 const LINE_COLUMNS: Columns = { airingId: "int", position: "int", itemId: "int", reason: "text", reasonVi: "text", reasonEn: "text", campaignId: "int", bumped: "bool", offsetMs: "int", durationMs: "int" };
 const REPLANNABLE_SQL = REPLANNABLE.map((s) => `'${s}'`).join(", ");
 
-/** Writes the difference if the plan version is still `version` (else throws PlanFenced). */
+/** Writes the difference if the plan version is still `version` (else throws PlanFenced).
+ *  PostgreSQL (SQLite has its own path: server/plan-write-sqlite.ts). */
 export async function commitPlan(db: Db, version: number, diff: PlanDiff, shortfalls: ShortfallDiff): Promise<Committed> {
   const bulk = bulkFor(db);
   return db.$transaction(async (tx) => {

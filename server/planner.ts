@@ -10,12 +10,13 @@ import type { Airing } from "./generated/prisma/client.ts";
 import { createStorage } from "./storage.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
-import type { Db } from "./db/client.ts";
+import { dbProvider, type Db } from "./db/client.ts";
 import type { EventHub } from "./events.ts";
 import type { Logger } from "./logger.ts";
 import type { Queues } from "./queues.ts";
 import { AppError, notFound } from "./errors.ts";
 import { planSessions, type PlannedSession } from "./domain/plan.ts";
+import { approvalRequired, withApproval } from "./approval.ts";
 import { buildRundown, type ItemInfo } from "./domain/rundown.ts";
 import type { Shortfall } from "./domain/frequency.ts";
 import { localDateOf, startOfIsoWeek } from "./domain/time.ts";
@@ -25,8 +26,9 @@ import { jobId } from "../worker/catalogue.ts";
 import { ingestRevision } from "../worker/ingest.ts";
 import { createPlanLease, PlanFenced, planVersion, raisePlanVersion } from "./plan-lock.ts";
 import { loadPlanInput, planKey, OPEN } from "./plan-input.ts";
-import { commitPlan, diffPlan, diffShortfalls, lineFields, loadWindow, type WindowAiring } from "./plan-write.ts";
-import { createJobSync, programGaps, renderItems, storedRenderHashes } from "./plan-jobs.ts";
+import { commitPlan, diffPlan, diffShortfalls, lineFields, loadWindow, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
+import { createSqlitePlanWriter } from "./plan-write-sqlite.ts";
+import { createJobSync, programGaps, renderItems, storedRenderHashes, RENDER_AHEAD_MS } from "./plan-jobs.ts";
 import { zonesOfScopes, type ReplanScope } from "./plan-scope.ts";
 
 export { SUPERSEDED } from "./plan-write.ts";
@@ -91,10 +93,14 @@ export function createPlanner(deps: {
   // Across processes and machines: one planning pass at a time, fenced by the plan version.
   const lease = createPlanLease({ redis: queues.connection, key: `${queues.prefix}:plan:lease`, owner: `${os.hostname()}-${process.pid}`, logger });
   const jobs = createJobSync({ db, queues, config });
+  const sqliteWriter = dbProvider(db) === "sqlite" && config.databaseFile ? createSqlitePlanWriter(config.databaseFile) : null;
+  const commit = (version: number, diff: PlanDiff, shortfalls: ShortfallDiff) => (sqliteWriter ? sqliteWriter.commit(version, diff, shortfalls) : commitPlan(db, version, diff, shortfalls));
   // Airings this close to air belong to their playout job (it may be preparing the output).
   const freezeMs = () => (config.PLAYOUT_PREROLL_SECONDS + 1) * 1000;
   // The last full plan and the digest of its input: an unchanged re-pass reuses it.
-  let memo: { key: string; sessions: PlannedSession[]; shortfalls: Shortfall[] } | null = null;
+  // inPlaceAt: the plan version at which this process last found (or made) the database
+  // hold exactly that plan; while the version stays there nobody has planned or asked to.
+  let memo: { key: string; sessions: PlannedSession[]; shortfalls: Shortfall[]; inPlaceAt: number | null } | null = null;
 
   const playoutJob = (a: Pick<Airing, "id" | "attempt">) => ({ name: "playout" as const, data: { airingId: a.id, attempt: a.attempt } });
 
@@ -112,7 +118,7 @@ export function createPlanner(deps: {
   async function planPass(scopes: ReplanScope[] | null): Promise<PlanSummary> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await planOnce(scopes);
+        return await planOnce(scopes, attempt > 1);
       } catch (err) {
         if (!(err instanceof PlanFenced) || attempt >= MAX_FENCED) throw err;
         logger.debug(`planning pass outdated before its commit (attempt ${attempt}); planning again`);
@@ -120,27 +126,49 @@ export function createPlanner(deps: {
     }
   }
 
-  async function planOnce(scopes: ReplanScope[] | null): Promise<PlanSummary> {
+  /** checkAllJobs: also the jobs of airings this pass leaves as they are (after a fenced
+   *  attempt, whose partly written plan this one may keep). */
+  async function planOnce(scopes: ReplanScope[] | null, checkAllJobs: boolean): Promise<PlanSummary> {
+    const t = phases();
     const version = await planVersion(db);
     const zones = await zonesOfScopes(db, scopes);
     const now = clock.now();
     const from = new Date(now.getTime() + freezeMs());
     const to = new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000);
     const input = await loadPlanInput(db, from, zones);
+    t.lap("input");
     const key = zones ? null : planKey(input, from, to);
-    const plan = key && memo?.key === key ? memo : planSessions({ ...input, from, to, now });
-    if (key) memo = { key, sessions: plan.sessions, shortfalls: plan.shortfalls };
+    const reused = key !== null && memo?.key === key;
+    const plan = reused ? memo! : planSessions({ ...input, from, to, now });
+    t.lap(reused ? "plan (reused)" : "plan");
+    if (reused && memo!.inPlaceAt === version && !checkAllJobs) {
+      // Same input, and no pass or re-plan request since this process found this very plan
+      // in place: the database still holds it (the others who write airings only start,
+      // cancel or close them, which is input to the next plan or never re-planned).
+      logger.debug(`planning pass (all zones): ${plan.sessions.length} sessions, unchanged since plan version ${version}; ${t.summary()}`);
+      return { planned: plan.sessions.length, changed: 0, cancelled: 0, shortfalls: plan.shortfalls.length };
+    }
+    if (key) memo = { key, sessions: plan.sessions, shortfalls: plan.shortfalls, inPlaceAt: null };
     const diff = diffPlan(plan.sessions, await loadWindow(db, from, to, zones));
     const shortfalls = await diffShortfalls(db, plan.shortfalls, startOfIsoWeek(localDateOf(now, input.timeZone)), zones);
+    t.lap("diff");
     const dirty = diff.create.length || diff.update.length || diff.stale.length || shortfalls.remove.length || shortfalls.upsert.length;
-    const done = dirty ? await commitPlan(db, version, diff, shortfalls) : { written: [], superseded: [] };
+    const done = dirty ? await commit(version, diff, shortfalls) : { written: [], superseded: [] };
+    if (key && memo) memo.inPlaceAt = dirty ? version + 1 : version;
+    t.lap("commit");
     try {
-      await syncJobs([...diff.same, ...done.written], done.superseded, now.getTime());
+      // Airings this pass rewrote get their jobs now. Unchanged ones are checked after an
+      // item's edit or ingest (their render may have changed with the same plan) and by the
+      // reconciliation that follows every planning tick, not by each pass again.
+      const itemEdited = scopes?.some((s) => s.itemId !== undefined) ?? false;
+      await syncJobs(itemEdited || checkAllJobs ? [...diff.same, ...done.written] : done.written, done.superseded, now.getTime());
     } catch (err) {
       logger.warn(`jobs of the plan not all queued yet (reconciliation retries): ${(err as Error).message}`);
     }
+    t.lap("jobs");
     const changed = done.written.length;
     if (changed || done.superseded.length) events.publish("plan.updated", { changed, cancelled: done.superseded.length });
+    logger.debug(`planning pass (${zones ? `${zones.size} zones` : "all zones"}): ${plan.sessions.length} sessions, ${changed} written, ${done.superseded.length} superseded; ${t.summary()}`);
     return { planned: plan.sessions.length, changed, cancelled: done.superseded.length, shortfalls: plan.shortfalls.length };
   }
 
@@ -196,7 +224,7 @@ export function createPlanner(deps: {
     }
     s.playoutJobsCreated += (await jobs.ensure(resumable.map((a) => ({ ...a, render: null })), now.getTime())).playouts;
     const open = await db.airing.findMany({ where: { status: { in: OPEN }, actualStart: null, scheduledStart: { gte: graceStart, lt: new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000) } } });
-    const hashes = await storedRenderHashes(db, open);
+    const hashes = await storedRenderHashes(db, open.filter((a) => a.scheduledStart.getTime() - now.getTime() <= RENDER_AHEAD_MS));
     // Within a minute of air the playout renders inline if it has to.
     const made = await jobs.ensure(open.map((a) => ({ ...a, render: hashes.get(a.id) !== a.renderHash ? (hashes.get(a.id) ?? null) : null })), now.getTime(), { renderWithinMs: 60_000 });
     s.playoutJobsCreated += made.playouts;
@@ -264,7 +292,7 @@ export function createPlanner(deps: {
         const p = await db.program.findUnique({ where: { id: o.programId }, include: { entries: { orderBy: { position: "asc" } } } });
         if (!p) throw notFound("program");
         const ids = [...p.entries.map((e) => e.itemId), p.introItemId, p.outroItemId].filter((x): x is number => !!x);
-        const items = new Map((await db.item.findMany({ where: { id: { in: ids } } })).map((i) => [i.id, i as ItemInfo]));
+        const items = new Map(withApproval(await db.item.findMany({ where: { id: { in: ids } } }), await approvalRequired(db)).map((i) => [i.id, i as ItemInfo]));
         // A few seconds' lead lets the worker render and open the output before the start.
         const start = new Date(clock.now().getTime() + 3000);
         const localDate = localDateOf(start, tz);
@@ -293,5 +321,19 @@ export function createPlanner(deps: {
         await queues.remove("playout", jobId(playoutJob(a))).catch(() => {});
         return db.airing.findUniqueOrThrow({ where: { id: a.id } });
       }),
+  };
+}
+
+/** Wall time of a pass's steps, for the debug log (bench:plan prints it). */
+function phases() {
+  let last = performance.now();
+  const out: string[] = [];
+  return {
+    lap(name: string) {
+      const now = performance.now();
+      out.push(`${name} ${Math.round(now - last)} ms`);
+      last = now;
+    },
+    summary: () => out.join(", "),
   };
 }

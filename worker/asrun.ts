@@ -7,6 +7,7 @@ import type { Logger } from "../server/logger.ts";
 import { localDateOf } from "../server/domain/time.ts";
 import { asRunFacts, PARTIAL_PLAY_FRACTION, type SessionAiring } from "../server/domain/plays.ts";
 import type { SegmentRecord, SegmentStartEvent } from "../audio/player.ts";
+import type { StartGate } from "./start-gate.ts";
 
 export type Tag = { lineId: number; itemId: number; campaignId: number | null; reason: string; categoryId: number | null; priority: string; kind: string; offsetMs: number; durationMs: number; skip?: string };
 
@@ -43,6 +44,8 @@ export function createAsRunWriter(deps: {
   airing: SessionAiring & { zoneId: number };
   workerId: string;
   now: () => number;
+  /** Writes caused by a start wait until every start due around it has gone out. */
+  gate?: Pick<StartGate, "settled">;
 }): AsRunWriter {
   const { db, events, logger, tz, airing, workerId } = deps;
   const scheduledMs = airing.scheduledStart.getTime();
@@ -56,6 +59,7 @@ export function createAsRunWriter(deps: {
     ...asRunFacts(airing, { reason: t.reason, durationMs: t.durationMs }),
   });
   let firstFrameMs: number | null = null;
+  const afterStarts = () => deps.gate?.settled() ?? Promise.resolve();
 
   async function close(r: SegmentRecord<Tag>) {
     const played = r.status === "completed" || r.status === "interrupted" || r.status === "failed" || r.status === "skipped" ? r.status : "failed";
@@ -81,12 +85,12 @@ export function createAsRunWriter(deps: {
       if (firstFrameMs === null) {
         firstFrameMs = e.actualStartMs;
         // The airing's actual start is its FIRST frame ever: a resumed attempt keeps it.
-        track(db.airing.updateMany({ where: { id: airing.id, actualStart: null }, data: { actualStart: new Date(e.actualStartMs) } }));
+        track(afterStarts().then(() => db.airing.updateMany({ where: { id: airing.id, actualStart: null }, data: { actualStart: new Date(e.actualStartMs) } })));
         events.publish("airing.status", { airingId: airing.id, zoneId: airing.zoneId, status: "airing" });
       }
       if (e.tag.lineId < 0) return;
-      const row = db.asRun
-        .create({ data: { ...rowFacts(e.tag), localDate: localDateOf(e.actualStartMs, tz), actualStart: new Date(e.actualStartMs), status: "playing" } })
+      const row = afterStarts()
+        .then(() => db.asRun.create({ data: { ...rowFacts(e.tag), localDate: localDateOf(e.actualStartMs, tz), actualStart: new Date(e.actualStartMs), status: "playing" } }))
         .then((r) => r.id);
       rows.set(e.index, row);
       track(row);

@@ -10,6 +10,7 @@ import { createPlanner, type Planner, type ReplanScope } from "../server/planner
 import { generateMonthlyReport } from "../server/reports/monthly.ts";
 import { createTtsRegistry } from "../audio/tts.ts";
 import { createEspeakNgProvider } from "../audio/tts-espeak.ts";
+import { createFptProvider, createViettelProvider } from "../audio/tts-cloud.ts";
 import type { Handlers } from "./index.ts";
 import type { PlayoutChannels } from "./channels.ts";
 import { createIngestHandler } from "./ingest.ts";
@@ -40,7 +41,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       deps.logger.warn(`re-plan failed: ${(err as Error).message}`);
     }
   };
-  const tts = createTtsRegistry([createEspeakNgProvider()]);
+  // espeak-ng (offline) is the default and the fallback; the cloud voices need a key.
+  const c = deps.config;
+  const tts = createTtsRegistry([
+    createEspeakNgProvider(),
+    createFptProvider({ url: c.FPT_TTS_URL, key: c.FPT_TTS_API_KEY, defaultTimeoutMs: c.TTS_CLOUD_TIMEOUT_S * 1000 }),
+    createViettelProvider({ url: c.VIETTEL_TTS_URL, key: c.VIETTEL_TTS_TOKEN, defaultTimeoutMs: c.TTS_CLOUD_TIMEOUT_S * 1000 }),
+  ], { defaultProviderId: "espeak-ng" });
   const base = { db: deps.db, storage, config: deps.config, events: deps.events, logger: deps.logger };
   return {
     ingest: createIngestHandler({ ...base, tts, onReady: (itemId) => replan({ itemId }) }),

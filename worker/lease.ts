@@ -83,12 +83,22 @@ export async function renewLease(db: Db, clock: Clock, airingId: number, owner: 
   return n.count === 1;
 }
 
-/** Renews the lease every RENEW_MS until stop(); `lost` fires when it was taken away. */
-export function holdLease(db: Db, clock: Clock, airingId: number, owner: string, logger: Logger): LeaseHold {
+/**
+ * Renews the lease every RENEW_MS until stop(); `lost` fires when it was taken away.
+ * `hold()` true skips one renewal (a start is imminent, worker/start-gate.ts); never two in a
+ * row, so the lease (LEASE_MS = 3 renewals) cannot lapse.
+ */
+export function holdLease(db: Db, clock: Clock, airingId: number, owner: string, logger: Logger, hold?: () => boolean): LeaseHold {
   const lost = new AbortController();
   let busy = false;
+  let skipped = false;
   const t = setInterval(() => {
     if (busy || lost.signal.aborted) return;
+    if (!skipped && hold?.()) {
+      skipped = true;
+      return;
+    }
+    skipped = false;
     busy = true;
     renewLease(db, clock, airingId, owner)
       .then((ok) => {

@@ -28,6 +28,7 @@ import { loadRenderInput, renderAiring, renderHashOf, saveRender, type RenderDep
 import { claimAiring, holdLease, OPEN_STATUSES, releaseAiring, renewLease, sessionWindowEnd, WORKER_STOPPED_REASON } from "./lease.ts";
 import { linesToAir, timeline } from "./resume.ts";
 import { createAsRunWriter, type Tag } from "./asrun.ts";
+import { StartGate } from "./start-gate.ts";
 
 export interface PlayoutDeps extends RenderDeps {
   clock: Clock;
@@ -71,13 +72,15 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 export function createPlayoutHandler(deps: PlayoutDeps) {
   const { db, config, clock, events, logger, channels } = deps;
+  // One per handler, i.e. per process: every zone this event loop airs.
+  const gate = new StartGate(() => clock.now().getTime());
 
   return async (data: JobCatalogue["playout"], ctx: JobContext) => {
     const initial = await loadAiring(deps, data.airingId);
     if (!initial || !OPEN_STATUSES.includes(initial.status)) return { skipped: `airing is ${initial?.status ?? "gone"}` };
     const owner = await claimAiring(db, clock, initial.id, ctx.workerId);
     if (!owner) return { skipped: "claimed elsewhere" };
-    const lease = holdLease(db, clock, initial.id, owner, logger);
+    const lease = holdLease(db, clock, initial.id, owner, logger, () => gate.busy());
     const stopBeat = channels.heartbeat(initial.id);
     const drain = ctx.drain ?? new AbortController().signal;
     const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
@@ -178,6 +181,7 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
     let live: Awaited<ReturnType<typeof preparePlayout<Tag>>> | null = null;
     let opening: { abort(reason: string): Promise<void> } | null = null;
     let firstFrame = false;
+    let startedNow = () => {};
     const interrupt = (reason: string) => {
       interruptReason ??= reason;
       if (live) return live.interrupt(reason);
@@ -207,7 +211,7 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
     try {
       const plan = await preparedSegments(initial, prep.signal);
       if (!plan) return { kind: "done", status: "aired", reason: "", endMs: clock.now().getTime() }; // everything aired already
-      const writer = createAsRunWriter({ db, events, logger, tz: o.tz, airing: initial, workerId: o.ctx.workerId, now: () => clock.now().getTime() });
+      const writer = createAsRunWriter({ db, events, logger, tz: o.tz, airing: initial, workerId: o.ctx.workerId, now: () => clock.now().getTime(), gate });
       const output: Record<string, unknown> = { ...JSON.parse(initial.zone.outputConfig), kind: initial.zone.outputKind };
       if (output.kind === "file") output.dir = path.join(airDir(config.dataDir), String(output.dir ?? "default"));
       const stamp = `${localDateOf(initial.scheduledStart, o.tz)}_${localTimeOf(initial.scheduledStart, o.tz).replace(":", "")}`;
@@ -229,10 +233,11 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
           logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warn(m) },
           onSegmentStart: (e) => {
             firstFrame = true;
+            startedNow();
             writer.onSegmentStart(e);
             // A heartbeat at each item's start: after a crash the cut row ends at the last
             // heartbeat, which is then never before the row's own start.
-            if (e.tag.lineId >= 0) void renewLease(db, clock, initial.id, o.owner).catch(() => undefined);
+            if (e.tag.lineId >= 0) void gate.settled().then(() => renewLease(db, clock, initial.id, o.owner)).catch(() => undefined);
           },
           onSegmentEnd: (r) => writer.onSegmentEnd(r),
         });
@@ -246,7 +251,9 @@ export function createPlayoutHandler(deps: PlayoutDeps) {
         return handOn() ?? { kind: "done", status: "interrupted", reason: interruptReason, endMs: null };
       }
       // A fresh start waits for the scheduled second; a resumed session goes on at once.
-      const result = await live.startAt(o.started ? clock.now().getTime() + 50 : Math.max(clock.now().getTime() + 50, initial.scheduledStart.getTime()));
+      const startMs = o.started ? clock.now().getTime() + 50 : Math.max(clock.now().getTime() + 50, initial.scheduledStart.getTime());
+      startedNow = gate.expect(startMs);
+      const result = await live.startAt(startMs).finally(startedNow);
       await writer.flush();
       logResult(initial, o.started, writer.firstFrameMs, result.outcome, result.reason);
       if (result.outcome === "completed") return { kind: "done", status: "aired", reason: "", endMs: result.actualEndMs };

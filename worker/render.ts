@@ -12,6 +12,7 @@ import type { Logger } from "../server/logger.ts";
 import { sha256File, type Storage } from "../server/storage.ts";
 import { renderSession, type RenderResult } from "../audio/render.ts";
 import { ensureSilence } from "../audio/silence.ts";
+import { alertWithheld } from "../server/approval.ts";
 import type { JobCatalogue } from "./catalogue.ts";
 import type { JobContext } from "./index.ts";
 
@@ -203,6 +204,8 @@ export function createRenderHandler(deps: RenderDeps) {
   return async (data: JobCatalogue["render"], ctx: JobContext) => {
     const airing = await loadRenderInput(deps.db, data.airingId);
     if (!airing || !RENDERABLE.includes(airing.status)) return { skipped: "airing gone or no longer renderable" };
+    // Content withheld for want of approval airs without it, and says so (server/approval.ts).
+    await alertWithheld({ db: deps.db, events: deps.events, logger: deps.logger }, airing.id);
     if (airing.lines.length === 0) return { skipped: "empty run-down" };
     const hash = renderHashOf(airing.lines, airing.program?.gapMs ?? 1000, airing.maxDurationMs);
     if (hash !== data.hash) return { skipped: "stale render request" };

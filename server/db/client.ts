@@ -54,9 +54,17 @@ export async function createDb(databaseUrl: string, opts: DbOptions = {}): Promi
   return providerOfUrl(databaseUrl) === "postgresql" ? createPgDb(databaseUrl, opts) : createSqliteDb(databaseUrl);
 }
 
+/**
+ * Interactive transactions of one process take turns on SQLite's single connection (and on
+ * the pool's on PostgreSQL). Prisma's defaults (wait 2 s for a turn, 5 s to finish) turn a
+ * busy moment (a planning pass beside an upload and a report) into an error; a turn is
+ * waited for as long as a lock is (busy_timeout).
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+
 async function createSqliteDb(databaseUrl: string): Promise<Db> {
   const adapter = new PrismaBetterSQLite3({ url: sqlitePathFromUrl(databaseUrl), timeout: 10_000 });
-  const db = new PrismaClient({ adapter });
+  const db = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   // WAL lets report queries read while the playout worker writes the as-run log.
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA busy_timeout = 10000");
@@ -76,8 +84,11 @@ async function createPgDb(databaseUrl: string, opts: DbOptions): Promise<Db> {
   const adapter = new PrismaPg({ connectionString, options, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 }, { schema });
   // The two generated clients differ only nominally (provider-specific extras such as
   // `mode: "insensitive"`); the shared code is written against the SQLite one.
-  const db = new PgClient({ adapter }) as unknown as Db;
+  const db = new PgClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
   await db.$queryRawUnsafe("SELECT 1"); // fail at start-up, not at the first request
   providers.set(db, "postgresql");
   return db;
 }
+
+/** A unique constraint refused the write (Prisma P2002): usually a concurrent insert won. */
+export const isUniqueViolation = (err: unknown): boolean => (err as { code?: string } | null)?.code === "P2002";

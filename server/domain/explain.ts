@@ -103,6 +103,13 @@ export function bumpedText(why: "key_content" | "too_long", maxDurationMs: numbe
       };
 }
 
+/** A line withheld because a leader has not approved its item (server/approval.ts). */
+export function withheldText(approval: string | undefined): Bilingual {
+  return approval === "rejected"
+    ? { vi: "Không phát: tin bài bị lãnh đạo từ chối duyệt", en: "Not aired: a leader rejected the item" }
+    : { vi: "Không phát: tin bài chưa được lãnh đạo duyệt", en: "Not aired: the item has not been approved by a leader" };
+}
+
 export interface CauseFacts {
   minGapMin: number;
   maxPerSession: number;

@@ -46,7 +46,7 @@
 // (session_full > min_gap > per_session_cap > no_eligible_items), else failed_airings /
 // no_session_left.
 import { campaignLineText, shortfallText, type PeriodKind, type ShortfallCause } from "./explain.ts";
-import { fixedLoad, isItemPlayable, rundownLengthMs, type BaseRundown, type Insertion, type ItemInfo, type KeyCampaignRef, type RundownLinePlan } from "./rundown.ts";
+import { fixedLoad, isItemAirable, rundownLengthMs, type BaseRundown, type Insertion, type ItemInfo, type KeyCampaignRef, type RundownLinePlan } from "./rundown.ts";
 import { dateRange, dayNumber, localDateOf, MINUTE_MS, startOfIsoWeek, toLocalParts } from "./time.ts";
 import { isPlay } from "./plays.ts";
 import { campaignActiveOn, parseWindow, periodTarget, windowsAllow, type CampaignSpec, type TimeWindow } from "./campaign.ts";
@@ -340,7 +340,7 @@ export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
   const playableMemo = new Table<number[]>();
   const playableItems = (c: Camp, d: string) => {
     let v = playableMemo.get(c.ci, dn(d));
-    if (!v) playableMemo.set(c.ci, dn(d), (v = [...new Set(c.spec.itemIds)].filter((i) => isItemPlayable(input.items.get(i), d))));
+    if (!v) playableMemo.set(c.ci, dn(d), (v = [...new Set(c.spec.itemIds)].filter((i) => isItemAirable(input.items.get(i), d))));
     return v;
   };
 

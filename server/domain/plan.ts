@@ -133,7 +133,7 @@ export function planSessions(input: PlanInput): PlanResult {
       keyCampaignOf: (itemId) => engine.keyCampaignOf(s.zoneId, s.localDate, itemId),
     });
     const insertions = engine.insertionsFor(c, base, s.maxDurationMs);
-    const { lines, totalMs } = assembleRundown(base, insertions, s.maxDurationMs);
+    const { lines, totalMs } = assembleRundown(base, insertions, s.maxDurationMs, items);
     engine.record({ zoneId: s.zoneId, localDate: s.localDate, startMs: c.startMs }, lines);
     sessions.push({ ...s, lines, totalMs, planHash: planHashOf(s, lines, digest), audioHash: audioHashOf(lines) });
   }

@@ -5,7 +5,9 @@
 // aired) in this order, later entries first within each group:
 //   normal non-key → priority non-key → normal key → priority key → outro → intro → insertions.
 // "Key" entries are program entries whose item belongs to an active campaign for the zone.
-import { bumpedText, introText, keyProgramText, outroText, priorityText, programText, type Bilingual } from "./explain.ts";
+// Items not approved while approval is on (ItemInfo.approved false) are WITHHELD: their lines
+// stay in the run-down, last, with reason "unapproved" and the cause, and never air.
+import { bumpedText, withheldText, introText, keyProgramText, outroText, priorityText, programText, type Bilingual } from "./explain.ts";
 
 export type ItemPriority = "normal" | "priority" | "emergency";
 
@@ -20,6 +22,9 @@ export interface ItemInfo {
   archived?: boolean;
   /** When given, only "ready" items are planned (the render needs the canonical file). */
   status?: string;
+  /** False: not approved while approval is on (server/approval.ts withApproval): withheld. */
+  approved?: boolean;
+  approval?: string;
 }
 
 /** Structurally the Prisma Program row with `include: { entries: true }`. */
@@ -32,7 +37,7 @@ export interface ProgramSpec {
   entries: readonly { itemId: number; position: number }[];
 }
 
-export type LineReason = "intro" | "program" | "priority" | "outro" | "campaign" | "make_good" | "bumped";
+export type LineReason = "intro" | "program" | "priority" | "outro" | "campaign" | "make_good" | "bumped" | "unapproved";
 
 /** Maps 1:1 onto RundownLine (minus airingId/id). Bumped lines come after the aired ones. */
 export interface RundownLinePlan {
@@ -67,6 +72,8 @@ export interface BaseRundown {
   normal: BaseEntry[];
   outro: BaseEntry | null;
   gapMs: number;
+  /** Playable entries withheld for want of approval (listed, never aired). */
+  withheld?: BaseEntry[];
 }
 
 export interface Insertion {
@@ -87,6 +94,9 @@ export function isItemPlayable(item: ItemInfo | undefined, localDate: string): i
   return true;
 }
 
+/** Playable and not withheld for want of approval: what the frequency engine may insert. */
+export const isItemAirable = (item: ItemInfo | undefined, localDate: string): item is ItemInfo => isItemPlayable(item, localDate) && item.approved !== false;
+
 export const isPriorityLevel = (p: string) => p === "priority" || p === "emergency";
 
 export interface BaseOptions {
@@ -103,11 +113,17 @@ export function baseRundown(
   localDate: string,
   opts: BaseOptions = {},
 ): BaseRundown {
+  const withheld: BaseEntry[] = [];
   const entry = (itemId: number | null | undefined, position: number): BaseEntry | null => {
     if (itemId == null) return null;
     const item = items.get(itemId);
     if (!isItemPlayable(item, localDate)) return null;
-    return { itemId, durationMs: item.durationMs, position, key: opts.keyCampaignOf?.(itemId) ?? null };
+    const e = { itemId, durationMs: item.durationMs, position, key: opts.keyCampaignOf?.(itemId) ?? null };
+    if (item.approved === false) {
+      withheld.push(e);
+      return null;
+    }
+    return e;
   };
   const base: BaseRundown = {
     intro: entry(program.introItemId, -1),
@@ -115,6 +131,7 @@ export function baseRundown(
     normal: [],
     outro: entry(program.outroItemId, Number.MAX_SAFE_INTEGER),
     gapMs: Math.max(0, opts.gapMs ?? program.gapMs),
+    withheld,
   };
   const sorted = [...program.entries].sort((a, b) => a.position - b.position);
   for (const e of sorted) {
@@ -174,6 +191,7 @@ export function assembleRundown(
   base: BaseRundown,
   insertions: readonly Insertion[],
   maxDurationMs: number,
+  items?: ReadonlyMap<number, ItemInfo>,
 ): { lines: RundownLinePlan[]; totalMs: number } {
   const slot = (kind: Kind, e: BaseEntry): Slot => ({ kind, itemId: e.itemId, durationMs: e.durationMs, key: e.key, insertion: null, bumped: false });
   const slots: Slot[] = [];
@@ -246,6 +264,10 @@ export function assembleRundown(
       bumped: true,
     });
   }
+  for (const e of base.withheld ?? []) {
+    const why = withheldText(items?.get(e.itemId)?.approval);
+    lines.push({ position: lines.length, itemId: e.itemId, reason: "unapproved", reasonVi: why.vi, reasonEn: why.en, campaignId: null, durationMs: e.durationMs, offsetMs: totalMs, bumped: true });
+  }
   return { lines, totalMs };
 }
 
@@ -257,5 +279,5 @@ export function buildRundown(
   maxDurationMs: number,
   opts: BaseOptions = {},
 ): { lines: RundownLinePlan[]; totalMs: number } {
-  return assembleRundown(baseRundown(program, items, localDate, opts), [], maxDurationMs);
+  return assembleRundown(baseRundown(program, items, localDate, opts), [], maxDurationMs, items);
 }

@@ -16,6 +16,7 @@ import { reportInputsRoutes } from "./report-inputs.ts";
 import { calendarRoutes } from "./calendar.ts";
 import { alertsRoutes } from "./alerts.ts";
 import { directivesRoutes } from "./directives.ts";
+import { approvalsRoutes } from "./approvals.ts";
 import { auditRoutes } from "./audit.ts";
 import { createPlanner, type Planner, type ReplanScope } from "../planner.ts";
 import { createReportCache, type ReportCache } from "../reports/cache.ts";
@@ -61,5 +62,6 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
   calendarRoutes(api, deps);
   alertsRoutes(api, deps);
   directivesRoutes(api, deps);
+  approvalsRoutes(api, deps);
   auditRoutes(api, deps);
 }

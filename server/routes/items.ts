@@ -9,6 +9,8 @@ import { nfcDeep, zv, validationError } from "../http/validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate, sendFile } from "./common.ts";
 import { AUDIO_EXTENSIONS, extensionMatches, sniffAudio } from "../storage.ts";
+import { initialApproval, withdrawnOnEdit } from "../approval.ts";
+import { CLOUD_VOICE_IDS } from "../../audio/tts-cloud.ts";
 import { receiveUpload } from "../uploads.ts";
 import { literalSearch } from "../http/search.ts";
 import { checkRelayUrl } from "../relay-url.ts";
@@ -16,11 +18,13 @@ import { ingestRevision } from "../../worker/ingest.ts";
 import { probe } from "../../audio/probe.ts";
 import { AudioInputError } from "../../audio/errors.ts";
 import type { ResourceDeps } from "./index.ts";
-import { dbProvider } from "../db/client.ts";
+import { dbProvider, isUniqueViolation } from "../db/client.ts";
 import { keyset, pageOf, pageQuery } from "../http/page.ts";
 
 const PRIORITIES = ["normal", "priority", "emergency"] as const;
-export const TTS_VOICES = ["vi", "vi-vn-x-central", "vi-vn-x-south"] as const;
+/** espeak-ng voices (offline) and the cloud voices "fpt:…" / "viettel:…" (audio/tts-cloud.ts). */
+export const TTS_VOICES: readonly string[] = ["vi", "vi-vn-x-central", "vi-vn-x-south", ...CLOUD_VOICE_IDS];
+export const ttsVoice = z.string().refine((v) => TTS_VOICES.includes(v), { message: `voice must be one of ${TTS_VOICES.join(", ")}` });
 
 const meta = z.object({
   title: z.string().trim().min(1).max(300),
@@ -30,7 +34,7 @@ const meta = z.object({
   validFrom: localDate.nullable().optional(),
   validTo: localDate.nullable().optional(),
 });
-const ttsFields = { text: z.string().trim().min(1).max(20_000), voice: z.enum(TTS_VOICES).default("vi"), rate: z.number().int().min(50).max(200).optional() }; // percent of normal speed
+const ttsFields = { text: z.string().trim().min(1).max(20_000), voice: ttsVoice.default("vi"), rate: z.number().int().min(50).max(200).optional() }; // percent of normal speed
 const relayFields = { url: z.string().trim().min(1).max(2000), durationSec: z.number().int().min(10).max(6 * 3600) };
 const createBody = z.discriminatedUnion("kind", [
   meta.extend({ kind: z.literal("tts"), ...ttsFields }),
@@ -38,7 +42,7 @@ const createBody = z.discriminatedUnion("kind", [
 ]);
 const patchBody = meta.partial().extend({
   text: ttsFields.text.optional(),
-  voice: z.enum(TTS_VOICES).optional(),
+  voice: ttsVoice.optional(),
   rate: ttsFields.rate,
   url: relayFields.url.optional(),
   durationSec: relayFields.durationSec.optional(),
@@ -114,7 +118,11 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   });
 
   api.get("/items/:id", zv("param", idParam), async (c) => {
-    const item = await db.item.findUnique({ where: { id: c.req.valid("param").id }, include: { category: true, originalAsset: true, canonicalAsset: true } });
+    const item = await db.item.findUnique({
+      where: { id: c.req.valid("param").id },
+      // The directive documents it carries out (sổ văn bản chỉ đạo).
+      include: { category: true, originalAsset: true, canonicalAsset: true, directives: { select: { directive: { select: { id: true, number: true, summary: true } } } } },
+    });
     if (!item) throw notFound("item");
     return c.json({ item });
   });
@@ -123,7 +131,7 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     const body = c.req.valid("json");
     checkValidity(body.validFrom, body.validTo);
     await categoryExists(body.categoryId);
-    const common = { title: body.title, categoryId: body.categoryId ?? null, priority: body.priority, sourceRef: body.sourceRef, validFrom: body.validFrom ?? null, validTo: body.validTo ?? null, createdById: currentUser(c).id };
+    const common = { title: body.title, categoryId: body.categoryId ?? null, priority: body.priority, sourceRef: body.sourceRef, validFrom: body.validFrom ?? null, validTo: body.validTo ?? null, createdById: currentUser(c).id, approval: await initialApproval(db) };
     if (body.kind === "relay") {
       const url = await checkRelayUrl(body.url, { allowPrivate: config.RELAY_ALLOW_PRIVATE });
       const item = await db.item.create({ data: { ...common, kind: "relay", relayUrl: url.href, durationMs: body.durationSec * 1000, status: "ready", progress: 100 } });
@@ -169,14 +177,17 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
         throw new AppError(422, "TOO_LONG", `Âm thanh dài quá ${config.ITEM_MAX_MINUTES} phút.`, `The audio is longer than ${config.ITEM_MAX_MINUTES} minutes.`);
       }
       const rel = storage.commitOriginal(up.tmpPath, up.sha256, up.ext);
-      const item = await db.$transaction(async (tx) => {
+      const create = () => db.$transaction(async (tx) => {
         const asset =
           (await tx.audioAsset.findUnique({ where: { kind_sha256: { kind: "original", sha256: up.sha256 } } })) ??
           (await tx.audioAsset.create({ data: { kind: "original", sha256: up.sha256, path: rel, sizeBytes: up.bytes, durationMs: Math.round(info.durationMs), codec: info.codec, sampleRate: info.sampleRate, channels: info.channels } }));
         return tx.item.create({
-          data: { title: m.title, kind: "audio", categoryId: m.categoryId ?? null, priority: m.priority, sourceRef: m.sourceRef, validFrom: m.validFrom ?? null, validTo: m.validTo ?? null, originalAssetId: asset.id, durationMs: Math.round(info.durationMs), status: "queued", createdById: currentUser(c).id },
+          data: { title: m.title, kind: "audio", categoryId: m.categoryId ?? null, priority: m.priority, sourceRef: m.sourceRef, validFrom: m.validFrom ?? null, validTo: m.validTo ?? null, originalAssetId: asset.id, durationMs: Math.round(info.durationMs), status: "queued", createdById: currentUser(c).id, approval: await initialApproval(db) },
         });
       });
+      // The same file uploaded twice at once: the other upload stored the original first, and
+      // the second try finds it.
+      const item = await create().catch((err: unknown) => (isUniqueViolation(err) ? create() : Promise.reject(err)));
       await enqueueIngest(item);
       c.set("audit", { action: "item.upload", entity: "item", entityId: item.id, detail: { file: up.fileName, sha256: up.sha256, bytes: up.bytes } });
       return c.json({ item }, 201);
@@ -205,10 +216,13 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
       if (body.url !== undefined) data.relayUrl = (await checkRelayUrl(body.url, { allowPrivate: config.RELAY_ALLOW_PRIVATE })).href;
       if (body.durationSec !== undefined) data.durationMs = body.durationSec * 1000;
     }
+    // What it says changed: an approved item waits for approval again (when approval is on).
+    const withdrawn = resynth || (data.relayUrl !== undefined && data.relayUrl !== item.relayUrl) || (data.durationMs !== undefined && data.durationMs !== item.durationMs);
+    if (withdrawn) Object.assign(data, await withdrawnOnEdit(db));
     const updated = await db.item.update({ where: { id }, data });
     if (resynth) await enqueueIngest(updated);
     await deps.replan?.({ itemId: id });
-    c.set("audit", { action: "item.update", entity: "item", entityId: id, detail: { ...body, text: body.text ? `${body.text.length} chars` : undefined } });
+    c.set("audit", { action: "item.update", entity: "item", entityId: id, detail: { ...body, text: body.text ? `${body.text.length} chars` : undefined, ...(updated.approval !== item.approval ? { approval: `${item.approval} → ${updated.approval}` } : {}) } });
     return c.json({ item: updated });
   });
 

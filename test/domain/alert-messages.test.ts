@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ALERT_KINDS, alertMessage, communeIso, communeTime } from "../../server/alert-messages.ts";
 
-const params = { zone: "Cụm loa thôn Đông", at: "05:30 01/12/2026", seconds: 12, worker: "may-1", attempts: 6, detail: "Máy chủ webhook trả về HTTP 500.", detailEn: "The webhook server answered HTTP 500.", reason: "Quá 10 phút so với giờ phát", nextSession: "17:00 01/12/2026", document: "12-CV/ĐU (Về tuyên truyền phòng, chống bão)", due: "04/12/2026", days: 2 };
+const params = { zone: "Cụm loa thôn Đông", at: "05:30 01/12/2026", seconds: 12, worker: "may-1", attempts: 6, detail: "Máy chủ webhook trả về HTTP 500.", detailEn: "The webhook server answered HTTP 500.", reason: "Quá 10 phút so với giờ phát", nextSession: "17:00 01/12/2026", document: "12-CV/ĐU (Về tuyên truyền phòng, chống bão)", due: "04/12/2026", days: 2, program: "Chương trình sáng", items: '"Thông báo tiêm chủng"', count: 1 };
 
 describe("alert messages", () => {
   it("renders every kind in both languages, with no placeholder left and no stand-in used", () => {

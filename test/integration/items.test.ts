@@ -76,6 +76,13 @@ describe("uploads that work", () => {
     expect(again.json.item.originalAssetId).toBe(r.json.item.originalAssetId);
   });
 
+  it("takes the same new file uploaded several times at once: every upload gets its item, one stored original", async () => {
+    const src = await lavfi(path.join(fixtures, "song-twice.mp3"), "sine=frequency=370:duration=2");
+    const rs = await Promise.all([1, 2, 3].map((i) => upload(src, `Lần ${i}.mp3`)));
+    expect(rs.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(new Set(rs.map((r) => r.json.item.originalAssetId)).size).toBe(1);
+  });
+
   it("stores a file whose name has ../ and odd Unicode safely", async () => {
     const src = await makeTone(path.join(fixtures, "safe.wav"), 1);
     const r = await upload(src, "../../etc/passwd\u202e3pm.wav", { title: "Thông bá\u006f\u0301 mới" });

@@ -15,6 +15,7 @@ import { Programs } from "./pages/Programs.tsx";
 import { SchedulePage } from "./pages/Schedule.tsx";
 import { Campaigns } from "./pages/Campaigns.tsx";
 import { Directives } from "./pages/Directives.tsx";
+import { Approvals } from "./pages/Approvals.tsx";
 import { AsRunPage } from "./pages/AsRun.tsx";
 import { Reports } from "./pages/Reports.tsx";
 import { Users } from "./pages/Users.tsx";
@@ -37,6 +38,7 @@ const ROUTES: Route[] = [
   { path: "/schedule", label: "nav.schedule", page: () => <SchedulePage /> },
   { path: "/campaigns", label: "nav.campaigns", page: () => <Campaigns /> },
   { path: "/directives", label: "nav.directives", page: () => <Directives /> },
+  { path: "/approvals", label: "nav.approvals", page: () => <Approvals /> },
   { path: "/asrun", label: "nav.asrun", page: () => <AsRunPage /> },
   { path: "/reports", label: "nav.reports", page: () => <Reports /> },
   { path: "/users", label: "nav.users", page: () => <Users />, admin: true },

@@ -13,6 +13,8 @@ export interface Permissions {
   administer: boolean;
   /** monthly report generation */
   generateReports: boolean;
+  /** content approval (leaders) */
+  approve: boolean;
 }
 
 export function permissionsOf(role: Role): Permissions {
@@ -20,7 +22,8 @@ export function permissionsOf(role: Role): Permissions {
     editContent: role === "admin" || role === "editor" || role === "operator",
     schedule: role === "admin" || role === "operator",
     administer: role === "admin",
-    generateReports: role !== "viewer",
+    generateReports: role === "admin" || role === "editor" || role === "operator" || role === "leader",
+    approve: role === "admin" || role === "leader",
   };
 }
 

@@ -1,5 +1,6 @@
 // Shapes of the JSON the API returns (only the fields the UI reads).
-export type Role = "admin" | "editor" | "operator" | "viewer";
+export type Role = "admin" | "editor" | "operator" | "viewer" | "leader" | "supervisor";
+export type Approval = "pending" | "approved" | "rejected";
 export type Priority = "normal" | "priority" | "emergency";
 export type ItemStatus = "queued" | "processing" | "ready" | "failed";
 export type ItemKind = "audio" | "tts" | "relay";
@@ -67,6 +68,10 @@ export interface Item {
   archived: boolean;
   createdAt: string;
   canonicalAsset?: { loudnessI: number | null; truePeak: number | null } | null;
+  approval?: Approval;
+  approvalNote?: string;
+  /** GET /api/items/:id only: the directive documents it carries out. */
+  directives?: { directive: { id: number; number: string; summary: string } }[];
 }
 
 export interface ProgramEntry {
@@ -254,6 +259,11 @@ export interface BroadcastReport {
   byDay: { date: string; programs: number; newsItems: number; plays: number; airtimeMinutes: number }[];
   byItem: { itemId: number | null; title: string; categoryId: number | null; categoryNameVi: string; level: string; newsItems: number; plays: number; airtimeMinutes: number }[];
   campaigns: { campaignId: number; name: string; target: number; plays: number; compliancePct: number; zonesBelowTarget: number }[];
+  directives: {
+    received: number; toAir: number; onTime: number; late: number; notYet: number; overdue: number; info: number;
+    medianHoursToFirstAir: number | null; medianHoursToAllZones: number | null;
+    rows: { directiveId: number; number: string; summary: string; status: DirectiveStatus; hoursToFirstAir: number | null; plays: number; zonesReached: number; zonesTotal: number }[];
+  };
 }
 
 export interface ArchivedReport {
@@ -299,4 +309,11 @@ export interface Directive {
     hoursToFirstAir: number | null;
     hoursToAllZones: number | null;
   };
+}
+
+/** GET /api/approvals: what waits for a leader (server/approval.ts). */
+export interface ApprovalQueue {
+  required: boolean;
+  items: { id: number; title: string; kind: ItemKind; priority: Priority; status: ItemStatus; approval: Approval; approvalNote: string; ttsText: string | null; relayUrl: string | null; sourceRef: string; updatedAt: string }[];
+  emergencies: { id: number; startedAt: string; status: string; item: { id: number; title: string; approval: Approval } }[];
 }

@@ -1,4 +1,5 @@
-// "Phát khẩn cấp": choose the bulletin and the zones, then confirm in a second step.
+// "Phát khẩn cấp": choose the bulletin (or type its text: spoken and aired in one step,
+// server/emergency-text.ts) and the zones, then confirm in a second step.
 // Jingles (any program's intro or outro) are not bulletins and are not offered.
 import { useState, type FormEvent } from "react";
 import { useApp } from "../context.ts";
@@ -16,6 +17,8 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
   const jingles = new Set((programsQ.data?.programs ?? []).flatMap((p) => [p.introItemId, p.outroItemId]).filter((id): id is number => id !== null));
   const items = { data: programsQ.data ? itemsQ.data?.items.filter((i) => i.kind !== "relay" && !jingles.has(i.id)) : undefined, error: itemsQ.error ?? programsQ.error };
   const enabledZones = zones.filter((z) => z.enabled);
+  const [mode, setMode] = useState<"item" | "text">("item");
+  const [text, setText] = useState("");
   const [itemId, setItemId] = useState<number | "">("");
   const [zoneIds, setZoneIds] = useState<number[]>(() => enabledZones.map((z) => z.id));
   const [repeat, setRepeat] = useState("");
@@ -37,7 +40,9 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
       [l.t("emergency.repeat"), repeat, { number: { min: 5, max: 1440 } }],
       [l.t("emergency.forHours"), repeat ? hours : "", { number: { min: 1, max: 72, decimal: true } }],
     ]);
-    if (!chosen) problems.unshift({ label: l.t("emergency.item"), message: l.t("emergency.pickItem") });
+    if (mode === "item" && !chosen) problems.unshift({ label: l.t("emergency.item"), message: l.t("emergency.pickItem") });
+    if (mode === "text" && !text.trim()) problems.unshift({ label: l.t("emergency.text"), message: l.t("form.required") });
+    if (mode === "text" && text.trim().length > 5000) problems.unshift({ label: l.t("emergency.text"), message: l.t("form.maxLength", { n: 5000 }) });
     if (!zoneIds.length) problems.push({ label: l.t("emergency.zones"), message: l.t("emergency.pickZones") });
     if (problems.length) return setError(new FormError(problems));
     setStep("confirm");
@@ -47,7 +52,8 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
     const ok = await run(async () => {
       const repeatEveryMin = repeat ? Number(repeat) : null;
       const until = repeatEveryMin && hours ? new Date(Date.now() + (parseDecimal(hours) ?? 0) * 3_600_000).toISOString() : null;
-      await api.send("POST", "/api/emergencies", { itemId, zoneIds, repeatEveryMin, until });
+      if (mode === "text") await api.send("POST", "/api/emergencies/text", { text: text.trim(), zoneIds, repeatEveryMin, until });
+      else await api.send("POST", "/api/emergencies", { itemId, zoneIds, repeatEveryMin, until });
       onStarted();
     });
     if (!ok) setStep("form");
@@ -58,6 +64,21 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
       {step === "form" ? (
         <form onSubmit={next} className="stack" noValidate>
           <p className="muted">{l.t("emergency.intro")}</p>
+          <div className="row gap wrap" role="radiogroup" aria-label={l.t("emergency.source")}>
+            <label className="check">
+              <input type="radio" name="emergency-mode" checked={mode === "item"} onChange={() => setMode("item")} data-testid="emergency-mode-item" />
+              {l.t("emergency.fromLibrary")}
+            </label>
+            <label className="check">
+              <input type="radio" name="emergency-mode" checked={mode === "text"} onChange={() => setMode("text")} data-testid="emergency-mode-text" />
+              {l.t("emergency.fromText")}
+            </label>
+          </div>
+          {mode === "text" ? (
+            <Field label={l.t("emergency.text")} hint={l.t("emergency.textHint", { n: text.trim().length })}>
+              <textarea rows={6} value={text} onChange={(e) => setText(e.target.value)} data-testid="emergency-text" />
+            </Field>
+          ) : (
           <Field label={l.t("emergency.item")}>
             <select value={itemId} onChange={(e) => setItemId(e.target.value ? Number(e.target.value) : "")} data-testid="emergency-item">
               <option value="">{l.t("common.choose")}</option>
@@ -69,6 +90,7 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
               ))}
             </select>
           </Field>
+          )}
           <fieldset className="checks">
             <legend>{l.t("emergency.zones")}</legend>
             <button type="button" className="btn link" onClick={() => setZoneIds(zoneIds.length === enabledZones.length ? [] : enabledZones.map((z) => z.id))} data-testid="emergency-toggle-all">
@@ -103,7 +125,7 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
       ) : (
         <div className="stack">
           <p className="confirm-text" data-testid="emergency-confirm-text">
-            {l.t("emergency.confirmText", { item: chosen?.title ?? "", count: zoneIds.length })}
+            {l.t("emergency.confirmText", { item: mode === "text" ? `${text.trim().slice(0, 80)}${text.trim().length > 80 ? "…" : ""}` : chosen?.title ?? "", count: zoneIds.length })}
           </p>
           <ul>
             {enabledZones.filter((z) => zoneIds.includes(z.id)).map((z) => (
@@ -116,7 +138,7 @@ export function EmergencyDialog({ onClose, onStarted }: { onClose: () => void; o
               {l.t("common.back")}
             </button>
             <button type="button" className="btn danger big" onClick={start} disabled={busy} data-testid="emergency-confirm" autoFocus>
-              {busy ? l.t("common.working") : l.t("emergency.confirm")}
+              {busy ? l.t(mode === "text" ? "emergency.speaking" : "common.working") : l.t("emergency.confirm")}
             </button>
           </div>
         </div>

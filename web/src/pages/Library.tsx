@@ -145,6 +145,10 @@ export function Library() {
                   <StatusBadge status={i.status} item />
                   {i.status === "processing" || i.status === "queued" ? <ProgressBar value={i.progress} label={l.t("item.processing")} /> : null}
                   {i.status === "failed" && i.statusReason ? <span className="bad small block">{l.pick(...splitReason(i.statusReason))}</span> : null}
+                  {i.status === "ready" && i.statusReason ? <span className="muted small block" data-testid={`item-note-${i.id}`}>{l.pick(...splitReason(i.statusReason))}</span> : null}
+                  {i.approval && i.approval !== "approved" ? (
+                    <span className={`badge ${i.approval === "rejected" ? "tone-bad" : "tone-warn"}`} data-testid={`item-approval-${i.id}`}>{l.t(`approval.status.${i.approval}` as MessageKey)}</span>
+                  ) : null}
                 </td>
               </tr>
             ))}

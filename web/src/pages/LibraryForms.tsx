@@ -29,7 +29,8 @@ export const metaBody = (m: Meta) => ({
   validTo: m.validTo || null,
 });
 
-export const VOICES = ["vi", "vi-vn-x-central", "vi-vn-x-south"] as const;
+/** espeak-ng (offline) first; the cloud voices need the service's key on the server, and fall back to espeak-ng. */
+export const VOICES = ["vi", "vi-vn-x-central", "vi-vn-x-south", "fpt:banmai", "fpt:leminh", "fpt:myan", "fpt:lannhi", "viettel:hn-quynhanh", "viettel:hue-maingoc", "viettel:hcm-diemmy"] as const;
 
 /** Titles of the items in the library, to warn about a second item of the same name. */
 export function useDuplicateTitle(title: string, selfId?: number): Item | undefined {

@@ -155,6 +155,7 @@ export function Reports() {
               </TableWrap>
             </section>
           ) : null}
+          <DirectivesPanel d={r.directives} />
           {r.campaigns.length ? (
             <section className="panel">
               <h3>{l.t("nav.campaigns")}</h3>
@@ -290,6 +291,24 @@ function Archive({ reports, error, canGenerate, onQueued }: { reports?: Archived
         </table>
         </TableWrap>
       ) : null}
+    </section>
+  );
+}
+
+/** "Tuyên truyền văn bản chỉ đạo": documents received in the period and how they reached the air. */
+function DirectivesPanel({ d }: { d: BroadcastReport["directives"] }) {
+  const l = useLocale();
+  if (!d.received) return null;
+  return (
+    <section className="panel" data-testid="report-directives">
+      <h3>{l.t("report.directives")}</h3>
+      <div className="stat-grid">
+        <Stat label={l.t("report.directivesReceived")} value={d.received} />
+        <Stat label={l.t("directive.status.on_time")} value={d.onTime} />
+        <Stat label={l.t("directive.status.late")} value={d.late} bad />
+        <Stat label={l.t("report.directivesNotYet")} value={d.notYet} sub={d.overdue ? l.t("report.directivesOverdue", { n: d.overdue }) : undefined} bad={d.overdue > 0} />
+        {d.medianHoursToFirstAir !== null ? <Stat label={l.t("report.directivesMedian")} value={d.medianHoursToFirstAir} decimals={1} /> : null}
+      </div>
     </section>
   );
 }

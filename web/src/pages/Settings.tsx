@@ -10,6 +10,7 @@ import { useApiGet } from "../query.ts";
 import type { Commune, Zone } from "../types.ts";
 import { DocumentSettings } from "./DocumentSettings.tsx";
 import { AlertSettings } from "../components/AlertSettings.tsx";
+import { ApprovalSetting } from "./Approvals.tsx";
 
 export function Settings() {
   const { zones, navigate } = useApp();
@@ -34,6 +35,7 @@ export function Settings() {
       <ErrorBox error={commune.error} />
       {/* The form starts from the saved values, so it waits for them (F5 on /settings). */}
       {commune.data ? <CommuneForm key={commune.data.commune?.name ?? ""} saved={commune.data.commune} /> : <Loading />}
+      <ApprovalSetting />
       <DocumentSettings />
       <AlertSettings />
       <section className="panel" aria-labelledby="zones-h">

@@ -10,7 +10,7 @@ import { useApiGet } from "../query.ts";
 import type { Role, User } from "../types.ts";
 import { AuditLog } from "./AuditLog.tsx";
 
-const ROLES: Role[] = ["admin", "editor", "operator", "viewer"];
+const ROLES: Role[] = ["admin", "editor", "operator", "leader", "viewer", "supervisor"];
 
 export function Users() {
   const { api, user: me } = useApp();

@@ -1,0 +1,120 @@
+// Issue #15 in Chromium against the real server, on a phone (390×844): the directive register
+// (a document registered with its due date and linked item), the approval queue (approval
+// switched on, an item approved from the queue) and the one-step emergency from typed text
+// (spoken and on air from the dialog). Screenshots in test-results/screenshots/.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { startServer, type E2eServer } from "./server.ts";
+import { launchChromium, screenshot } from "./browser.ts";
+
+const PASSWORD = "Mat-khau-van-ban-2026";
+
+describe("directives, approval and the one-step emergency on a phone", () => {
+  let server: E2eServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh", viewport: { width: 390, height: 844 }, hasTouch: true });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    await page.goto(server.url);
+    await page.getByTestId("login-username").fill("admin");
+    await page.getByTestId("login-password").fill(server.adminPassword);
+    await page.getByTestId("login-submit").click();
+    await page.getByTestId("pw-current").fill(server.adminPassword);
+    await page.getByTestId("pw-new").fill(PASSWORD);
+    await page.getByTestId("pw-repeat").fill(PASSWORD);
+    await page.getByTestId("pw-submit").click();
+    await page.getByTestId("page-dashboard").waitFor();
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    if (server) {
+      fs.mkdirSync(path.resolve("test-results"), { recursive: true });
+      fs.writeFileSync(path.resolve("test-results", "e2e-directives-server.log"), server.log());
+      await server.stop();
+    }
+  });
+
+  const go = async (nav: string, pageId: string) => {
+    await page.getByTestId("menu-toggle").click();
+    await page.getByTestId(`nav-${nav}`).click();
+    await page.getByTestId(pageId).waitFor();
+  };
+  const fitsPhone = async (what: string) => expect(await page.evaluate(() => document.documentElement.scrollWidth), what).toBeLessThanOrEqual(390);
+  /** The API as the signed-in page calls it (session cookie + CSRF token). */
+  const api = async (method: string, url: string, data?: unknown) => {
+    const me = (await (await page.request.get(`${server.url}/api/auth/me`)).json()) as { csrfToken: string };
+    const r = await page.request.fetch(`${server.url}${url}`, { method, data, headers: { "x-csrf-token": me.csrfToken } });
+    return { status: r.status(), json: (await r.json()) as any };
+  };
+
+  it("registers a directive document with its due date and the item that carries it", async () => {
+    await go("directives", "page-directives");
+    await page.getByTestId("directive-new").click();
+    await page.getByTestId("directive-dialog").waitFor();
+    await page.getByTestId("directive-number").fill("12-CV/ĐU");
+    await page.getByTestId("directive-issuer").fill("Đảng ủy xã Kiến Minh");
+    await page.getByTestId("directive-issued").fill("28/11/2026");
+    await page.getByTestId("directive-received").fill("2026-11-29T08:00");
+    await page.getByTestId("directive-summary").fill("Về tăng cường tuyên truyền phòng, chống bão số 3");
+    await page.getByTestId("directive-days").fill("3");
+    await page.locator('[data-testid^="directive-item-"]').first().check();
+    await screenshot(page, "phone-van-ban-moi");
+    await page.getByTestId("directive-save").click();
+    await page.getByTestId("directive-dialog").waitFor({ state: "detached" });
+    const card = page.locator('[data-testid^="directive-"][data-status]').first();
+    await card.waitFor();
+    expect(await card.textContent()).toContain("12-CV/ĐU");
+    expect(await card.textContent()).toContain("Hạn: 02/12/2026");
+    expect(await card.getAttribute("data-status")).toBe("pending");
+    await fitsPhone("register");
+    await screenshot(page, "phone-so-van-ban");
+  });
+
+  it("holds a new item for approval and lets the leader approve it from the queue", async () => {
+    await go("settings", "page-settings");
+    await page.getByTestId("approval-required").check();
+    await expect.poll(async () => (await api("GET", "/api/settings/approval")).json.required).toBe(true);
+    const item = await api("POST", "/api/items", { kind: "tts", title: "Thông báo lịch tiêm chủng", text: "Trạm y tế xã thông báo lịch tiêm chủng tháng 12." });
+    expect(item.status).toBe(201);
+    expect(item.json.item.approval).toBe("pending");
+    await go("approvals", "page-approvals");
+    const card = page.getByTestId(`approval-item-${item.json.item.id}`);
+    await card.waitFor();
+    await fitsPhone("approval queue");
+    await screenshot(page, "phone-duyet-tin");
+    await page.getByTestId(`approval-approve-${item.json.item.id}`).click();
+    await card.waitFor({ state: "detached" });
+    expect((await api("GET", `/api/items/${item.json.item.id}`)).json.item.approval).toBe("approved");
+  });
+
+  it("speaks a typed emergency bulletin and puts it on air in one step", async () => {
+    await go("dashboard", "page-dashboard");
+    await page.getByTestId("emergency-open").click();
+    await page.getByTestId("emergency-mode-text").check();
+    await page.getByTestId("emergency-text").fill("Thông báo khẩn: bão số 3 đổ bộ trong đêm nay. Đề nghị bà con chằng chống nhà cửa, không ra đồng, không đánh bắt cá.");
+    await screenshot(page, "phone-khan-cap-nhap-van-ban");
+    await page.getByTestId("emergency-next").click();
+    await page.getByTestId("emergency-confirm-text").waitFor();
+    await page.getByTestId("emergency-confirm").click();
+    await page.getByTestId("emergency-dialog").waitFor({ state: "detached", timeout: 60_000 });
+    const list = await api("GET", "/api/emergencies");
+    const e = list.json.emergencies[0];
+    expect(e.item.title).toMatch(/^Khẩn cấp: Thông báo khẩn: bão số 3/);
+    expect(e.unapproved).toBe(true); // approval is on: aired anyway, flagged for review
+    await page.getByTestId("active-emergencies").waitFor({ timeout: 30_000 });
+    await screenshot(page, "phone-khan-cap-dang-phat");
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,27 @@
+// Interactive transactions of one process take turns (SQLite has one connection): a turn
+// waited for 3 s (a planning pass beside an upload under load) is not an error. Prisma's
+// default (2 s) answered such an upload with 500.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, it } from "vitest";
+import { createDb } from "../../server/db/client.ts";
+import { migrateDatabase } from "../../server/db/migrate.ts";
+
+it("a transaction waits its turn behind a 3 s one instead of failing", async () => {
+  const url = `file:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-tx-")), "t.db")}`;
+  await migrateDatabase(url);
+  const db = await createDb(url);
+  try {
+    const long = db.$transaction(async (tx) => {
+      await tx.zone.create({ data: { code: "a", name: "A", outputKind: "file" } });
+      await new Promise((r) => setTimeout(r, 3000));
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const next = db.$transaction(async (tx) => tx.zone.create({ data: { code: "b", name: "B", outputKind: "file" } }));
+    await Promise.all([long, next]);
+    expect(await db.zone.count({ where: { code: { in: ["a", "b"] } } })).toBe(2);
+  } finally {
+    await db.$disconnect();
+  }
+}, 30_000);
