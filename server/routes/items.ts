@@ -118,7 +118,11 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   });
 
   api.get("/items/:id", zv("param", idParam), async (c) => {
-    const item = await db.item.findUnique({ where: { id: c.req.valid("param").id }, include: { category: true, originalAsset: true, canonicalAsset: true } });
+    const item = await db.item.findUnique({
+      where: { id: c.req.valid("param").id },
+      // The directive documents it carries out (sổ văn bản chỉ đạo).
+      include: { category: true, originalAsset: true, canonicalAsset: true, directives: { select: { directive: { select: { id: true, number: true, summary: true } } } } },
+    });
     if (!item) throw notFound("item");
     return c.json({ item });
   });

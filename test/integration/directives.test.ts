@@ -83,6 +83,8 @@ describe("directive register API", () => {
     expect(r.json.directive).toMatchObject({ number: "12-CV/ĐU", receivedDate: "2026-04-01", dueDate: "2026-04-04", receivedAt: "2026-04-01T01:00:00.000Z" });
     expect(r.json.directive.items.map((i: { id: number }) => i.id)).toEqual([w.itemX]);
     expect(r.json.directive.campaigns.map((c: { id: number }) => c.id)).toEqual([w.campaignK]);
+    // The item shows the document it carries out.
+    expect((await viewer.req("GET", `/api/items/${w.itemX}`)).json.item.directives.map((d: { directive: { number: string } }) => d.directive.number)).toEqual(["12-CV/ĐU"]);
 
     const dup = await admin.req("POST", "/api/directives", storm);
     expect(dup.status).toBe(422);

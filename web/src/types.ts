@@ -70,6 +70,8 @@ export interface Item {
   canonicalAsset?: { loudnessI: number | null; truePeak: number | null } | null;
   approval?: Approval;
   approvalNote?: string;
+  /** GET /api/items/:id only: the directive documents it carries out. */
+  directives?: { directive: { id: number; number: string; summary: string } }[];
 }
 
 export interface ProgramEntry {

@@ -728,4 +728,5 @@ export const en: Record<MessageKey, string> = {
   "voice.viettel:hn-quynhanh": "Viettel AI — Quỳnh Anh (female, Hà Nội)",
   "voice.viettel:hue-maingoc": "Viettel AI — Mai Ngọc (female, Huế)",
   "voice.viettel:hcm-diemmy": "Viettel AI — Diễm My (female, HCMC)",
+  "item.directives": "Carries out directives",
 };

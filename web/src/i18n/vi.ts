@@ -727,6 +727,7 @@ export const vi = {
   "voice.viettel:hn-quynhanh": "Viettel AI — Quỳnh Anh (nữ, Hà Nội)",
   "voice.viettel:hue-maingoc": "Viettel AI — Mai Ngọc (nữ, Huế)",
   "voice.viettel:hcm-diemmy": "Viettel AI — Diễm My (nữ, TP.HCM)",
+  "item.directives": "Thực hiện văn bản chỉ đạo",
 } as const;
 
 export type MessageKey = keyof typeof vi;

@@ -74,6 +74,12 @@ export function ItemDialog({ id, onClose, onChanged }: { id: number; onClose: ()
                 <dd>{i.sourceRef}</dd>
               </div>
             ) : null}
+            {i.directives?.length ? (
+              <div data-testid="item-directives">
+                <dt>{l.t("item.directives")}</dt>
+                <dd>{i.directives.map((d) => d.directive.number).join(", ")}</dd>
+              </div>
+            ) : null}
             {i.validFrom || i.validTo ? (
               <div>
                 <dt>{l.t("item.validity")}</dt>
