@@ -94,7 +94,7 @@ try {
     console.log(`round ${new Date(T).toISOString()}: ${lateness.slice(-zones).map((x) => x.toFixed(1)).join(" ")} ms`);
   }
   // What the product itself logged (actualStart − scheduled), beside what the listeners heard.
-  const logged = (await inst.ok("GET", "/airings")).airings
+  const logged = (await inst.ok("GET", "/airings?limit=1000")).airings
     .filter((a: any) => starts.includes(new Date(a.scheduledStart).getTime()) && a.actualStart)
     .map((a: any) => new Date(a.actualStart).getTime() - new Date(a.scheduledStart).getTime())
     .sort((a: number, b: number) => a - b);

@@ -16,10 +16,11 @@ import type { Prisma } from "./generated/prisma/client.ts";
 import type { Logger } from "./logger.ts";
 import { whenReady } from "./redis.ts";
 
-const LEASE_MS = 30_000;
-const RENEW_MS = 10_000;
+const LEASE_MS = 15_000;
+const RENEW_MS = 5_000;
 const POLL_MS = 20;
-/** A pass waits this long for another to finish before it plans without the lease. */
+/** A pass waits this long for another to finish before it plans without the lease (the
+ *  lease of a process that died runs out after LEASE_MS). */
 const WAIT_MS = 120_000;
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;

@@ -53,6 +53,12 @@ export async function reportWatermark(db: Db, r: { from: string; to: string }): 
 export interface ReportCache {
   /** The report of `range`, computed again only when its watermark moved. */
   report(range: ReportRange, opts?: ComputeOptions): Promise<BroadcastReport>;
+  /**
+   * settlePlays, shared by the concurrent readers of this process: 50 requests arriving
+   * together run one settle pass, not 50 racing ones. A request that joins a pass begun
+   * before it read nothing newer than that pass; its watermark then moves once more later.
+   */
+  settle(): Promise<unknown>;
   stats(): { hits: number; misses: number; size: number };
 }
 
@@ -67,10 +73,16 @@ export function createReportCache(db: Db, opts: { now?: () => number } = {}): Re
   const entries = new Map<string, Entry>();
   let hits = 0;
   let misses = 0;
+  let settling: Promise<unknown> | null = null;
+  const settle = () =>
+    (settling ??= settlePlays(db).finally(() => {
+      settling = null;
+    }));
   return {
+    settle,
     async report(range, o = {}) {
       // Settle first: the watermark must see closed rows as they will be counted.
-      await settlePlays(db);
+      await settle();
       const mark = await reportWatermark(db, range);
       const key = JSON.stringify([range.from, range.to, range.key, range.labelVi, range.labelEn, o.problemLimit]);
       const hit = entries.get(key);

@@ -18,13 +18,18 @@ export async function liveStatus(deps: ResourceDeps) {
     where: { status: "airing" },
     include: { lines: { where: { bumped: false }, orderBy: { position: "asc" }, include: { item: { select: { title: true } } } }, program: { select: { name: true } } },
   });
-  // Each zone's own next airing (index zoneId+scheduledStart), however many airings the
-  // other zones have before it: a global "first N" would leave zones without a next.
-  const next = (await Promise.all(zones.map((z) => db.airing.findFirst({
-    where: { zoneId: z.id, status: { in: ["planned", "ready"] }, scheduledStart: { gte: now } },
-    orderBy: { scheduledStart: "asc" },
-    include: { program: { select: { name: true } } },
-  })))).filter((a) => a !== null);
+  // Each zone's own next airing, however many airings the other zones have before it (a
+  // global "first N" would leave zones without a next): the first start per zone in one
+  // GROUP BY over the open airings ahead (index status+scheduledStart), then those rows.
+  const open = { status: { in: ["planned", "ready"] }, scheduledStart: { gte: now } };
+  const firsts = await db.airing.groupBy({ by: ["zoneId"], where: open, _min: { scheduledStart: true } });
+  const candidates = firsts.length
+    ? await db.airing.findMany({
+        where: { ...open, OR: firsts.map((f) => ({ zoneId: f.zoneId, scheduledStart: f._min.scheduledStart! })) },
+        orderBy: [{ scheduledStart: "asc" }, { id: "asc" }],
+        include: { program: { select: { name: true } } },
+      })
+    : [];
   let queue: Record<string, unknown> = {};
   let queueOk = true;
   try {
@@ -46,9 +51,33 @@ export async function liveStatus(deps: ResourceDeps) {
         const line = [...cur.lines].reverse().find((l) => l.offsetMs <= elapsed) ?? cur.lines[0];
         nowPlaying = { airingId: cur.id, program: cur.program?.name ?? null, source: cur.source, startedAt: cur.actualStart, item: line?.item.title ?? null, lineId: line?.id ?? null };
       }
-      const n = next.find((a) => a.zoneId === z.id);
+      const n = candidates.find((a) => a.zoneId === z.id);
       return { id: z.id, code: z.code, name: z.name, village: z.village, nowPlaying, nextUp: n ? { airingId: n.id, program: n.program?.name ?? null, scheduledStart: n.scheduledStart, status: n.status } : null };
     }),
+  };
+}
+
+/**
+ * liveStatus shared by the requests and SSE streams of this instance for up to `maxAgeMs`
+ * (50 dashboards polling or streaming cost one snapshot, not 50), and never across a live
+ * event: any event seen by this instance (a worker's status change, a new plan) starts a
+ * fresh snapshot, so a snapshot sent after an event was read after it.
+ */
+export function sharedLiveStatus(deps: ResourceDeps, maxAgeMs = 500): () => ReturnType<typeof liveStatus> {
+  let last: { at: number; value: ReturnType<typeof liveStatus> } | null = null;
+  deps.events.subscribe(() => {
+    last = null;
+  });
+  return () => {
+    const now = Date.now();
+    if (last && now - last.at < maxAgeMs) return last.value;
+    const value = liveStatus(deps);
+    const entry = { at: now, value };
+    last = entry;
+    value.catch(() => {
+      if (last === entry) last = null;
+    });
+    return value;
   };
 }
 
@@ -66,7 +95,8 @@ export async function todayCounts(deps: ResourceDeps, date?: string) {
 }
 
 export function statusRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
-  api.get("/status", async (c) => c.json(await liveStatus(deps)));
+  const snapshot = sharedLiveStatus(deps);
+  api.get("/status", async (c) => c.json(await snapshot()));
   api.get("/status/counts", zv("query", z.object({ date: localDate.optional() })), async (c) => c.json(await todayCounts(deps, c.req.valid("query").date)));
 
   api.get("/status/stream", (c) =>
@@ -83,7 +113,7 @@ export function statusRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
         unsubscribe();
         wake?.();
       });
-      await stream.writeSSE({ event: "status", data: JSON.stringify(await liveStatus(deps)) });
+      await stream.writeSSE({ event: "status", data: JSON.stringify(await snapshot()) });
       while (!closed) {
         if (queue.length === 0) {
           // Wait for an event, or send a heartbeat with a fresh snapshot every 15 s.
@@ -96,7 +126,7 @@ export function statusRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
         if (closed) break;
         const batch = queue.splice(0);
         for (const e of batch) await stream.writeSSE({ event: e.type, data: JSON.stringify(e) });
-        await stream.writeSSE({ event: "status", data: JSON.stringify(await liveStatus(deps)) });
+        await stream.writeSSE({ event: "status", data: JSON.stringify(await snapshot()) });
       }
     }),
   );

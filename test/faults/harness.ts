@@ -538,7 +538,7 @@ export class Installation {
   }
 
   async airingsAt(at: number): Promise<any[]> {
-    const { airings } = await this.ok("GET", "/airings");
+    const { airings } = await this.ok("GET", "/airings?limit=1000"); // one page holds every airing of a test installation
     return airings.filter((a: any) => new Date(a.scheduledStart).getTime() === at);
   }
 

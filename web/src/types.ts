@@ -140,6 +140,16 @@ export interface RundownLine {
   item: { title: string; kind: ItemKind; priority: Priority };
 }
 
+export interface AuditEntry {
+  id: number;
+  createdAt: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  ip: string;
+  user: { username: string; displayName: string } | null;
+}
+
 export interface AsRunRow {
   id: number;
   airingId: number | null;

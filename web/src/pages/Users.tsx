@@ -8,6 +8,7 @@ import { useLocale, type MessageKey } from "../i18n/index.ts";
 import { validate } from "../forms.ts";
 import { useApiGet } from "../query.ts";
 import type { Role, User } from "../types.ts";
+import { AuditLog } from "./AuditLog.tsx";
 
 const ROLES: Role[] = ["admin", "editor", "operator", "leader", "viewer", "supervisor"];
 
@@ -144,6 +145,7 @@ export function Users() {
         </table>
         </TableWrap>
       ) : null}
+      <AuditLog />
       {confirm.element}
     </div>
   );
