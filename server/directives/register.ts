@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { invalid, notFound } from "../errors.ts";
-import { localDate, localTime } from "../routes/common.ts";
+import { localDate, localTime } from "../http/validate.ts";
 import { DIRECTIVE_ACTIONS, dueDateOf, hoursOf, type Timeliness } from "../domain/directives.ts";
 import { settlePlays } from "../settle-plays.ts";
 import { communeTimeZone } from "../reports/archive.ts";

@@ -1,7 +1,7 @@
 // zod validation for Hono handlers: failures become 422 with the list of fields.
 import type { ValidationTargets } from "hono";
 import { validator } from "hono/validator";
-import type { z } from "zod";
+import { z } from "zod";
 import { AppError } from "../errors.ts";
 import { JSON_MAX_DEPTH, jsonTooDeep } from "./body.ts";
 
@@ -33,3 +33,12 @@ export function zv<T extends z.ZodType, K extends keyof ValidationTargets>(targe
     return r.data as z.output<T>;
   });
 }
+
+/** A commune calendar date "YYYY-MM-DD" that exists. */
+export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date must be YYYY-MM-DD").refine((s) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}, "not a real calendar date");
+
+/** A commune wall-clock time "HH:MM". */
+export const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time must be HH:MM (24-hour)");

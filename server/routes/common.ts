@@ -6,12 +6,8 @@ import { z } from "zod";
 
 export const idParam = z.object({ id: z.coerce.number().int().positive() });
 
-export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date must be YYYY-MM-DD").refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, "not a real calendar date");
-
-export const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time must be HH:MM (24-hour)");
+// Input schemas services share (server/http/validate.ts), re-exported for the routers.
+export { localDate, localTime } from "../http/validate.ts";
 
 export function sendFile(c: Context, file: string, contentType: string, downloadName?: string): Response {
   const stat = fs.statSync(file);
