@@ -72,10 +72,17 @@ describe.skipIf(!adminUrl)("scale-out on PostgreSQL: 2 API instances, 1 schedule
     expect(created.status, JSON.stringify(created.json)).toBe(201);
 
     const CLOSED = ["aired", "interrupted", "failed", "missed", "cancelled"];
+    const sessionAirings = () => db.airing.findMany({ where: { scheduledStart: new Date(at), status: { not: "superseded" } }, include: { asRuns: true }, orderBy: { zoneId: "asc" } });
     const airings = await waitFor(async () => {
-      const rows = await db.airing.findMany({ where: { scheduledStart: new Date(at), status: { not: "superseded" } }, include: { asRuns: true }, orderBy: { zoneId: "asc" } });
+      const rows = await sessionAirings();
       return rows.length >= ZONES && rows.every((a) => CLOSED.includes(a.status)) ? rows : null;
-    }, 240_000, 500);
+    }, 240_000, 500).catch(async (err: Error) => {
+      // What was there instead, and what each process said.
+      const rows = await sessionAirings();
+      console.log(`[scale-out] airings at ${new Date(at).toISOString()}: ${JSON.stringify(rows.map((a) => ({ zone: a.zoneId, status: a.status, reason: a.statusReason, asRuns: a.asRuns.length })))}`);
+      for (const p of procs) console.log(`[scale-out] --- ${p.name}:\n${p.output().split("\n").slice(-25).join("\n")}`);
+      throw err;
+    });
 
     const workers = new Map([[w1.child.pid!, "worker-1"], [w2.child.pid!, "worker-2"]]);
     const workerOf = (id: string | null) => workers.get(Number(/-(\d+)$/.exec(id ?? "")?.[1])) ?? `? ${id}`;
