@@ -100,8 +100,9 @@ try {
     .sort((a: number, b: number) => a - b);
   if (logged.length) console.log(`as-run (actualStart − scheduled) of ${logged.length} airings: p50 ${percentile(logged, 50)} ms, p99 ${percentile(logged, 99)} ms, max ${logged.at(-1)} ms`);
   if (loadLog.length) console.log(`load: ${loadLog.join("; ")}`);
-  const errors = inst.logTail(5000).split("\n").filter((l) => /ERROR/.test(l));
-  if (errors.length) console.log(`errors logged by the installation:\n${errors.slice(0, 20).join("\n")}`);
+  const logLines = inst.logTail(5000).split("\n");
+  const errors = logLines.flatMap((l, i) => (/ERROR/.test(l) ? logLines.slice(i, i + 8) : []));
+  if (errors.length) console.log(`errors logged by the installation:\n${errors.slice(0, 40).join("\n")}`);
   if (missing.length) console.log(`no audio heard: ${missing.join(", ")}`);
   const sorted = [...lateness].sort((a, b) => a - b);
   const n = sorted.length;

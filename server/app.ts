@@ -9,7 +9,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Redis } from "ioredis";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
-import type { Db } from "./db/client.ts";
+import { isUniqueViolation, type Db } from "./db/client.ts";
 import { AppError } from "./errors.ts";
 import type { EventHub } from "./events.ts";
 import type { Logger } from "./logger.ts";
@@ -166,7 +166,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (err instanceof AppError) {
       return c.json({ error: { code: err.code, message: `${err.messageVi} / ${err.messageEn}`, messageVi: err.messageVi, messageEn: err.messageEn, details: err.details } }, err.status);
     }
-    if ((err as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(err)) {
       // A unique constraint caught a concurrent or repeated create.
       const vi = "Dữ liệu đã tồn tại (trùng lặp).";
       const en = "That already exists (duplicate).";

@@ -4,7 +4,7 @@
 import type { Airing, Emergency } from "./generated/prisma/client.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
-import type { Db } from "./db/client.ts";
+import { isUniqueViolation, type Db } from "./db/client.ts";
 import type { EventHub } from "./events.ts";
 import type { Logger } from "./logger.ts";
 import type { Queues } from "./queues.ts";
@@ -109,7 +109,7 @@ export function createEmergencies(deps: { db: Db; queues: Queues; config: Config
             try {
               a = await createAiring(e, e.item, zoneId, new Date(t), tz);
             } catch (err) {
-              if ((err as { code?: string }).code === "P2002") continue; // created concurrently
+              if (isUniqueViolation(err)) continue; // created concurrently
               throw err;
             }
             await deps.planner.enqueue(a);

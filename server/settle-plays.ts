@@ -3,7 +3,7 @@
 // reason code, outcome, person on duty). Idempotent and safe to run from several processes
 // at once (each row is settled by a guarded update; the news unit is a unique key). Every
 // reader calls it first, and the planner calls it on each pass (so after each airing ends).
-import type { Db } from "./db/client.ts";
+import { isUniqueViolation, type Db } from "./db/client.ts";
 import { campaignSpecFromRow } from "./domain/campaign.ts";
 import {
   airedLevel, asRunFacts, campaignMatchers, campaignsOfPlay, dutyFromRoster, isPlay, outcomeOf, playRole, sessionKeyOf, sessionKind, unitKeyOf, wentOnAir, type DutyShift,
@@ -101,7 +101,7 @@ async function claimUnit(db: Db, asRunId: number, unitKey: string): Promise<void
   try {
     await db.asRun.update({ where: { id: asRunId }, data: { unitKey, unit } });
   } catch (err) {
-    if ((err as { code?: string }).code !== "P2002") throw err;
+    if (!isUniqueViolation(err)) throw err;
   }
 }
 

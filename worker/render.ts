@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Config } from "../server/config.ts";
-import type { Db } from "../server/db/client.ts";
+import { isUniqueViolation, type Db } from "../server/db/client.ts";
 import type { EventHub } from "../server/events.ts";
 import type { Logger } from "../server/logger.ts";
 import { sha256File, type Storage } from "../server/storage.ts";
@@ -195,7 +195,7 @@ async function recordRender(db: Db, storage: Storage, r: { hash: string; sha: st
       });
     } catch (err) {
       // Created by another worker between the look-up and the insert: take that one.
-      if ((err as { code?: string }).code !== "P2002" || attempt > 2) throw err;
+      if (!isUniqueViolation(err) || attempt > 2) throw err;
     }
   }
 }

@@ -62,6 +62,30 @@ export async function createDb(databaseUrl: string, opts: DbOptions = {}): Promi
  */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
+const BUSY_RETRIES = 8;
+const isBusy = (err: unknown) => /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? ""));
+
+/**
+ * A transaction that read before it writes meets SQLITE_BUSY_SNAPSHOT when another
+ * connection (another process, or the planner's own connection) committed in between: the
+ * busy timeout does not apply, SQLite refuses at once. Such a transaction rolled back whole,
+ * so it is run again (transactions here touch only the database), after a short random pause.
+ */
+function retryBusyTransactions(db: PrismaClient): void {
+  const run = db.$transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+  const retrying = async (...args: unknown[]) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run(...args);
+      } catch (err) {
+        if (!isBusy(err) || attempt >= BUSY_RETRIES) throw err;
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+      }
+    }
+  };
+  Object.defineProperty(db, "$transaction", { value: retrying });
+}
+
 async function createSqliteDb(databaseUrl: string): Promise<Db> {
   const adapter = new PrismaBetterSQLite3({ url: sqlitePathFromUrl(databaseUrl), timeout: 10_000 });
   const db = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
@@ -70,6 +94,7 @@ async function createSqliteDb(databaseUrl: string): Promise<Db> {
   await db.$executeRawUnsafe("PRAGMA busy_timeout = 10000");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  retryBusyTransactions(db);
   providers.set(db, "sqlite");
   return db;
 }

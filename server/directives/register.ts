@@ -2,7 +2,7 @@
 // and the items and campaigns that carry them out. Routes validate and call these; every
 // refusal is an AppError with Vietnamese and English text.
 import { z } from "zod";
-import type { Db } from "../db/client.ts";
+import { isUniqueViolation, type Db } from "../db/client.ts";
 import { invalid, notFound } from "../errors.ts";
 import { localDate, localTime } from "../http/validate.ts";
 import { DIRECTIVE_ACTIONS, dueDateOf, hoursOf, type Timeliness } from "../domain/directives.ts";
@@ -103,7 +103,6 @@ async function checkRefs(db: Db, v: { categoryId?: number | null; itemIds?: numb
 const duplicate = () =>
   invalid("DUPLICATE_DIRECTIVE", "Văn bản có cùng số, ký hiệu của cơ quan ban hành này đã có trong sổ.", "A document with this number from this issuer is already in the register.", { fields: [{ field: "number" }] });
 
-const isUnique = (err: unknown) => (err as { code?: string } | null)?.code === "P2002";
 
 export async function createDirective(deps: RegisterDeps, v: DirectiveCreate, userId: number): Promise<DirectiveRow> {
   const { db } = deps;
@@ -119,7 +118,7 @@ export async function createDirective(deps: RegisterDeps, v: DirectiveCreate, us
     });
     return (await loadDirective(db, row.id))!;
   } catch (err) {
-    if (isUnique(err)) throw duplicate();
+    if (isUniqueViolation(err)) throw duplicate();
     throw err;
   }
 }
@@ -154,7 +153,7 @@ export async function updateDirective(deps: RegisterDeps, id: number, patch: Dir
       }
     });
   } catch (err) {
-    if (isUnique(err)) throw duplicate();
+    if (isUniqueViolation(err)) throw duplicate();
     throw err;
   }
   return (await loadDirective(db, id))!;

@@ -1,9 +1,11 @@
 // Interactive transactions of one process take turns (SQLite has one connection): a turn
 // waited for 3 s (a planning pass beside an upload under load) is not an error. Prisma's
-// default (2 s) answered such an upload with 500.
+// default (2 s) answered such an upload with 500. And a transaction that read before another
+// connection committed is run again instead of failing with SQLITE_BUSY_SNAPSHOT.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { expect, it } from "vitest";
 import { createDb } from "../../server/db/client.ts";
 import { migrateDatabase } from "../../server/db/migrate.ts";
@@ -25,3 +27,23 @@ it("a transaction waits its turn behind a 3 s one instead of failing", async () 
     await db.$disconnect();
   }
 }, 30_000);
+
+it("runs a transaction again when another connection committed between its read and its write", async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-tx-")), "t.db");
+  await migrateDatabase(`file:${file}`);
+  const db = await createDb(`file:${file}`);
+  const other = new Database(file); // another process's connection, in effect
+  try {
+    let runs = 0;
+    await db.$transaction(async (tx) => {
+      await tx.zone.count();
+      if (runs++ === 0) other.prepare("INSERT INTO Zone (code, name, outputKind, outputConfig, createdAt, updatedAt) VALUES ('other', 'O', 'file', '{}', 0, 0)").run();
+      await tx.zone.create({ data: { code: "mine", name: "M", outputKind: "file" } });
+    });
+    expect(runs).toBe(2);
+    expect((await db.zone.findMany({ where: { code: { in: ["other", "mine"] } } })).map((z) => z.code).sort()).toEqual(["mine", "other"]);
+  } finally {
+    other.close();
+    await db.$disconnect();
+  }
+});
