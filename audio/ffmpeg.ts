@@ -52,17 +52,22 @@ export interface AudioOpOptions extends Omit<RunOptions, "expectedDurationMs" | 
 }
 
 /**
- * Niceness of every ffmpeg/ffprobe/espeak child: ingest, render and analysis are background
- * work; on a small machine they must never take the CPU from the playout process, whose
- * timers decide when a session starts. (Live relays are spawned in relay.ts, not here.)
+ * Niceness of every ffmpeg/ffprobe/espeak child (BACKGROUND_NICENESS, default 10): ingest,
+ * render and analysis are background work; on a small machine they must never take the CPU
+ * from the playout process, whose timers decide when a session starts. (Live relays are
+ * spawned in relay.ts, not here.) Validated with the rest of the configuration.
  */
-export const BACKGROUND_NICENESS = 10;
+export function backgroundNiceness(): number {
+  const n = Number(process.env.BACKGROUND_NICENESS ?? 10);
+  return Number.isInteger(n) && n >= -20 && n <= 19 ? n : 10;
+}
 
 /** Lowers a child's CPU priority; a child that already exited or a refusal is not an error. */
 export function runInBackground(pid: number | undefined): void {
-  if (pid === undefined) return;
+  const niceness = backgroundNiceness();
+  if (pid === undefined || niceness === 0) return;
   try {
-    setPriority(pid, BACKGROUND_NICENESS);
+    setPriority(pid, niceness);
   } catch {
     // Exited already, or not permitted: it just runs at normal priority.
   }

@@ -85,8 +85,10 @@ const envSchema = z.object({
   PLAYOUT_CONCURRENCY: int(1, 1000).default(64),
   // CPU priority (nice value) of a process that airs: below 0 needs root or CAP_SYS_NICE
   // (systemd: Nice= / AmbientCapabilities); refused, it airs at normal priority and says so.
-  // Its ffmpeg/espeak children always run at +10 (audio/ffmpeg.ts).
   PLAYOUT_NICENESS: z.coerce.number().int().min(-20).max(19).default(-5),
+  // CPU priority of every ffmpeg/espeak child (ingest, render, analysis): background work.
+  // Read by audio/ffmpeg.ts from the environment; declared here to be validated.
+  BACKGROUND_NICENESS: z.coerce.number().int().min(-20).max(19).default(10),
   // Zone affinity: this worker also airs the zones bound to this group (e.g. the machine
   // with the sound card); unset, it airs only unbound zones.
   WORKER_GROUP: z.string().regex(WORKER_GROUP_RE, "lowercase letters, digits, _ and - (at most 40), starting with a letter or digit").optional(),
