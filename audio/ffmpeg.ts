@@ -12,7 +12,7 @@
 // pure (string[] in, string[] out) so it is unit-tested without ffmpeg.
 import { spawn } from "node:child_process";
 import { setPriority } from "node:os";
-import { accessSync, constants as fsConstants, statSync } from "node:fs";
+import { accessSync, existsSync, constants as fsConstants, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, join, resolve as resolvePath } from "node:path";
 import type { FfmpegCommand } from "fluent-ffmpeg";
@@ -60,6 +60,28 @@ export interface AudioOpOptions extends Omit<RunOptions, "expectedDurationMs" | 
 export function backgroundNiceness(): number {
   const n = Number(process.env.BACKGROUND_NICENESS ?? 10);
   return Number.isInteger(n) && n >= -20 && n <= 19 ? n : 10;
+}
+
+/**
+ * True when this process runs under a real-time policy (the playout unit's SCHED_RR, see
+ * docs/deploy.md): a child would inherit it, and niceness does not apply to real-time
+ * threads, so background ffmpeg is started through `chrt --other 0` (SCHED_OTHER).
+ */
+let realTime: boolean | undefined;
+function runsRealTime(): boolean {
+  if (realTime === undefined) {
+    try {
+      realTime = /^policy\s*:\s*[12]\s*$/m.test(readFileSync("/proc/self/sched", "utf8")) && existsSync("/usr/bin/chrt");
+    } catch {
+      realTime = false;
+    }
+  }
+  return realTime;
+}
+
+/** The command that starts `bin` as background work (outside a real-time policy). */
+export function backgroundCommand(bin: string, args: string[]): [string, string[]] {
+  return runsRealTime() ? ["/usr/bin/chrt", ["--other", "0", bin, ...args]] : [bin, args];
 }
 
 /** Lowers a child's CPU priority; a child that already exited or a refusal is not an error. */
@@ -227,7 +249,7 @@ function runProcess(bin: string, args: string[], opts: RunOptions, parseProgress
       return;
     }
     logger?.debug(`run: ${command}`);
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(...backgroundCommand(bin, args), { stdio: ["ignore", "pipe", "pipe"] });
     runInBackground(child.pid);
 
     let stderrTail = "";

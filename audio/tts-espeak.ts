@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { normaliseVietnameseText } from "./textnorm-vi.ts";
-import { runInBackground } from "./ffmpeg.ts";
+import { backgroundCommand, runInBackground } from "./ffmpeg.ts";
 import {
   TtsError,
   splitTextForTts,
@@ -162,7 +162,7 @@ function run(bin: string, args: string[], signal: AbortSignal): Promise<{ stdout
   const command = [bin, ...args].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(" ");
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(...backgroundCommand(bin, args), { stdio: ["ignore", "pipe", "pipe"] });
     runInBackground(child.pid);
     let stdout = "";
     let stderr = "";

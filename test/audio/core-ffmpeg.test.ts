@@ -103,3 +103,24 @@ describe("runFfprobe", () => {
     expect(JSON.parse(stdout).format.format_name).toBe("lavfi");
   });
 });
+
+describe("background priority", () => {
+  // The playout unit runs SCHED_RR (deploy/loa-xa-playout.service); a render it starts must
+  // not inherit a real-time policy, under which niceness is ignored and it could starve the
+  // machine. Needs the right to set SCHED_RR (root or CAP_SYS_NICE), as CI has.
+  const mayRealTime = process.getuid?.() === 0 && existsSync("/usr/bin/chrt");
+  it.runIf(mayRealTime)("an ffmpeg started by a real-time process runs under the normal policy", async () => {
+    const script = join(tmp.dir, "rt.mts");
+    writeFileSync(script, [
+      `import { readFileSync } from "node:fs";`,
+      `import { runFfmpeg } from ${JSON.stringify(join(import.meta.dirname, "../../audio/ffmpeg.ts"))};`,
+      `const policy = (pid) => /^policy\\s*:\\s*(\\d+)/m.exec(readFileSync(\`/proc/\${pid}/sched\`, "utf8"))[1];`,
+      `let child = "?";`,
+      `await runFfmpeg(["-re", "-f", "lavfi", "-i", "sine=d=2", "-f", "null", "-"], { onStart: ({ pid }) => void setTimeout(() => (child = policy(pid)), 300) });`,
+      `console.log(JSON.stringify({ self: policy(process.pid), child }));`,
+    ].join("\n"));
+    const { execFileSync } = await import("node:child_process");
+    const out = execFileSync("/usr/bin/chrt", ["--rr", "5", process.execPath, "--import", "tsx", script], { encoding: "utf8", cwd: join(import.meta.dirname, "../..") });
+    expect(JSON.parse(out.trim().split("\n").at(-1)!)).toEqual({ self: "2", child: "0" });
+  });
+});
