@@ -85,16 +85,17 @@ export function createAsRunWriter(deps: {
       if (firstFrameMs === null) {
         firstFrameMs = e.actualStartMs;
         // The airing's actual start is its FIRST frame ever: a resumed attempt keeps it.
-        track(afterStarts().then(() => db.airing.updateMany({ where: { id: airing.id, actualStart: null }, data: { actualStart: new Date(e.actualStartMs) } })));
-        events.publish("airing.status", { airingId: airing.id, zoneId: airing.zoneId, status: "airing" });
+        // Live events go out once the rows they announce are written: a dashboard (or an API
+        // instance's status snapshot) that reads on the event then finds them.
+        const started = afterStarts().then(() => db.airing.updateMany({ where: { id: airing.id, actualStart: null }, data: { actualStart: new Date(e.actualStartMs) } }));
+        track(started.finally(() => events.publish("airing.status", { airingId: airing.id, zoneId: airing.zoneId, status: "airing" })));
       }
       if (e.tag.lineId < 0) return;
       const row = afterStarts()
         .then(() => db.asRun.create({ data: { ...rowFacts(e.tag), localDate: localDateOf(e.actualStartMs, tz), actualStart: new Date(e.actualStartMs), status: "playing" } }))
         .then((r) => r.id);
       rows.set(e.index, row);
-      track(row);
-      events.publish("airing.now", { airingId: airing.id, zoneId: airing.zoneId, itemId: e.tag.itemId, lineId: e.tag.lineId });
+      track(row.finally(() => events.publish("airing.now", { airingId: airing.id, zoneId: airing.zoneId, itemId: e.tag.itemId, lineId: e.tag.lineId })));
     },
     onSegmentEnd(r) {
       if (r.tag.lineId < 0 || r.status === "not_played") return;
