@@ -23,6 +23,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Opens `url`, signs in with a one-time password and replaces it: the first sign-in of a user. */
+export async function signInFirstTime(page: Page, url: string, username: string, oneTime: string, newPassword: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId("login-username").fill(username);
+  await page.getByTestId("login-password").fill(oneTime);
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("pw-current").fill(oneTime);
+  await page.getByTestId("pw-new").fill(newPassword);
+  await page.getByTestId("pw-repeat").fill(newPassword);
+  await page.getByTestId("pw-submit").click();
+  await page.getByTestId("page-dashboard").waitFor();
+}
+
 /** Polls fn until it returns a value other than undefined, or throws after timeoutMs. */
 export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;

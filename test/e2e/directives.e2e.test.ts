@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startServer, type E2eServer } from "./server.ts";
-import { launchChromium, screenshot } from "./browser.ts";
+import { launchChromium, screenshot, signInFirstTime } from "./browser.ts";
 
 const PASSWORD = "Mat-khau-van-ban-2026";
 
@@ -25,15 +25,7 @@ describe("directives, approval and the one-step emergency on a phone", () => {
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
     page.on("pageerror", (err) => pageErrors.push(err.message));
-    await page.goto(server.url);
-    await page.getByTestId("login-username").fill("admin");
-    await page.getByTestId("login-password").fill(server.adminPassword);
-    await page.getByTestId("login-submit").click();
-    await page.getByTestId("pw-current").fill(server.adminPassword);
-    await page.getByTestId("pw-new").fill(PASSWORD);
-    await page.getByTestId("pw-repeat").fill(PASSWORD);
-    await page.getByTestId("pw-submit").click();
-    await page.getByTestId("page-dashboard").waitFor();
+    await signInFirstTime(page, server.url, "admin", server.adminPassword, PASSWORD);
   });
 
   afterAll(async () => {

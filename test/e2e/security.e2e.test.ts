@@ -5,7 +5,7 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startServer, type E2eServer } from "./server.ts";
-import { launchChromium, screenshot } from "./browser.ts";
+import { launchChromium, screenshot, signInFirstTime } from "./browser.ts";
 
 const NEW_PASSWORD = "Loa-phuong-Dong-Hai-26";
 
@@ -83,15 +83,7 @@ describe("security headers and CSP in the browser", () => {
   });
 
   it("renders every page of the SPA with no CSP violation and no console error", async () => {
-    await page.goto(server.url);
-    await page.getByTestId("login-username").fill("admin");
-    await page.getByTestId("login-password").fill(server.adminPassword);
-    await page.getByTestId("login-submit").click();
-    await page.getByTestId("pw-current").fill(server.adminPassword);
-    await page.getByTestId("pw-new").fill(NEW_PASSWORD);
-    await page.getByTestId("pw-repeat").fill(NEW_PASSWORD);
-    await page.getByTestId("pw-submit").click();
-    await page.getByTestId("page-dashboard").waitFor();
+    await signInFirstTime(page, server.url, "admin", server.adminPassword, NEW_PASSWORD);
     for (const name of ["library", "programs", "schedule", "campaigns", "asrun", "reports", "users", "settings", "queues", "dashboard"]) {
       await page.getByTestId(`nav-${name}`).click();
       await page.getByTestId(`page-${name}`).waitFor();
