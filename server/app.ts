@@ -20,12 +20,12 @@ import { bodyLimits, closeWithoutReading, hasUnreadBody, LOGIN_BODY_MAX_BYTES, U
 import { addressMatcher, normalizeAddress } from "../audio/net-policy.ts";
 import { SESSION_COOKIE, loadSession, type AuthSession, type AuthUser } from "./auth/sessions.ts";
 import type { Role } from "./auth/roles.ts";
-import { authRoutes } from "./routes/auth.ts";
-import { usersRoutes } from "./routes/users.ts";
-import { healthRoutes } from "./routes/health.ts";
+import { authRoutes } from "./http/auth.ts";
+import { usersRoutes } from "./http/users.ts";
+import { healthRoutes } from "./http/health.ts";
 import type { RedisSupervision } from "./redis.ts";
-import { settingsRoutes } from "./routes/settings.ts";
-import { mountQueueBoard } from "./routes/queue-board.ts";
+import { settingsRoutes } from "./http/settings.ts";
+import { mountQueueBoard } from "./http/queue-board.ts";
 
 export interface AppDeps {
   db: Db;
