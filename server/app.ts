@@ -21,12 +21,12 @@ import { bodyLimits, closeWithoutReading, hasUnreadBody, LOGIN_BODY_MAX_BYTES, U
 import { addressMatcher, normalizeAddress } from "../audio/net-policy.ts";
 import { SESSION_COOKIE, loadSession, type AuthSession, type AuthUser } from "./auth/sessions.ts";
 import type { Role } from "./auth/roles.ts";
-import { authRoutes } from "./routes/auth.ts";
-import { usersRoutes } from "./routes/users.ts";
-import { healthRoutes } from "./routes/health.ts";
+import { authRoutes } from "./http/auth.ts";
+import { usersRoutes } from "./http/users.ts";
+import { healthRoutes } from "./http/health.ts";
 import type { RedisSupervision } from "./redis.ts";
-import { settingsRoutes } from "./routes/settings.ts";
-import { mountQueueBoard } from "./routes/queue-board.ts";
+import { settingsRoutes } from "./http/settings.ts";
+import { mountQueueBoard } from "./http/queue-board.ts";
 
 export interface AppDeps {
   db: Db;
@@ -150,6 +150,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       streamed: {
         "/api/items/upload": deps.config.UPLOAD_MAX_MB * 1024 * 1024 + UPLOAD_ENVELOPE_BYTES,
         "/api/directives/:id/attachment": deps.config.DIRECTIVE_FILE_MAX_MB * 1024 * 1024 + UPLOAD_ENVELOPE_BYTES,
+        "/api/items/document": deps.config.DIRECTIVE_FILE_MAX_MB * 1024 * 1024 + UPLOAD_ENVELOPE_BYTES,
       },
       perPath: { "/api/auth/login": LOGIN_BODY_MAX_BYTES },
       jsonMaxBytes: deps.config.JSON_BODY_MAX_KB * 1024,

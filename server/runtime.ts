@@ -24,7 +24,7 @@ import { createEventHub, type EventHub } from "./events.ts";
 import { createApp } from "./app.ts";
 import { firstStart } from "./bootstrap.ts";
 import { playoutRouter, trackAirableZones } from "./zones.ts";
-import { registerResourceRoutes } from "./routes/index.ts";
+import { registerResourceRoutes } from "./http/index.ts";
 import { startScheduler, type Scheduler } from "./scheduler.ts";
 import { createPlanner } from "./planner.ts";
 import { startWorkers, type Workers } from "../worker/index.ts";

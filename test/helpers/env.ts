@@ -16,7 +16,7 @@ import { createEventHub, type EventHub } from "../../server/events.ts";
 import { createApp, type AppEnv } from "../../server/app.ts";
 import { ensureBaseData } from "../../server/bootstrap.ts";
 import { hashPassword } from "../../server/auth/password.ts";
-import { registerResourceRoutes } from "../../server/routes/index.ts";
+import { registerResourceRoutes } from "../../server/http/index.ts";
 import type { Hono } from "hono";
 import type { Redis } from "ioredis";
 

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../server/app.ts";
 import { silentLogger } from "../../server/logger.ts";
-import { registerResourceRoutes } from "../../server/routes/index.ts";
+import { registerResourceRoutes } from "../../server/http/index.ts";
 import { hashPassword, SCRYPT_PARAMS, verifyPassword } from "../../server/auth/password.ts";
 import { passwordProblem } from "../../server/auth/password-policy.ts";
 import { Client, createTestEnv, createUser, type TestEnv } from "../helpers/env.ts";

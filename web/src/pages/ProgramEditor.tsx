@@ -8,7 +8,7 @@ import { nameKey, parseDecimal, validate } from "../forms.ts";
 import type { Item, Program } from "../types.ts";
 import { DuplicateWarning } from "./LibraryForms.tsx";
 
-/** intro + items + gaps + outro, as server/routes/programs.ts computes it. */
+/** intro + items + gaps + outro, as server/http/programs.ts computes it. */
 function totalMs(ids: number[], intro: number | "", outro: number | "", gapMs: number, byId: Map<number, Item>): number {
   const parts = [intro, ...ids, outro].filter((x): x is number => x !== "").map((id) => byId.get(id)?.durationMs ?? 0);
   return parts.reduce((a, b) => a + b, 0) + Math.max(0, parts.length - 1) * gapMs;

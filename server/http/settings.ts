@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { requireRole, type AppDeps, type AppEnv } from "../app.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { moveZonePlayouts, validateWorkerGroup, validateZoneOutput } from "../zones.ts";
 import { timeZoneSchema } from "../config.ts";

@@ -4,6 +4,7 @@ import type { AppDeps, AppEnv } from "../app.ts";
 import { createStorage, type Storage } from "../storage.ts";
 import type { PlayoutChannels } from "../playout-channels.ts";
 import { itemsRoutes } from "./items.ts";
+import { itemDocumentsRoutes } from "./item-documents.ts";
 import { programsRoutes } from "./programs.ts";
 import { schedulesRoutes } from "./schedules.ts";
 import { airingsRoutes } from "./airings.ts";
@@ -49,6 +50,7 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
       }
     },
   };
+  itemDocumentsRoutes(api, deps);
   itemsRoutes(api, deps);
   programsRoutes(api, deps);
   schedulesRoutes(api, deps);

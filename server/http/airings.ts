@@ -3,11 +3,11 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { currentUser, requireRole, type AppEnv } from "../app.ts";
 import { AppError, notFound } from "../errors.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate } from "./common.ts";
 import type { ResourceDeps } from "./index.ts";
-import { keyset, pageOf, pageQuery } from "../http/page.ts";
+import { keyset, pageOf, pageQuery } from "./page.ts";
 
 const listQuery = z.object({
   from: localDate.optional(),

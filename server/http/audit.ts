@@ -2,9 +2,9 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { requireRole, type AppEnv } from "../app.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
-import { keyset, pageOf, pageQuery } from "../http/page.ts";
+import { keyset, pageOf, pageQuery } from "./page.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const listQuery = z.object({

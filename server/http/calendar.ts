@@ -4,7 +4,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { invalid } from "../errors.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { buildCalendar } from "../domain/calendar.ts";
 import { scheduleSpecFromRow } from "../domain/recurrence.ts";
 import { daysBetween } from "../domain/time.ts";

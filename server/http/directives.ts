@@ -3,7 +3,7 @@
 import type { Hono } from "hono";
 import { requireRole, currentUser, type AppEnv } from "../app.ts";
 import { notFound } from "../errors.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, sendFile } from "./common.ts";
 import { communeTimeZone } from "../reports/archive.ts";

@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { currentUser, requireRole, type AppDeps, type AppEnv } from "../app.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { generatePassword, hashPassword } from "../auth/password.ts";
 import { CAN, ROLES } from "../auth/roles.ts";
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { currentUser, requireRole, type AppEnv } from "../app.ts";
 import { CAN } from "../auth/roles.ts";
 import { AppError } from "../errors.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { idParam } from "./common.ts";
 import { acknowledgeAlert, listAlerts, webhookUrlOf } from "../alerts.ts";
 import { saveWebhookUrl, sendTestWebhook, WebhookError } from "../alert-webhook.ts";

@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { requireRole, type AppEnv } from "../app.ts";
 import { AppError, notFound } from "../errors.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate, localTime } from "./common.ts";
 import { formatDaysOfWeek, scheduleSpecFromRow, validateSchedule, type ScheduleSpec } from "../domain/recurrence.ts";

@@ -7,7 +7,7 @@ import { z } from "zod";
 export const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 // Input schemas services share (server/http/validate.ts), re-exported for the routers.
-export { localDate, localTime } from "../http/validate.ts";
+export { localDate, localTime } from "./validate.ts";
 
 export function sendFile(c: Context, file: string, contentType: string, downloadName?: string): Response {
   const stat = fs.statSync(file);

@@ -6,7 +6,7 @@ import type { LiveEvent } from "../events.ts";
 import { whenReady } from "../redis.ts";
 import type { ResourceDeps } from "./index.ts";
 import { z } from "zod";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { localDate } from "./common.ts";
 import { localDateOf } from "../domain/time.ts";
 

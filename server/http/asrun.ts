@@ -2,14 +2,14 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { localDate } from "./common.ts";
 import type { ResourceDeps } from "./index.ts";
 import { csvDocument } from "../reports/csv.ts";
 import { formatCell } from "../reports/tables.ts";
 import { LEVEL_LABELS, SOURCE_VI, STATUS_VI } from "../reports/labels.ts";
 import { reasonEn, reasonVi } from "../domain/reasons.ts";
-import { cursorParam, keyset, pageOf } from "../http/page.ts";
+import { cursorParam, keyset, pageOf } from "./page.ts";
 import { AppError } from "../errors.ts";
 
 const query = z.object({

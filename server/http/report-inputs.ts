@@ -4,7 +4,7 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { currentUser, requireRole, type AppEnv } from "../app.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { docSettingsBody, loadDocSettings, saveDocSettings } from "../reports/settings.ts";
 import type { ResourceDeps } from "./index.ts";

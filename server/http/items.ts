@@ -5,21 +5,21 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { requireRole, currentUser, type AppEnv } from "../app.ts";
 import { AppError, notFound } from "../errors.ts";
-import { nfcDeep, zv, validationError } from "../http/validate.ts";
+import { nfcDeep, zv, validationError } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate, sendFile } from "./common.ts";
 import { AUDIO_EXTENSIONS, extensionMatches, sniffAudio } from "../storage.ts";
 import { initialApproval, withdrawnOnEdit } from "../approval.ts";
 import { CLOUD_VOICE_IDS } from "../../audio/tts-cloud.ts";
 import { receiveUpload } from "../uploads.ts";
-import { literalSearch } from "../http/search.ts";
+import { literalSearch } from "./search.ts";
 import { checkRelayUrl } from "../relay-url.ts";
 import { ingestJob } from "../jobs/ingest-revision.ts";
 import { probe } from "../../audio/probe.ts";
 import { AudioInputError } from "../../audio/errors.ts";
 import type { ResourceDeps } from "./index.ts";
 import { dbProvider, isUniqueViolation } from "../db/client.ts";
-import { keyset, pageOf, pageQuery } from "../http/page.ts";
+import { keyset, pageOf, pageQuery } from "./page.ts";
 
 const PRIORITIES = ["normal", "priority", "emergency"] as const;
 /** espeak-ng voices (offline) and the cloud voices "fpt:…" / "viettel:…" (audio/tts-cloud.ts). */

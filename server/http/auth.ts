@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { clientIp, currentUser, type AppDeps, type AppEnv } from "../app.ts";
 import { AppError } from "../errors.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { writeAudit } from "../audit.ts";
 import { dummyHash, hashPassword, needsRehash, passwordSchemaRules, verifyPassword } from "../auth/password.ts";
 import { passwordProblem } from "../auth/password-policy.ts";

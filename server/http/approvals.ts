@@ -3,7 +3,7 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { currentUser, requireRole, type AppEnv } from "../app.ts";
-import { zv } from "../http/validate.ts";
+import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";
 import { approvalQueue, approvalRequired, decideItem, reviewEmergency } from "../approval.ts";
