@@ -13,7 +13,7 @@ import { ttsVoice } from "./items.ts";
 import { receiveUpload } from "../uploads.ts";
 import { ATTACHMENT_EXTENSIONS, sniffDocument } from "../directives/attachment.ts";
 import { itemsFromDocument, type DocumentItems } from "../documents/items.ts";
-import { ingestRevision } from "../../worker/ingest.ts";
+import { ingestJob } from "../jobs/ingest-revision.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const PRIORITIES = ["normal", "priority", "emergency"] as const;
@@ -40,7 +40,7 @@ export function itemDocumentsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
 
   const queueIngest = async (made: DocumentItems) => {
     for (const item of made.items) {
-      await queues.addFresh({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, null, config) } }).catch((err: Error) => {
+      await queues.addFresh(ingestJob(item, null, config)).catch((err: Error) => {
         // The rows are the source of truth: the reconciliation sweep enqueues them later.
         logger.warn(`ingest of item ${item.id} not queued yet: ${err.message}`);
       });

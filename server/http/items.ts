@@ -14,7 +14,7 @@ import { CLOUD_VOICE_IDS } from "../../audio/tts-cloud.ts";
 import { receiveUpload } from "../uploads.ts";
 import { literalSearch } from "./search.ts";
 import { checkRelayUrl } from "../relay-url.ts";
-import { ingestRevision } from "../../worker/ingest.ts";
+import { ingestJob } from "../jobs/ingest-revision.ts";
 import { probe } from "../../audio/probe.ts";
 import { AudioInputError } from "../../audio/errors.ts";
 import type { ResourceDeps } from "./index.ts";
@@ -77,7 +77,7 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   const enqueueIngest = async (item: { id: number; kind: string; ttsText: string | null; ttsVoice: string | null; ttsRate: number | null; originalAssetId: number | null }) => {
     const original = item.originalAssetId ? await db.audioAsset.findUnique({ where: { id: item.originalAssetId } }) : null;
     try {
-      await queues.addFresh({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, original?.sha256 ?? null, config) } });
+      await queues.addFresh(ingestJob(item, original?.sha256 ?? null, config));
     } catch (err) {
       // The row is the source of truth: the reconciliation sweep enqueues it later.
       logger.warn(`ingest of item ${item.id} not queued yet: ${(err as Error).message}`);
@@ -243,7 +243,7 @@ export function itemsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     if (!item) throw notFound("item");
     if (item.kind === "relay") throw new AppError(422, "NOTHING_TO_PROCESS", "Mục tiếp sóng không cần xử lý.", "Relay items need no processing.");
     const updated = await db.item.update({ where: { id }, data: { status: "queued", statusReason: "", progress: 0 } });
-    await queues.remove("ingest", `ingest-${id}-${ingestRevision(updated, null, config)}`).catch(() => {});
+    // addFresh (enqueueIngest) replaces a finished job of the same revision.
     await enqueueIngest(updated);
     return c.json({ item: updated });
   });

@@ -102,9 +102,8 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
 
   api.post("/reports/monthly", requireRole(...CAN.generateReports), zv("json", z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "month must be YYYY-MM") })), async (c) => {
     const { month } = c.req.valid("json");
-    // A finished job with this id would swallow the new request: clear it first.
-    await queues.remove("report", `report-${month}`);
-    await queues.add({ name: "report", data: { month } });
+    // Fresh: a finished job with this id would swallow the new request.
+    await queues.addFresh({ name: "report", data: { month } });
     c.set("audit", { action: "report.generate", entity: "report", entityId: month });
     return c.json({ queued: month }, 202);
   });
