@@ -201,6 +201,15 @@ export function assertTimeZone(timeZone: string): void {
   zoneCache(timeZone);
 }
 
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    zoneCache(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function rawOffset(c: ZoneCache, ms: number): number {
   let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   for (const p of c.fmt.formatToParts(new Date(ms))) {

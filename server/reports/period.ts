@@ -4,7 +4,7 @@
 // arithmetic is the commune calendar's (server/domain/time.ts).
 import { invalid } from "../errors.ts";
 import {
-  addDays, assertTimeZone, dayNumber, daysInMonth, formatDateVi, isLocalDate, isoWeekMonday, isoWeeksInYear, localDateOf, startOfLocalDay,
+  addDays, dayNumber, daysInMonth, formatDateVi, isLocalDate, isoWeekMonday, isoWeeksInYear, isTimeZone, localDateOf, startOfLocalDay,
 } from "../domain/time.ts";
 
 export type PeriodKind = "day" | "week" | "month" | "quarter" | "year" | "custom";
@@ -55,7 +55,8 @@ const ROMAN = ["I", "II", "III", "IV"];
 const MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 export function resolvePeriod(spec: PeriodSpec, timeZone: string): Period {
-  assertTimeZone(timeZone); // validate the zone before anything else
+  // The zone first; a report's errors are the API's (AppError), not the domain's.
+  if (!isTimeZone(timeZone)) throw invalid("INVALID_TIME_ZONE", `Múi giờ không hợp lệ: ${timeZone}.`, `Invalid time zone: ${timeZone}.`);
   if (spec.kind === "custom") {
     const a = periodDay(spec.from);
     const b = periodDay(spec.to);
