@@ -9,7 +9,7 @@ import { csvDocument } from "../reports/csv.ts";
 import { formatCell } from "../reports/tables.ts";
 import { LEVEL_LABELS, SOURCE_VI, STATUS_VI } from "../reports/labels.ts";
 import { reasonEn, reasonVi } from "../domain/reasons.ts";
-import { cursorParam, keyset, pageOf } from "./page.ts";
+import { cursorParam, keyset, pageOf } from "../db/page.ts";
 import { AppError } from "../errors.ts";
 
 const query = z.object({

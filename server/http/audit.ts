@@ -4,7 +4,7 @@ import { z } from "zod";
 import { requireRole, type AppEnv } from "../app.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
-import { keyset, pageOf, pageQuery } from "./page.ts";
+import { keyset, pageOf, pageQuery } from "../db/page.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const listQuery = z.object({

@@ -7,7 +7,7 @@ import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";
 import { createEmergencies } from "../emergencies.ts";
 import { airTextEmergency } from "../emergency-text.ts";
-import { ttsVoice } from "./items.ts";
+import { ttsVoice } from "../contract/items.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const startBody = z.object({
