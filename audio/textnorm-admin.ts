@@ -31,7 +31,7 @@ const RECIPIENTS = /^Nơi nhận\s*:/iu;
 const ADDRESSED = /^Kính gửi\s*:\s*(.*)$/iu;
 const END_MARK = /\s*\.\/\.\s*$/u;
 /** A line in capitals (a title or a signer's office): letters present, none lower-case. */
-const isCaps = (s: string) => /\p{L}/u.test(s) && s === s.toLocaleUpperCase("vi");
+export const isCaps = (s: string) => /\p{L}/u.test(s) && s === s.toLocaleUpperCase("vi");
 
 export function adminDocumentSpeech(raw: string): AdminSpeech {
   const lines = raw.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/\s+/g, " ").trim());

@@ -149,6 +149,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       streamed: {
         "/api/items/upload": deps.config.UPLOAD_MAX_MB * 1024 * 1024 + UPLOAD_ENVELOPE_BYTES,
         "/api/directives/:id/attachment": deps.config.DIRECTIVE_FILE_MAX_MB * 1024 * 1024 + UPLOAD_ENVELOPE_BYTES,
+        "/api/items/document": deps.config.DIRECTIVE_FILE_MAX_MB * 1024 * 1024 + UPLOAD_ENVELOPE_BYTES,
       },
       perPath: { "/api/auth/login": LOGIN_BODY_MAX_BYTES },
       jsonMaxBytes: deps.config.JSON_BODY_MAX_KB * 1024,

@@ -5,6 +5,7 @@ import { createStorage } from "../storage.ts";
 import type { Deps } from "../services/deps.ts";
 import type { PlayoutChannels } from "../../worker/channels.ts";
 import { itemsRoutes } from "./items.ts";
+import { itemDocumentsRoutes } from "./item-documents.ts";
 import { programsRoutes } from "./programs.ts";
 import { schedulesRoutes } from "./schedules.ts";
 import { airingsRoutes } from "./airings.ts";
@@ -45,6 +46,7 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
       }
     },
   };
+  itemDocumentsRoutes(api, deps);
   itemsRoutes(api, deps);
   programsRoutes(api, deps);
   schedulesRoutes(api, deps);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startServer, type E2eServer } from "./server.ts";
 import { launchChromium, screenshot, signInFirstTime } from "./browser.ts";
+import { CONG_VAN, docxOf } from "../helpers/documents.ts";
 
 const PASSWORD = "Mat-khau-van-ban-2026";
 
@@ -72,6 +73,24 @@ describe("directives, approval and the one-step emergency on a phone", () => {
     expect(await card.getAttribute("data-status")).toBe("pending");
     await fitsPhone("register");
     await screenshot(page, "phone-so-van-ban");
+  });
+
+  it("turns a DOCX letter into an item read aloud, without its heading and signature", async () => {
+    await go("library", "page-library");
+    await page.getByTestId("doc-item-open").click();
+    await page.getByTestId("doc-item-dialog").waitFor();
+    await page.getByTestId("doc-item-file").setInputFiles({ name: "Công văn 12.docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", buffer: await docxOf(CONG_VAN) });
+    await page.getByTestId("doc-item-submit").click();
+    const result = page.getByTestId("doc-item-result");
+    await result.waitFor();
+    const text = await result.innerText();
+    expect(text).toContain("Công văn 12");
+    expect(text).toContain("CÔNG VĂN");
+    expect(text).not.toContain("Lưu VP"); // shown only inside the closed "lines not read" list
+    await fitsPhone("document item result");
+    await screenshot(page, "directives-document-item");
+    await page.getByTestId("doc-item-close").click();
+    await page.locator('[data-title="Công văn 12"]').waitFor();
   });
 
   it("holds a new item for approval and lets the leader approve it from the queue", async () => {

@@ -32,6 +32,20 @@ export function Directives() {
     refresh();
   };
 
+  // The attachment read aloud: TTS items linked to the document (POST /api/directives/:id/items).
+  const [notice, setNotice] = useState("");
+  const readAloud = async (d: Directive) => {
+    setActionError(null);
+    setNotice("");
+    try {
+      const r = await api.send<{ parts: number; items: { title: string }[] }>("POST", `/api/directives/${d.id}/items`, { voice: "vi" });
+      setNotice(l.t("directive.readMade", { n: r.parts, number: d.number }));
+      refresh();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+
   return (
     <div data-testid="page-directives">
       <PageHeader title={l.t("nav.directives")}>
@@ -51,12 +65,13 @@ export function Directives() {
         </Field>
       </div>
       <ErrorBox error={list.error ?? actionError} />
+      {notice ? <p className="notice" role="status" data-testid="directive-notice">{notice}</p> : null}
       {!list.data ? <Loading /> : null}
       {list.data && !list.data.directives.length ? <p className="muted">{l.t("directive.empty")}</p> : null}
       <ul className="plain doc-list" data-testid="directive-list">
         {list.data?.directives.map((d) => (
           <li key={d.id}>
-            <DirectiveCard d={d} onEdit={can.editContent ? () => setEditing(d) : undefined} onArchive={can.editContent ? () => archive(d) : undefined} />
+            <DirectiveCard d={d} onEdit={can.editContent ? () => setEditing(d) : undefined} onArchive={can.editContent ? () => archive(d) : undefined} onRead={can.editContent ? () => void readAloud(d) : undefined} />
           </li>
         ))}
       </ul>
@@ -66,7 +81,7 @@ export function Directives() {
   );
 }
 
-export function DirectiveCard({ d, onEdit, onArchive }: { d: Directive; onEdit?: () => void; onArchive?: () => void }) {
+export function DirectiveCard({ d, onEdit, onArchive, onRead }: { d: Directive; onEdit?: () => void; onArchive?: () => void; onRead?: () => void }) {
   const l = useLocale();
   const t = d.timeliness;
   return (
@@ -99,6 +114,7 @@ export function DirectiveCard({ d, onEdit, onArchive }: { d: Directive; onEdit?:
             {l.t("directive.download")}: {d.attachment.name}
           </a>
         ) : null}
+        {d.attachment && onRead ? <button type="button" className="btn small" onClick={onRead} data-testid={`directive-read-${d.id}`}>{l.t("directive.readAloud")}</button> : null}
         {onEdit ? <button type="button" className="btn small" onClick={onEdit} data-testid={`directive-edit-${d.id}`}>{l.t("common.edit")}</button> : null}
         {onArchive ? <button type="button" className="btn small" onClick={onArchive} data-testid={`directive-archive-${d.id}`}>{l.t("directive.archive")}</button> : null}
       </div>

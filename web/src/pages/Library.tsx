@@ -10,6 +10,7 @@ import type { Item } from "../types.ts";
 import { usePagedList } from "../query.ts";
 import { RelayDialog, TtsDialog, UploadDialog, splitReason } from "./LibraryForms.tsx";
 import { ItemDialog } from "./ItemDialog.tsx";
+import { DocumentItemDialog } from "./DocumentItemDialog.tsx";
 
 interface Filters {
   q: string;
@@ -24,7 +25,7 @@ export function Library() {
   const l = useLocale();
   const [filters, setFilters] = useState<Filters>({ q: "", categoryId: "", priority: "", status: "", kind: "" });
   const [q, setQ] = useState("");
-  const [dialog, setDialog] = useState<"upload" | "tts" | "relay" | null>(null);
+  const [dialog, setDialog] = useState<"upload" | "tts" | "document" | "relay" | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [notice, setNotice] = useState("");
 
@@ -53,6 +54,9 @@ export function Library() {
             </button>
             <button type="button" className="btn primary" onClick={() => setDialog("tts")} data-testid="tts-open">
               <span aria-hidden="true">✎</span> {l.t("library.tts")}
+            </button>
+            <button type="button" className="btn" onClick={() => setDialog("document")} data-testid="doc-item-open">
+              <span aria-hidden="true">▤</span> {l.t("library.document")}
             </button>
             <button type="button" className="btn" onClick={() => setDialog("relay")} data-testid="relay-open">
               <span aria-hidden="true">⇄</span> {l.t("library.relay")}
@@ -170,6 +174,7 @@ export function Library() {
         />
       ) : null}
       {dialog === "tts" ? <TtsDialog onClose={() => setDialog(null)} onCreated={reload} /> : null}
+      {dialog === "document" ? <DocumentItemDialog onClose={() => setDialog(null)} onCreated={reload} /> : null}
       {dialog === "relay" ? (
         <RelayDialog
           onClose={() => setDialog(null)}
