@@ -55,3 +55,21 @@ export type ItemCreate = z.input<typeof itemCreateBody>;
 export type ItemPatch = z.input<typeof itemPatchBody>;
 export type ItemListQuery = z.output<typeof itemListQuery>;
 export type ItemUploadFields = z.output<typeof itemUploadFields>;
+
+const readingFields = {
+  categoryId: z.coerce.number().int().positive().optional(),
+  priority: z.enum(PRIORITIES).default("normal"),
+  voice: ttsVoice.default("vi"),
+  rate: z.coerce.number().int().min(50).max(200).optional(),
+  validFrom: localDate.optional(),
+  validTo: localDate.optional(),
+};
+/** The text fields of a document upload (DOCX or PDF read aloud as TTS items). */
+export const documentUploadFields = z.object({
+  title: z.string().trim().max(280).optional(),
+  sourceRef: z.string().trim().max(120).optional(),
+  directiveId: z.coerce.number().int().positive().optional(),
+  ...readingFields,
+});
+export const fromAttachmentBody = z.object({ title: z.string().trim().max(280).optional(), ...readingFields });
+export type DocumentUploadFields = z.output<typeof documentUploadFields>;

@@ -28,7 +28,7 @@ async function categoryExists({ db }: Pick<Deps, "db">, id?: number | null) {
   if (id && !(await db.category.findUnique({ where: { id } }))) throw new AppError(422, "UNKNOWN_CATEGORY", "Chủ đề không tồn tại.", "Unknown category.");
 }
 
-async function enqueueIngest({ db, queues, config, logger }: Ingest, item: { id: number; kind: string; ttsText: string | null; ttsVoice: string | null; ttsRate: number | null; originalAssetId: number | null }) {
+export async function enqueueIngest({ db, queues, config, logger }: Ingest, item: { id: number; kind: string; ttsText: string | null; ttsVoice: string | null; ttsRate: number | null; originalAssetId: number | null }) {
   const original = item.originalAssetId ? await db.audioAsset.findUnique({ where: { id: item.originalAssetId } }) : null;
   try {
     await queues.addFresh({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, original?.sha256 ?? null, config) } });
