@@ -9,7 +9,7 @@ import type { Db } from "../server/db/client.ts";
 import type { Logger } from "../server/logger.ts";
 import type { Queues } from "../server/queues.ts";
 import { createStorage, sha256File } from "../server/storage.ts";
-import { ingestRevision } from "../worker/ingest.ts";
+import { ingestJob } from "../server/jobs/ingest-revision.ts";
 import { runFfmpeg } from "../audio/ffmpeg.ts";
 import { addDays, localDateOf } from "../server/domain/time.ts";
 
@@ -68,7 +68,7 @@ export async function seedDemo(deps: { db: Db; config: Config; queues: Queues; l
   }
   for (const item of [intro, outro, ...news]) {
     const original = item.originalAssetId ? await db.audioAsset.findUnique({ where: { id: item.originalAssetId } }) : null;
-    await queues.addFresh({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, original?.sha256 ?? null, config) } }).catch((e: Error) => logger.warn(`demo ingest not queued: ${e.message}`));
+    await queues.addFresh(ingestJob(item, original?.sha256 ?? null, config)).catch((e: Error) => logger.warn(`demo ingest not queued: ${e.message}`));
   }
 
   const program = await db.program.create({ data: { name: "Chương trình phát thanh xã", description: "Bản tin hằng ngày của xã", introItemId: intro.id, outroItemId: outro.id, gapMs: 1000 } });

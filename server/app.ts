@@ -11,6 +11,7 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { isUniqueViolation, type Db } from "./db/client.ts";
 import { AppError } from "./errors.ts";
+import { withHttpStatus } from "./http/errors.ts";
 import type { EventHub } from "./events.ts";
 import type { Logger } from "./logger.ts";
 import type { Queues } from "./queues.ts";
@@ -161,9 +162,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
 
-  app.onError((err, c) => {
+  app.onError((thrown, c) => {
     // Refused before its body was read (too large, no session, bad upload): read no more.
     if (hasUnreadBody(c)) closeWithoutReading(c);
+    const err = withHttpStatus(thrown);
     if (err instanceof AppError) {
       return c.json({ error: { code: err.code, message: `${err.messageVi} / ${err.messageEn}`, messageVi: err.messageVi, messageEn: err.messageEn, details: err.details } }, err.status);
     }

@@ -4,7 +4,7 @@ import path from "node:path";
 import cron from "node-cron";
 import { z } from "zod";
 import { addressMatcher, parseAllowance } from "../audio/net-policy.ts";
-import { WORKER_GROUP_RE } from "../worker/catalogue.ts";
+import { WORKER_GROUP_RE } from "./jobs/catalogue.ts";
 
 const bool = z
   .enum(["0", "1", "true", "false", "yes", "no"])

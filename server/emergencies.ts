@@ -8,11 +8,12 @@ import { isUniqueViolation, type Db } from "./db/client.ts";
 import type { EventHub } from "./events.ts";
 import type { Logger } from "./logger.ts";
 import type { Queues } from "./queues.ts";
+import { playoutJob } from "./jobs/catalogue.ts";
 import type { Planner } from "./planner.ts";
 import { AppError, notFound } from "./errors.ts";
 import { localDateOf } from "./domain/time.ts";
 import { approvalRequired } from "./approval.ts";
-import type { PlayoutChannels } from "../worker/channels.ts";
+import type { PlayoutChannels } from "./playout-channels.ts";
 
 export interface Emergencies {
   start(o: { itemId: number; zoneIds: number[]; repeatEveryMin?: number | null; until?: Date | null; userId: number | null }): Promise<{ emergency: Emergency; airings: Airing[] }>;
@@ -58,7 +59,7 @@ export function createEmergencies(deps: { db: Db; queues: Queues; config: Config
       const airings: Airing[] = [];
       for (const z of zones) {
         const a = await createAiring(emergency, item, z.id, startAt, tz);
-        await queues.add({ name: "playout", data: { airingId: a.id } }).catch((e: Error) => deps.logger.warn(`emergency airing ${a.id} left to reconciliation: ${e.message}`));
+        await queues.add(playoutJob(a.id)).catch((e: Error) => deps.logger.warn(`emergency airing ${a.id} left to reconciliation: ${e.message}`));
         airings.push(a);
       }
       events.publish("emergency.started", { emergencyId: emergency.id, zoneIds: zones.map((z) => z.id), itemId: item.id });
@@ -72,7 +73,7 @@ export function createEmergencies(deps: { db: Db; queues: Queues; config: Config
       const updated = await db.emergency.update({ where: { id }, data: { status: "cancelled", endedAt: clock.now(), cancelledById: userId } });
       const future = await db.airing.findMany({ where: { emergencyId: id, status: { in: ["planned", "ready"] } } });
       for (const a of future) {
-        await queues.remove("playout", `playout-${a.id}`).catch(() => {});
+        await queues.remove(playoutJob(a.id)).catch(() => {});
         await db.airing.updateMany({ where: { id: a.id, status: { in: ["planned", "ready"] } }, data: { status: "cancelled", statusReason: "Đã hủy phát khẩn cấp / Emergency cancelled" } });
       }
       const airing = await db.airing.findMany({ where: { emergencyId: id, status: "airing" } });

@@ -11,7 +11,7 @@ import type { Queues } from "./queues.ts";
 import type { Emergencies } from "./emergencies.ts";
 import { AppError } from "./errors.ts";
 import { initialApproval } from "./approval.ts";
-import { ingestRevision } from "../worker/ingest.ts";
+import { ingestJob } from "./jobs/ingest-revision.ts";
 
 export interface TextEmergency {
   text: string;
@@ -50,7 +50,7 @@ export async function airTextEmergency(deps: TextEmergencyDeps, o: TextEmergency
   const item = await db.item.create({
     data: { title: emergencyTitle(o.text), kind: "tts", priority: "emergency", ttsText: o.text, ttsVoice: o.voice, status: "queued", createdById: o.userId, approval: await initialApproval(db) },
   });
-  await queues.addFresh({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, null, config) } }, { lifo: true });
+  await queues.addFresh(ingestJob(item, null, config), { lifo: true });
   const deadline = Date.now() + (deps.readyTimeoutMs ?? 60_000);
   for (;;) {
     const now = await db.item.findUnique({ where: { id: item.id }, select: { status: true, statusReason: true } });

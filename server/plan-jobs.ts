@@ -6,8 +6,8 @@ import type { Queue } from "bullmq";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import type { Queues } from "./queues.ts";
-import { jobId, jobOptions, type AnyJob } from "../worker/catalogue.ts";
-import { renderHashOf, type RenderHashLine } from "../worker/render.ts";
+import { jobId, jobOptions, playoutJob, type AnyJob } from "./jobs/catalogue.ts";
+import { renderHashOf, type RenderHashLine } from "./render-hash.ts";
 import { chunked } from "./db/chunks.ts";
 
 /** An open airing whose jobs should exist. */
@@ -41,7 +41,6 @@ export const RENDER_AHEAD_MS = 48 * 3600_000;
 
 export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) {
   const { db, queues, config } = deps;
-  const playoutJob = (a: { id: number; attempt: number }): AnyJob => ({ name: "playout", data: { airingId: a.id, attempt: a.attempt } });
   const renderJob = (airingId: number, hash: string): AnyJob => ({ name: "render", data: { airingId, hash } });
 
   /** Zone → worker group, for the playout queue an airing's job lives on (zone affinity). */
@@ -71,7 +70,7 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
       const render = queues.byName.render;
       const pipe = queues.connection.pipeline();
       for (const a of targets) {
-        pipe.hmget(queueOf(a.zoneId).toKey(jobId(playoutJob(a))), "timestamp", "finishedOn");
+        pipe.hmget(queueOf(a.zoneId).toKey(jobId(playoutJob(a.id, a.attempt))), "timestamp", "finishedOn");
         if (a.render && a.scheduledStart.getTime() - now <= RENDER_AHEAD_MS) pipe.exists(render.toKey(jobId(renderJob(a.id, a.render))));
       }
       const replies = (await pipe.exec()) ?? [];
@@ -84,8 +83,8 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
         const [created, finishedOn] = state as [string | null, string | null];
         if (!created || finishedOn) {
           const q = queueOf(a.zoneId);
-          if (finishedOn) finished.push([q, jobId(playoutJob(a))]);
-          bulk(adds, q, playoutJob(a), Math.max(0, a.scheduledStart.getTime() - config.PLAYOUT_PREROLL_SECONDS * 1000 - now));
+          if (finishedOn) finished.push([q, jobId(playoutJob(a.id, a.attempt))]);
+          bulk(adds, q, playoutJob(a.id, a.attempt), Math.max(0, a.scheduledStart.getTime() - config.PLAYOUT_PREROLL_SECONDS * 1000 - now));
           out.playouts++;
           out.playoutIds.add(a.id);
         }
@@ -108,7 +107,7 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
       if (!airings.length) return;
       await queues.ready();
       const queueOf = await groupsOfZones();
-      await Promise.all(airings.flatMap((a) => [...new Set([queueOf(a.zoneId), queues.byName.playout])].map((q) => q.remove(jobId(playoutJob(a))))));
+      await Promise.all(airings.flatMap((a) => [...new Set([queueOf(a.zoneId), queues.byName.playout])].map((q) => q.remove(jobId(playoutJob(a.id, a.attempt))))));
     },
 
     /** Drops delayed or waiting renders of these airings made for another run-down than the one
@@ -153,7 +152,7 @@ export async function storedRenderHashes(db: Db, airings: readonly { id: number;
   return out;
 }
 
-/** What a render depends on of each item (worker/render.ts renderHashOf). */
+/** What a render depends on of each item (server/render-hash.ts). */
 export async function renderItems(db: Db, ids: readonly number[]): Promise<Map<number, RenderHashLine["item"]>> {
   const out = new Map<number, RenderHashLine["item"]>();
   for (const c of chunked(ids)) {

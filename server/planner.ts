@@ -20,10 +20,10 @@ import { approvalRequired, withApproval } from "./approval.ts";
 import { buildRundown, type ItemInfo } from "./domain/rundown.ts";
 import type { Shortfall } from "./domain/frequency.ts";
 import { localDateOf, startOfIsoWeek } from "./domain/time.ts";
-import { renderHashOf } from "../worker/render.ts";
-import { recoverExpiredLeases, sessionWindowEnd, WORKER_STOPPED_REASON, type RecoverSummary } from "../worker/lease.ts";
-import { jobId } from "../worker/catalogue.ts";
-import { ingestRevision } from "../worker/ingest.ts";
+import { renderHashOf } from "./render-hash.ts";
+import { recoverExpiredLeases, sessionWindowEnd, WORKER_STOPPED_REASON, type RecoverSummary } from "./airing-lease.ts";
+import { jobId, playoutJob } from "./jobs/catalogue.ts";
+import { ingestJob } from "./jobs/ingest-revision.ts";
 import { createPlanLease, PlanFenced, planVersion, raisePlanVersion } from "./plan-lock.ts";
 import { loadPlanInput, planKey, OPEN } from "./plan-input.ts";
 import { commitPlan, diffPlan, diffShortfalls, lineFields, loadWindow, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
@@ -51,7 +51,7 @@ export interface Planner {
   replan(scope?: ReplanScope): Promise<PlanSummary>;
   /** Makes sure every future airing has its jobs and past-due ones are late-aired or missed. */
   reconcile(): Promise<ReconcileSummary>;
-  /** Gives back airings whose lease expired (worker/lease.ts) and queues their next attempt. */
+  /** Gives back airings whose lease expired (server/airing-lease.ts) and queues their next attempt. */
   recoverLeases(): Promise<RecoverSummary>;
   airNow(o: { programId: number; zoneIds: number[]; source?: "manual"; userId?: number | null }): Promise<Airing[]>;
   cancel(airingId: number): Promise<Airing>;
@@ -79,7 +79,7 @@ export function createPlanner(deps: {
   clock: Clock;
   logger: Logger;
   events: EventHub;
-  /** Unused: liveness is the airing's database lease now (worker/lease.ts). Kept for callers. */
+  /** Unused: liveness is the airing's database lease now (server/airing-lease.ts). Kept for callers. */
   isAiringAlive?: (airingId: number) => Promise<boolean>;
 }): Planner {
   const { db, queues, config, clock, logger, events } = deps;
@@ -102,7 +102,6 @@ export function createPlanner(deps: {
   // hold exactly that plan; while the version stays there nobody has planned or asked to.
   let memo: { key: string; sessions: PlannedSession[]; shortfalls: Shortfall[]; inPlaceAt: number | null } | null = null;
 
-  const playoutJob = (a: Pick<Airing, "id" | "attempt">) => ({ name: "playout" as const, data: { airingId: a.id, attempt: a.attempt } });
 
   async function enqueue(a: Airing): Promise<void> {
     const hashes = await storedRenderHashes(db, [a]);
@@ -110,7 +109,7 @@ export function createPlanner(deps: {
     await jobs.ensure([{ ...a, render: want && want !== a.renderHash ? want : null }], clock.now().getTime());
   }
 
-  const requeue = (airingId: number, attempt: number) => queues.add({ name: "playout", data: { airingId, attempt } });
+  const requeue = (airingId: number, attempt: number) => queues.add(playoutJob(airingId, attempt));
   const recoverLeasesNow = () => recoverExpiredLeases({ db, clock, logger, requeue });
 
   /** One planning pass over the zones of `scopes` (null: all), retried from fresh inputs
@@ -233,11 +232,11 @@ export function createPlanner(deps: {
     // Items whose ingest job was lost (Redis wiped, enqueue failed) are queued again.
     const waiting = await db.item.findMany({ where: { status: { in: ["queued", "processing"] }, archived: false, kind: { not: "relay" } }, include: { originalAsset: { select: { sha256: true } } } });
     for (const it of waiting) {
-      const id = `ingest-${it.id}-${ingestRevision(it, it.originalAsset?.sha256 ?? null, config)}`;
-      const job = await queues.byName.ingest.getJob(id);
+      const ingest = ingestJob(it, it.originalAsset?.sha256 ?? null, config);
+      const job = await queues.get("ingest").getJob(jobId(ingest));
       if (job && !["completed", "failed"].includes(await job.getState())) continue;
       if (job) await job.remove().catch(() => {});
-      await queues.add({ name: "ingest", data: { itemId: it.id, revision: ingestRevision(it, it.originalAsset?.sha256 ?? null, config) } });
+      await queues.add(ingest);
       s.ingestRequeued++;
     }
     if (s.missed || s.orphansClosed) events.publish("plan.updated", { missed: s.missed, orphansClosed: s.orphansClosed });
@@ -304,7 +303,7 @@ export function createPlanner(deps: {
         const out: Airing[] = [];
         for (const zoneId of o.zoneIds) {
           const a = await db.airing.create({ data: { zoneId, programId: p.id, source: "manual", startedById: o.userId ?? null, localDate, scheduledStart: start, maxDurationMs, lines: { create: lines.map(lineFields) } } });
-          await queues.add({ name: "playout", data: { airingId: a.id } }).catch((e: Error) => logger.warn(`air-now ${a.id} left to reconciliation: ${e.message}`));
+          await queues.add(playoutJob(a.id)).catch((e: Error) => logger.warn(`air-now ${a.id} left to reconciliation: ${e.message}`));
           out.push(a);
         }
         events.publish("plan.updated", { manual: out.map((a) => a.id) });
@@ -318,7 +317,7 @@ export function createPlanner(deps: {
         if (!OPEN.includes(a.status)) throw notOpen();
         const n = await db.airing.updateMany({ where: { id: a.id, status: { in: OPEN } }, data: { status: "cancelled", statusReason: "Hủy bởi người vận hành / Cancelled by an operator" } });
         if (n.count === 0) throw notOpen();
-        await queues.remove("playout", jobId(playoutJob(a))).catch(() => {});
+        await queues.remove(playoutJob(a.id, a.attempt)).catch(() => {});
         return db.airing.findUniqueOrThrow({ where: { id: a.id } });
       }),
   };

@@ -1,10 +1,10 @@
 // Producer side of BullMQ: one Queue per job kind over a fail-fast connection, plus one
 // playout queue per worker group (zone affinity): a playout job goes to the queue of its
-// zone's worker group, found by `routeOf`.
+// zone's worker group, found by `routeOf`. Jobs are named by the catalogue only (jobId()).
 import { Queue, type Job, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { whenReady } from "./redis.ts";
-import { QUEUE_OF, jobId, jobOptions, playoutQueueName, type AnyJob, type JobName } from "../worker/catalogue.ts";
+import { QUEUE_OF, jobId, jobOptions, playoutQueueName, type AnyJob, type JobCatalogue, type JobName, type JobQueue } from "./jobs/catalogue.ts";
 import type { Logger } from "./logger.ts";
 import { AppError } from "./errors.ts";
 
@@ -16,7 +16,9 @@ export interface Queues {
   /** The producer connection (bulk reads of job state in one pipeline: server/plan-jobs.ts). */
   connection: Redis;
   /** The shared queue of each kind (unbound zones' playouts on `playout`). */
-  byName: Record<JobName, Queue>;
+  byName: { readonly [N in JobName]: JobQueue<N> };
+  /** The shared queue of a kind, typed by the catalogue. */
+  get<N extends JobName>(name: N): JobQueue<N>;
   add(job: AnyJob, extra?: JobsOptions): Promise<string>;
   /** Like add(), but a finished job with the same id is replaced instead of deduplicating the new one. */
   addFresh(job: AnyJob, extra?: JobsOptions): Promise<string>;
@@ -28,31 +30,38 @@ export interface Queues {
   ready(): Promise<void>;
   /** Removes a delayed/waiting job; active jobs are left to their worker. A playout is looked
    *  for on the shared queue, its current group's queue and `alsoGroups` (e.g. a zone's former group). */
-  remove(name: JobName, id: string, alsoGroups?: (string | null)[]): Promise<void>;
+  remove(job: AnyJob, alsoGroups?: (string | null)[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createQueues(connection: Redis, prefix: string, logger: Logger, opts: { routeOf?: JobRouter } = {}): Queues {
-  const byName = {} as Record<JobName, Queue>;
-  const made = (queueName: string, label: string) => {
-    const q = new Queue(queueName, { connection, prefix });
+  const made = <N extends JobName>(queueName: string, label: string): JobQueue<N> => {
+    const q = new Queue<JobCatalogue[N], unknown, N>(queueName, { connection, prefix });
     q.on("error", (err) => logger.warn(`queue ${label}: ${err.message}`));
     return q;
   };
-  for (const name of Object.keys(QUEUE_OF) as JobName[]) byName[name] = made(QUEUE_OF[name], name);
+  const byName: { [N in JobName]: JobQueue<N> } = {
+    ingest: made<"ingest">(QUEUE_OF.ingest, "ingest"),
+    render: made<"render">(QUEUE_OF.render, "render"),
+    playout: made<"playout">(QUEUE_OF.playout, "playout"),
+    report: made<"report">(QUEUE_OF.report, "report"),
+  };
+  const shared = (name: JobName): Queue => byName[name];
   const groupQueues = new Map<string, Queue>();
   const queueFor = (name: JobName, group: string | null): Queue => {
-    if (name !== "playout" || !group) return byName[name];
+    if (name !== "playout" || !group) return shared(name);
     let q = groupQueues.get(group);
     if (!q) groupQueues.set(group, (q = made(playoutQueueName(group), playoutQueueName(group))));
     return q;
   };
   const routed = async (job: AnyJob) => queueFor(job.name, job.name === "playout" && opts.routeOf ? await opts.routeOf(job) : null);
-  const airingOfPlayoutId = (id: string) => /^playout-(\d+)(?:-r\d+)?$/.exec(id)?.[1];
   return {
     prefix,
     connection,
     byName,
+    get<N extends JobName>(name: N): JobQueue<N> {
+      return byName[name];
+    },
     queueFor,
     async add(job, extra) {
       const jobOpts = jobOptions(job, extra);
@@ -70,25 +79,25 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger, 
       return (await routed(job)).getJob(jobId(job));
     },
     async addFresh(job, extra) {
-      await this.remove(job.name, jobId(job));
+      await this.remove(job);
       return this.add(job, extra);
     },
     async ready() {
       if (!(await whenReady(connection))) throw redisDown(new Error("Connection is closed"));
     },
-    async remove(name, id, alsoGroups = []) {
+    async remove(job, alsoGroups = []) {
       if (!(await whenReady(connection))) throw redisDown(new Error("Connection is closed"));
-      const places = new Set<Queue>([byName[name]]);
-      const airingId = name === "playout" ? airingOfPlayoutId(id) : undefined;
-      if (airingId) {
-        places.add(await routed({ name: "playout", data: { airingId: Number(airingId) } }));
-        for (const g of alsoGroups) places.add(queueFor(name, g));
+      const id = jobId(job);
+      const places = new Set<Queue>([shared(job.name)]);
+      if (job.name === "playout") {
+        places.add(await routed(job));
+        for (const g of alsoGroups) places.add(queueFor(job.name, g));
       }
       for (const q of places) {
-        const job = await q.getJob(id);
-        if (!job) continue;
-        const state = await job.getState();
-        if (state === "delayed" || state === "waiting" || state === "prioritized" || state === "completed" || state === "failed") await job.remove();
+        const found = await q.getJob(id);
+        if (!found) continue;
+        const state = await found.getState();
+        if (state === "delayed" || state === "waiting" || state === "prioritized" || state === "completed" || state === "failed") await found.remove();
       }
     },
     async close() {

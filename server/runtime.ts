@@ -18,7 +18,7 @@ import { raiseAlert, resolveAlert } from "./alerts.ts";
 import { startAlertDelivery } from "./alert-webhook.ts";
 import { communeTime, loggingAlertSink, startHeartbeat, startLivenessMonitor, type AlertSink } from "./liveness.ts";
 import type { SupervisorStatus } from "./supervisor.ts";
-import type { JobName } from "../worker/catalogue.ts";
+import type { JobName } from "./jobs/catalogue.ts";
 import { createQueues, type Queues } from "./queues.ts";
 import { createEventHub, type EventHub } from "./events.ts";
 import { createApp } from "./app.ts";
@@ -30,8 +30,8 @@ import { createPlanner } from "./planner.ts";
 import { startWorkers, type Workers } from "../worker/index.ts";
 import { createHandlers } from "../worker/handlers.ts";
 import { createPlayoutChannels } from "../worker/channels.ts";
-import { concurrencyOf } from "../worker/catalogue.ts";
-import { startLeaseSweeper } from "../worker/lease.ts";
+import { concurrencyOf, playoutJob } from "./jobs/catalogue.ts";
+import { startLeaseSweeper } from "./airing-lease.ts";
 import { seedDemo } from "../prisma/seed.ts";
 
 export const ROLE_NAMES = ["api", "scheduler", "worker", "playout", "jobs"] as const;
@@ -116,7 +116,7 @@ export async function startRuntime(opts: {
     workers = startWorkers({ connection: workerConn, prefix: config.QUEUE_PREFIX, handlers, logger: logger.child("worker"), workerId, only: jobs, concurrency: concurrencyOf(config), group: config.WORKER_GROUP });
     // Playout: airings left by a dead worker are handed on from this worker's start (playout's edit;
     // under `npm start` in the playout child).
-    if (jobs.includes("playout")) leaseSweeper = startLeaseSweeper({ db, clock, logger: logger.child("lease"), requeue: (airingId, attempt) => queues.add({ name: "playout", data: { airingId, attempt } }) });
+    if (jobs.includes("playout")) leaseSweeper = startLeaseSweeper({ db, clock, logger: logger.child("lease"), requeue: (airingId, attempt) => queues.add(playoutJob(airingId, attempt)) });
   }
 
   let scheduler: Scheduler | undefined;

@@ -10,9 +10,9 @@ import type { Logger } from "./logger.ts";
 import type { Queues } from "./queues.ts";
 import { createPlanner, type Planner } from "./planner.ts";
 import { createEmergencies } from "./emergencies.ts";
-import type { PlayoutChannels } from "../worker/channels.ts";
+import type { PlayoutChannels } from "./playout-channels.ts";
 import { addDays, localDateOf } from "./domain/time.ts";
-import { SWEEP_MS } from "../worker/lease.ts";
+import { SWEEP_MS } from "./airing-lease.ts";
 import { ALERT_SWEEP_CRON, createAlertSweep } from "./alert-sweep.ts";
 
 export interface Scheduler {

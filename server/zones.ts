@@ -8,7 +8,7 @@ import type { Db } from "./db/client.ts";
 import type { JobRouter, Queues } from "./queues.ts";
 import type { Config } from "./config.ts";
 import type { Clock } from "./clock.ts";
-import { WORKER_GROUP_RE } from "../worker/catalogue.ts";
+import { playoutJob, WORKER_GROUP_RE } from "./jobs/catalogue.ts";
 
 export function airDir(dataDir: string): string {
   return path.join(dataDir, "air");
@@ -66,9 +66,9 @@ export async function moveZonePlayouts(deps: { db: Db; queues: Queues; config: C
   const now = deps.clock.now().getTime();
   const open = await deps.db.airing.findMany({ where: { zoneId, status: { in: ["planned", "ready"] } }, select: { id: true, scheduledStart: true } });
   for (const a of open) {
-    await deps.queues.remove("playout", `playout-${a.id}`, [fromGroup]);
+    await deps.queues.remove(playoutJob(a.id), [fromGroup]);
     // As the planner queues it: PLAYOUT_PREROLL_SECONDS before the start.
-    await deps.queues.add({ name: "playout", data: { airingId: a.id } }, { delay: Math.max(0, a.scheduledStart.getTime() - deps.config.PLAYOUT_PREROLL_SECONDS * 1000 - now) });
+    await deps.queues.add(playoutJob(a.id), { delay: Math.max(0, a.scheduledStart.getTime() - deps.config.PLAYOUT_PREROLL_SECONDS * 1000 - now) });
   }
   return open.length;
 }

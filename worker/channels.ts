@@ -8,32 +8,8 @@ import type { Config } from "../server/config.ts";
 import type { Db } from "../server/db/client.ts";
 import type { EventHub } from "../server/events.ts";
 import type { Logger } from "../server/logger.ts";
+import type { PlayoutChannels, Playing } from "../server/playout-channels.ts";
 import { createRedisZoneLock } from "./zone-lock.ts";
-
-export interface Playing {
-  airingId: number;
-  source: string;
-  interrupt(reason: string): void;
-}
-
-export interface PlayoutChannels {
-  /** Waits until the zone is free, then holds it until release() is called. Urgent
-   *  (emergency) requests go ahead of everything else that is waiting. */
-  acquire(zoneId: number, signal?: AbortSignal, opts?: { urgent?: boolean }): Promise<() => void>;
-  setPlaying(zoneId: number, p: Playing | null): void;
-  playing(zoneId: number): Playing | null;
-  /** Interrupts the zone's current airing in whichever process runs it. */
-  interruptZone(zoneId: number, reason: string, opts?: { exceptSource?: string; airingId?: number }): Promise<void>;
-  /** Keeps an airing's liveness key fresh while it plays (a dead worker stops beating). */
-  heartbeat(airingId: number): () => void;
-  /** True while some worker is still airing this airing. */
-  alive(airingId: number): Promise<boolean>;
-  /** Asks the scheduler for a re-plan (coalesced: many requests, one pass). */
-  requestReplan(): Promise<void>;
-  /** Takes the pending re-plan request, if any (the scheduler's sweep). */
-  takeReplanRequest(): Promise<boolean>;
-  close(): Promise<void>;
-}
 
 const BEAT_MS = 2000;
 const BEAT_TTL_MS = 8000;

@@ -5,6 +5,7 @@ import type { Db } from "../server/db/client.ts";
 import type { EventHub } from "../server/events.ts";
 import type { Logger } from "../server/logger.ts";
 import type { Queues } from "../server/queues.ts";
+import { playoutJob } from "../server/jobs/catalogue.ts";
 import { createStorage } from "../server/storage.ts";
 import { createPlanner, type Planner, type ReplanScope } from "../server/planner.ts";
 import { generateMonthlyReport } from "../server/reports/monthly.ts";
@@ -12,7 +13,7 @@ import { createTtsRegistry } from "../audio/tts.ts";
 import { createEspeakNgProvider } from "../audio/tts-espeak.ts";
 import { createFptProvider, createViettelProvider } from "../audio/tts-cloud.ts";
 import type { Handlers } from "./index.ts";
-import type { PlayoutChannels } from "./channels.ts";
+import type { PlayoutChannels } from "../server/playout-channels.ts";
 import { createIngestHandler } from "./ingest.ts";
 import { createRenderHandler } from "./render.ts";
 import { createPlayoutHandler } from "./playout.ts";
@@ -59,7 +60,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       workerId: deps.workerId ?? "worker",
       // The playout only asks: the scheduler re-plans once for any number of requests.
       onAiringEnded: () => deps.channels.requestReplan(),
-      requeue: (airingId, attempt) => deps.queues.add({ name: "playout", data: { airingId, attempt } }),
+      requeue: (airingId, attempt) => deps.queues.add(playoutJob(airingId, attempt)),
       // The sink retried until air time + grace (openDeadlineMs) and could not open.
       onOutputDown: async (a) => {
         const zone = await deps.db.zone.findUnique({ where: { id: a.zoneId }, select: { name: true } });

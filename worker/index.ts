@@ -2,11 +2,11 @@
 // every job name, so a job without a handler does not compile.
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { POLICY, QUEUE_OF, playoutQueueName, type JobCatalogue, type JobName } from "./catalogue.ts";
+import { POLICY, QUEUE_OF, playoutQueueName, type JobCatalogue, type JobHandlers, type JobName } from "../server/jobs/catalogue.ts";
 import type { Logger } from "../server/logger.ts";
 
 export interface JobContext {
-  job: Job;
+  job: Job<unknown>;
   /** Fires when the attempt exceeds its policy timeout or the worker shuts down (for a
    *  playout: when the drain limit is over). */
   signal: AbortSignal;
@@ -16,10 +16,14 @@ export interface JobContext {
   progress(pct: number): Promise<void>;
 }
 
-export type Handlers = { [N in JobName]: (data: JobCatalogue[N], ctx: JobContext) => Promise<unknown> };
+/** The handler map: one handler per catalogue job, each typed by its payload. */
+export type Handlers = JobHandlers<JobContext>;
+
+/** A BullMQ worker of a catalogue job kind. */
+export type JobWorker = Worker<JobCatalogue[JobName], unknown, JobName>;
 
 export interface Workers {
-  workers: Worker[];
+  workers: JobWorker[];
   /**
    * Graceful stop: no new jobs are taken; a playout still in pre-roll releases its airing
    * for another worker (or the next process); airings on air finish, for at most `drainMs`
@@ -48,16 +52,14 @@ export function startWorkers(opts: {
   const playoutStop = new AbortController();
   const otherStop = new AbortController();
   const names = (opts.only ?? (Object.keys(QUEUE_OF) as JobName[]));
-  // Every worker airs unbound zones (shared `playout` queue); a grouped one also its group's.
-  const queues = names.flatMap((name) => name === "playout" && opts.group ? [[name, QUEUE_OF[name]], [name, playoutQueueName(opts.group)]] as const : [[name, QUEUE_OF[name]]] as const);
-  const workers = queues.map(([name, queueName]) => {
+  const consume = <N extends JobName>(name: N, queueName: string): Worker<JobCatalogue[N], unknown, N> => {
     const policy = POLICY[name];
-    const w = new Worker(
+    const handler = opts.handlers[name];
+    const w = new Worker<JobCatalogue[N], unknown, N>(
       queueName,
-      async (job: Job) => {
+      async (job) => {
         const timeout = AbortSignal.timeout(policy.timeoutMs);
         const signal = AbortSignal.any([timeout, name === "playout" ? playoutStop.signal : otherStop.signal]);
-        const handler = opts.handlers[name] as (d: unknown, c: JobContext) => Promise<unknown>;
         return handler(job.data, { job, signal, drain: drain.signal, workerId: opts.workerId, progress: (p) => job.updateProgress(p) });
       },
       { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency?.[name] ?? policy.concurrency, autorun: true, lockDuration: 60_000 },
@@ -65,7 +67,9 @@ export function startWorkers(opts: {
     w.on("error", (err) => logger.warn(`worker ${queueName}: ${err.message}`));
     w.on("failed", (job, err) => logger.warn(`job ${job?.id ?? "?"} failed: ${err.message}`));
     return w;
-  });
+  };
+  // Every worker airs unbound zones (shared `playout` queue); a grouped one also its group's.
+  const workers = names.flatMap((name): JobWorker[] => [consume<JobName>(name, QUEUE_OF[name]), ...(name === "playout" && opts.group ? [consume<JobName>(name, playoutQueueName(opts.group))] : [])]);
   return {
     workers,
     async close(o = {}) {

@@ -1,6 +1,5 @@
 // Ingest: turns an uploaded file or a TTS text into the item's canonical broadcast file
 // (trimmed, loudness-normalised, canonical MP3) and records duration and loudness.
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { UnrecoverableError } from "bullmq";
@@ -13,16 +12,9 @@ import { normaliseToCanonical } from "../audio/normalise.ts";
 import { AudioInputError } from "../audio/errors.ts";
 import { splitVoiceId, synthesizeWithFallback, TtsError, type TtsRegistry } from "../audio/tts.ts";
 import { FfmpegError } from "../audio/ffmpeg.ts";
-import type { JobCatalogue } from "./catalogue.ts";
+import type { JobHandler } from "../server/jobs/catalogue.ts";
+import { ingestRevision } from "../server/jobs/ingest-revision.ts";
 import type { JobContext } from "./index.ts";
-
-type ItemLike = { id: number; kind: string; ttsText: string | null; ttsVoice: string | null; ttsRate: number | null };
-
-/** Identifies one version of an item's source and target, so a stale job is ignored. */
-export function ingestRevision(item: ItemLike, originalSha: string | null, config: Pick<Config, "LOUDNESS_TARGET_LUFS" | "TRUE_PEAK_MAX_DBTP">): string {
-  const src = item.kind === "tts" ? `tts|${item.ttsVoice}|${item.ttsRate}|${item.ttsText}` : `audio|${originalSha}`;
-  return createHash("sha256").update(`${src}|${config.LOUDNESS_TARGET_LUFS}|${config.TRUE_PEAK_MAX_DBTP}`).digest("hex").slice(0, 16);
-}
 
 export interface IngestDeps {
   db: Db;
@@ -34,9 +26,9 @@ export interface IngestDeps {
   onReady?: (itemId: number) => Promise<void>;
 }
 
-export function createIngestHandler(deps: IngestDeps) {
+export function createIngestHandler(deps: IngestDeps): JobHandler<"ingest", JobContext> {
   const { db, storage, config, events, logger } = deps;
-  return async (data: JobCatalogue["ingest"], ctx: JobContext) => {
+  return async (data, ctx) => {
     const item = await db.item.findUnique({ where: { id: data.itemId }, include: { originalAsset: true } });
     if (!item || item.archived || item.kind === "relay") return { skipped: "item gone, archived or a relay" };
     if (ingestRevision(item, item.originalAsset?.sha256 ?? null, config) !== data.revision) return { skipped: "stale revision" };

@@ -1,7 +1,7 @@
 // Playout: airs one airing on its zone's output, on time, and writes the as-run log from
 // what the sink actually did.
 //
-// The claim is a lease (worker/lease.ts): one conditional update moves an open airing to
+// The claim is a lease (server/airing-lease.ts): one conditional update moves an open airing to
 // "airing" for this attempt, so a duplicate job, a retry or a restart can never air a
 // session twice; the lease is renewed while the attempt lives and is given back when it
 // cannot finish (drain before air, shutdown mid-session). Within one attempt:
@@ -21,11 +21,12 @@ import { localDateOf, localTimeOf } from "../server/domain/time.ts";
 import { preparePlayout, type PlayoutSegment } from "../audio/player.ts";
 import { createSink } from "../audio/sinks/index.ts";
 import { ensureSilence } from "../audio/silence.ts";
-import type { JobCatalogue } from "./catalogue.ts";
+import type { JobHandler } from "../server/jobs/catalogue.ts";
 import type { JobContext } from "./index.ts";
-import type { PlayoutChannels } from "./channels.ts";
-import { loadRenderInput, renderAiring, renderHashOf, saveRender, type RenderDeps } from "./render.ts";
-import { claimAiring, holdLease, OPEN_STATUSES, releaseAiring, renewLease, sessionWindowEnd, WORKER_STOPPED_REASON } from "./lease.ts";
+import type { PlayoutChannels } from "../server/playout-channels.ts";
+import { renderHashOf } from "../server/render-hash.ts";
+import { loadRenderInput, renderAiring, saveRender, type RenderDeps } from "./render.ts";
+import { claimAiring, holdLease, OPEN_STATUSES, releaseAiring, renewLease, sessionWindowEnd, WORKER_STOPPED_REASON } from "../server/airing-lease.ts";
 import { linesToAir, timeline } from "./resume.ts";
 import { createAsRunWriter, type Tag } from "./asrun.ts";
 import { StartGate } from "./start-gate.ts";
@@ -70,12 +71,12 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
   });
 
-export function createPlayoutHandler(deps: PlayoutDeps) {
+export function createPlayoutHandler(deps: PlayoutDeps): JobHandler<"playout", JobContext> {
   const { db, config, clock, events, logger, channels } = deps;
   // One per handler, i.e. per process: every zone this event loop airs.
   const gate = new StartGate(() => clock.now().getTime());
 
-  return async (data: JobCatalogue["playout"], ctx: JobContext) => {
+  return async (data, ctx) => {
     const initial = await loadAiring(deps, data.airingId);
     if (!initial || !OPEN_STATUSES.includes(initial.status)) return { skipped: `airing is ${initial?.status ?? "gone"}` };
     const owner = await claimAiring(db, clock, initial.id, ctx.workerId);

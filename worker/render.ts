@@ -2,7 +2,6 @@
 // copy, ahead of air time. The file is keyed by a hash of its inputs (renderHashOf), so
 // every airing with the same run-down (10 zones of one session, the same program on
 // another day) shares one file; housekeeping deletes it once no airing points to it.
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Config } from "../server/config.ts";
@@ -13,8 +12,9 @@ import { sha256File, type Storage } from "../server/storage.ts";
 import { renderSession, type RenderResult } from "../audio/render.ts";
 import { ensureSilence } from "../audio/silence.ts";
 import { alertWithheld } from "../server/approval.ts";
-import type { JobCatalogue } from "./catalogue.ts";
+import type { JobHandler } from "../server/jobs/catalogue.ts";
 import type { JobContext } from "./index.ts";
+import { renderHashOf } from "../server/render-hash.ts";
 
 export interface RenderDeps {
   db: Db;
@@ -46,16 +46,6 @@ export async function loadRenderInput(db: Db, airingId: number) {
       },
     },
   });
-}
-
-/** What the render hash reads of a line (the planner computes it in bulk from the same fields). */
-export type RenderHashLine = { reason: string; item: { kind: string; durationMs: number; canonicalAsset: { sha256: string } | null } };
-
-/** Hash of everything that shapes the rendered file; unchanged inputs reuse the file. */
-export function renderHashOf(lines: readonly RenderHashLine[], gapMs: number, maxDurationMs: number): string {
-  const h = createHash("sha256").update(`${gapMs}|${maxDurationMs}`);
-  for (const l of lines) h.update(`|${l.reason}:${l.item.kind}:${l.item.kind === "relay" ? `${l.item.durationMs}` : l.item.canonicalAsset?.sha256 ?? "missing"}`);
-  return h.digest("hex").slice(0, 16);
 }
 
 export interface RenderedLine {
@@ -200,8 +190,8 @@ async function recordRender(db: Db, storage: Storage, r: { hash: string; sha: st
   }
 }
 
-export function createRenderHandler(deps: RenderDeps) {
-  return async (data: JobCatalogue["render"], ctx: JobContext) => {
+export function createRenderHandler(deps: RenderDeps): JobHandler<"render", JobContext> {
+  return async (data, ctx) => {
     const airing = await loadRenderInput(deps.db, data.airingId);
     if (!airing || !RENDERABLE.includes(airing.status)) return { skipped: "airing gone or no longer renderable" };
     // Content withheld for want of approval airs without it, and says so (server/approval.ts).

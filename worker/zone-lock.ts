@@ -11,7 +11,7 @@ export interface ZoneLock {
 }
 
 // Short enough that a killed worker's zone is free again about when its airing lease
-// (6 s, worker/lease.ts) expires and the next attempt comes for it.
+// (6 s, server/airing-lease.ts) expires and the next attempt comes for it.
 const TTL_MS = 8_000;
 const RENEW_MS = 2_000;
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;

@@ -1,6 +1,6 @@
 // Campaigns (chiến dịch tuyên truyền trọng điểm): their rules, parsing from the database
 // row, validation, and the per-campaign per-zone status (today and a per-day history).
-import { invalid } from "../errors.ts";
+import { invalid } from "./errors.ts";
 import type { PeriodKind } from "./explain.ts";
 import type { AsRunRecord } from "./frequency.ts";
 import { addDays, daysBetween, isLocalDate, parseTimeOfDay, startOfIsoWeek } from "./time.ts";
@@ -98,7 +98,7 @@ export function campaignSpecFromRow(row: CampaignRowLike): CampaignSpec {
   };
 }
 
-/** Throws an AppError (422, Vietnamese + English) for the first invalid field. */
+/** Throws a DomainError (invalid: 422 over HTTP; Vietnamese + English) for the first invalid field. */
 export function validateCampaign(c: CampaignSpec): void {
   if (!c.name.trim()) throw badCampaign("name", "Chiến dịch cần có tên.", "The campaign needs a name.", c.name);
   if (c.itemIds.length === 0) {

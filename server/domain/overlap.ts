@@ -2,7 +2,7 @@
 // Sessions occupy [start, start + maxDuration). Within the common validity range both
 // schedules repeat weekly, so checking a bounded horizon (8 weeks by default) from the
 // start of that common range finds every kind of clash, DST shifts included.
-import { conflict, type AppError } from "../errors.ts";
+import { conflict, type DomainError } from "./errors.ts";
 import { overlapText } from "./explain.ts";
 import { expandSchedules, scheduleDateBounds, type ScheduleSpec } from "./recurrence.ts";
 import { DEFAULT_TIME_ZONE, addDays, localToUtcMs, toLocalParts } from "./time.ts";
@@ -95,8 +95,8 @@ export type ZoneNames = ReadonlyMap<number, string>;
 
 const zoneName = (names: ZoneNames | undefined, id: number) => names?.get(id) ?? String(id);
 
-/** 409 SCHEDULE_OVERLAP listing the first clashes (details carry all of them). */
-export function overlapError(conflicts: readonly ScheduleConflict[], zoneNames?: ZoneNames): AppError {
+/** A SCHEDULE_OVERLAP conflict (409 over HTTP) listing the first clashes (details carry all of them). */
+export function overlapError(conflicts: readonly ScheduleConflict[], zoneNames?: ZoneNames): DomainError {
   const shown = conflicts.slice(0, 3).map((c) =>
     overlapText({
       otherName: c.scheduleName,

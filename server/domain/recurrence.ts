@@ -1,7 +1,7 @@
 // Schedules → concrete session instances in the commune's time zone.
 // A recurring schedule airs on its ISO weekdays at a local start time, optionally within
 // [validFrom, validTo] (local dates, inclusive); a one-off schedule airs once on `date`.
-import { invalid } from "../errors.ts";
+import { invalid } from "./errors.ts";
 import {
   DEFAULT_TIME_ZONE,
   addDays,
@@ -101,7 +101,7 @@ function bad(field: string, vi: string, en: string, value: unknown) {
   return invalid("INVALID_SCHEDULE", vi, en, { field, value });
 }
 
-/** Throws an AppError (422, Vietnamese + English) describing the first invalid field. */
+/** Throws a DomainError (invalid: 422 over HTTP; Vietnamese + English) describing the first invalid field. */
 export function validateSchedule(s: ScheduleSpec): void {
   if (s.kind !== "recurring" && s.kind !== "once") {
     throw bad("kind", `Loại lịch không hợp lệ: "${s.kind}".`, `Invalid schedule kind: "${s.kind}".`, s.kind);

@@ -7,7 +7,7 @@
 //   day becomes 03:00 CEST;
 // - an ambiguous local time in a fall-back overlap takes its FIRST occurrence (the
 //   earlier instant, still on summer time), so a daily session airs once, not twice.
-import { invalid } from "../errors.ts";
+import { invalid } from "./errors.ts";
 
 export const DEFAULT_TIME_ZONE = "Asia/Ho_Chi_Minh";
 export const MINUTE_MS = 60_000;

@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../app.ts";
 import { createStorage } from "../storage.ts";
 import type { Deps } from "../services/deps.ts";
-import type { PlayoutChannels } from "../../worker/channels.ts";
+import type { PlayoutChannels } from "../playout-channels.ts";
 import { itemsRoutes } from "./items.ts";
 import { itemDocumentsRoutes } from "./item-documents.ts";
 import { programsRoutes } from "./programs.ts";

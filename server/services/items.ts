@@ -9,7 +9,7 @@ import { initialApproval, withdrawnOnEdit } from "../approval.ts";
 import { receiveUpload } from "../uploads.ts";
 import { literalSearch } from "../db/search.ts";
 import { checkRelayUrl } from "../relay-url.ts";
-import { ingestRevision } from "../../worker/ingest.ts";
+import { ingestJob } from "../jobs/ingest-revision.ts";
 import { probe } from "../../audio/probe.ts";
 import { AudioInputError } from "../../audio/errors.ts";
 import { dbProvider, isUniqueViolation } from "../db/client.ts";
@@ -31,7 +31,7 @@ async function categoryExists({ db }: Pick<Deps, "db">, id?: number | null) {
 export async function enqueueIngest({ db, queues, config, logger }: Ingest, item: { id: number; kind: string; ttsText: string | null; ttsVoice: string | null; ttsRate: number | null; originalAssetId: number | null }) {
   const original = item.originalAssetId ? await db.audioAsset.findUnique({ where: { id: item.originalAssetId } }) : null;
   try {
-    await queues.addFresh({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, original?.sha256 ?? null, config) } });
+    await queues.addFresh(ingestJob(item, original?.sha256 ?? null, config));
   } catch (err) {
     // The row is the source of truth: the reconciliation sweep enqueues it later.
     logger.warn(`ingest of item ${item.id} not queued yet: ${(err as Error).message}`);
@@ -187,11 +187,11 @@ export async function archiveItem(deps: Pick<Deps, "db" | "replan">, id: number)
 
 /** Processing again from the start (a failed synthesis or ingest). */
 export async function retryItem(deps: Ingest, id: number) {
-  const { db, queues, config } = deps;
+  const { db } = deps;
   const item = await findItem(deps, id);
   if (item.kind === "relay") throw new AppError(422, "NOTHING_TO_PROCESS", "Mục tiếp sóng không cần xử lý.", "Relay items need no processing.");
   const updated = await db.item.update({ where: { id }, data: { status: "queued", statusReason: "", progress: 0 } });
-  await queues.remove("ingest", `ingest-${id}-${ingestRevision(updated, null, config)}`).catch(() => {});
+  // addFresh (enqueueIngest) replaces a finished job of the same revision.
   await enqueueIngest(deps, updated);
   return updated;
 }

@@ -98,7 +98,6 @@ export async function archivedReportFile({ db, config }: Pick<Deps, "db" | "conf
 
 /** Queues the generation of a month's archived report. */
 export async function queueMonthlyReport({ queues }: Pick<Deps, "queues">, month: string) {
-  // A finished job with this id would swallow the new request: clear it first.
-  await queues.remove("report", `report-${month}`);
-  await queues.add({ name: "report", data: { month } });
+  // Fresh: a finished job with this id would swallow the new request.
+  await queues.addFresh({ name: "report", data: { month } });
 }

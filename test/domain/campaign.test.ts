@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../server/errors.ts";
+import { DomainError } from "../../server/domain/errors.ts";
 import { campaignSpecFromRow, campaignZoneStatus, parseWindow, periodTarget, validateCampaign, windowsAllow } from "../../server/domain/campaign.ts";
 import { asRun, campaign } from "./fixtures.ts";
 
@@ -12,10 +12,10 @@ describe("campaigns", () => {
     });
     expect(spec).toMatchObject({ itemIds: [4, 9], zoneIds: [2], windows: ["05:00-07:00", "16:00-18:30"] });
     expect(() => validateCampaign(spec)).not.toThrow();
-    expect(() => validateCampaign({ ...spec, perDay: null })).toThrow(AppError);
+    expect(() => validateCampaign({ ...spec, perDay: null })).toThrow(DomainError);
     expect(() => validateCampaign({ ...spec, windows: ["5-7"] })).toThrow(/HH:MM-HH:MM/);
     const row = { id: 1, name: "x", startDate: "2026-04-01", endDate: "2026-04-02", perDay: 1, perWeek: null, minGapMin: 0, maxPerSession: 1, allZones: true, enabled: true, items: [], zones: [] };
-    expect(() => campaignSpecFromRow({ ...row, windows: "{bad" })).toThrow(AppError);
+    expect(() => campaignSpecFromRow({ ...row, windows: "{bad" })).toThrow(DomainError);
   });
 
   it("matches windows on the session's local start (end exclusive, overnight allowed)", () => {

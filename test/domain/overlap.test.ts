@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../server/errors.ts";
+import type { AppError } from "../../server/errors.ts";
+import { DomainError } from "../../server/domain/errors.ts";
+import { withHttpStatus } from "../../server/http/errors.ts";
 import { assertNoOverlap, findScheduleOverlaps } from "../../server/domain/overlap.ts";
 import type { ScheduleSpec } from "../../server/domain/recurrence.ts";
 import { TZ, at, daily } from "./fixtures.ts";
@@ -60,9 +62,9 @@ describe("schedule overlap", () => {
       assertNoOverlap(cand, [morning], { ...opts, zoneNames: new Map([[2, "Thôn Đông"]]) });
       expect.unreachable();
     } catch (e) {
-      const err = e as AppError;
-      expect(err).toBeInstanceOf(AppError);
-      expect(err.status).toBe(409);
+      const err = e as DomainError;
+      expect(err).toBeInstanceOf(DomainError);
+      expect((withHttpStatus(err) as AppError).status).toBe(409);
       expect(err.code).toBe("SCHEDULE_OVERLAP");
       expect(err.messageVi).toContain('Lịch phát bị trùng giờ: trùng với lịch "Buổi sáng" (bắt đầu 05:00) tại cụm loa Thôn Đông ngày 06/04/2026 lúc 05:30');
       expect(err.messageEn).toContain('overlaps "Buổi sáng" (starting 05:00) on zone Thôn Đông on 2026-04-06 at 05:30');

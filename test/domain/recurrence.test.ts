@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../server/errors.ts";
+import type { AppError } from "../../server/errors.ts";
+import { DomainError } from "../../server/domain/errors.ts";
+import { withHttpStatus } from "../../server/http/errors.ts";
 import { expandSchedules, parseDaysOfWeek, scheduleSpecFromRow, validateSchedule, type ScheduleSpec } from "../../server/domain/recurrence.ts";
 import { TZ, at, daily } from "./fixtures.ts";
 
@@ -44,16 +46,16 @@ describe("schedule recurrence", () => {
     expect(spec.daysOfWeek).toEqual([1, 2, 6]);
     expect(spec.zoneIds).toEqual([2, 4]);
     expect(() => validateSchedule(spec)).not.toThrow();
-    expect(() => parseDaysOfWeek("1,8")).toThrow(AppError);
+    expect(() => parseDaysOfWeek("1,8")).toThrow(DomainError);
     try {
       validateSchedule({ ...spec, validFrom: "2026-05-01", validTo: "2026-04-01" });
       expect.unreachable();
     } catch (e) {
-      expect((e as AppError).status).toBe(422);
-      expect((e as AppError).messageVi).toBe("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.");
-      expect((e as AppError).messageEn).toBe("The end date must be on or after the start date.");
+      expect((withHttpStatus(e) as AppError).status).toBe(422);
+      expect((e as DomainError).messageVi).toBe("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.");
+      expect((e as DomainError).messageEn).toBe("The end date must be on or after the start date.");
     }
     expect(() => validateSchedule({ ...spec, startTime: "5:30" })).toThrow(/HH:MM/);
-    expect(() => validateSchedule({ ...spec, daysOfWeek: [] })).toThrow(AppError);
+    expect(() => validateSchedule({ ...spec, daysOfWeek: [] })).toThrow(DomainError);
   });
 });

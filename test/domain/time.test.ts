@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../server/errors.ts";
+import { DomainError } from "../../server/domain/errors.ts";
 import { expandSchedules } from "../../server/domain/recurrence.ts";
 import {
   addDays,
@@ -90,16 +90,16 @@ describe("commune time", () => {
   }
 
   it("rejects bad times, dates and zones with bilingual errors", () => {
-    expect(() => parseTimeOfDay("24:00")).toThrow(AppError);
-    expect(() => localToUtc("2026-02-30", "05:00")).toThrow(AppError);
-    expect(() => addDays("2026-13-01", 1)).toThrow(AppError);
+    expect(() => parseTimeOfDay("24:00")).toThrow(DomainError);
+    expect(() => localToUtc("2026-02-30", "05:00")).toThrow(DomainError);
+    expect(() => addDays("2026-13-01", 1)).toThrow(DomainError);
     try {
       localToUtc("2026-04-10", "05:00", "Mars/Olympus");
       expect.unreachable();
     } catch (e) {
-      expect(e).toBeInstanceOf(AppError);
-      expect((e as AppError).messageVi).toContain("Múi giờ không hợp lệ");
-      expect((e as AppError).messageEn).toContain("Invalid time zone");
+      expect(e).toBeInstanceOf(DomainError);
+      expect((e as DomainError).messageVi).toContain("Múi giờ không hợp lệ");
+      expect((e as DomainError).messageEn).toContain("Invalid time zone");
     }
   });
 });

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { runFfmpeg } from "../../audio/ffmpeg.ts";
 import { createStorage, sha256File } from "../../server/storage.ts";
-import { ingestRevision } from "../../worker/ingest.ts";
+import { ingestJob } from "../../server/jobs/ingest-revision.ts";
 import type { TestEnv } from "./env.ts";
 
 export async function makeTone(file: string, seconds: number, freq = 440, volume = 0.5): Promise<string> {
@@ -24,6 +24,6 @@ export async function toneItem(env: TestEnv, title: string, seconds: number, fre
     create: { kind: "original", sha256: sha, path: rel, sizeBytes: fs.statSync(storage.abs(rel)).size, codec: "pcm_s16le", sampleRate: 44100, channels: 1 },
   });
   const item = await env.db.item.create({ data: { title, kind: "audio", originalAssetId: asset.id, status: "queued", priority: extra.priority ?? "normal", categoryId: extra.categoryId ?? null } });
-  await env.queues.add({ name: "ingest", data: { itemId: item.id, revision: ingestRevision(item, sha, env.config) } });
+  await env.queues.add(ingestJob(item, sha, env.config));
   return item;
 }

@@ -6,8 +6,8 @@ import { createPlanner } from "../../server/planner.ts";
 import { createPlayoutChannels } from "../../worker/channels.ts";
 import { createHandlers } from "../../worker/handlers.ts";
 import { startWorkers } from "../../worker/index.ts";
-import type { JobName } from "../../worker/catalogue.ts";
-import { startLeaseSweeper } from "../../worker/lease.ts";
+import type { JobName } from "../../server/jobs/catalogue.ts";
+import { startLeaseSweeper } from "../../server/airing-lease.ts";
 import type { Logger } from "../../server/logger.ts";
 import type { TestEnv } from "./env.ts";
 

@@ -1,4 +1,4 @@
-// The airing lease (worker/lease.ts) on SQLite and on PostgreSQL: one winner per claim,
+// The airing lease (server/airing-lease.ts) on SQLite and on PostgreSQL: one winner per claim,
 // renewal only by the owner, and an expired lease given back exactly once — before audio
 // (claimed again), mid-session (the playing item closed at the last heartbeat, resumed in
 // the session window) or past the window (interrupted).
@@ -10,7 +10,7 @@ import readline from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../server/clock.ts";
 import { silentLogger } from "../../server/logger.ts";
-import { claimAiring, LEASE_MS, recoverExpiredLeases, renewLease } from "../../worker/lease.ts";
+import { claimAiring, LEASE_MS, recoverExpiredLeases, renewLease } from "../../server/airing-lease.ts";
 import { createTestEnv, type TestEnv } from "../helpers/env.ts";
 import { createPgDatabase, pgTestUrl, type PgDatabase } from "../helpers/pg.ts";
 
@@ -115,7 +115,7 @@ describe.each(backends)("airing lease on %s", (_name, dbEnv) => {
     const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lease-owner-")), "claim.mts");
     fs.writeFileSync(script, [
       `import { createDb } from ${JSON.stringify(path.join(repo, "server/db/client.ts"))};`,
-      `import { claimAiring } from ${JSON.stringify(path.join(repo, "worker/lease.ts"))};`,
+      `import { claimAiring } from ${JSON.stringify(path.join(repo, "server/airing-lease.ts"))};`,
       `const db = await createDb(process.env.DB_URL!);`,
       `const clock = { now: () => new Date(Number(process.env.NOW)) };`,
       `console.log(await claimAiring(db, clock as any, Number(process.env.AIRING), "doomed"));`,

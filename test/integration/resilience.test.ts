@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OffsetClock } from "../../server/clock.ts";
 import { silentLogger, type Logger } from "../../server/logger.ts";
 import { createEmergencies } from "../../server/emergencies.ts";
-import { claimAiring, LEASE_MS } from "../../worker/lease.ts";
+import { claimAiring, LEASE_MS } from "../../server/airing-lease.ts";
 import { createTestEnv, type TestEnv } from "../helpers/env.ts";
 import { startSystem, waitFor } from "../helpers/system.ts";
 import { toneItem } from "../helpers/media.ts";

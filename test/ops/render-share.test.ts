@@ -8,7 +8,9 @@ import { ManualClock } from "../../server/clock.ts";
 import { silentLogger } from "../../server/logger.ts";
 import { createPlanner, type Planner } from "../../server/planner.ts";
 import { createStorage } from "../../server/storage.ts";
-import { loadRenderInput, renderHashOf } from "../../worker/render.ts";
+import { loadRenderInput } from "../../worker/render.ts";
+import { renderHashOf } from "../../server/render-hash.ts";
+import { jobId } from "../../server/jobs/catalogue.ts";
 import { makeCanonicalClips, type CanonicalClip } from "../helpers/air-month.ts";
 import { createTestEnv, type TestEnv } from "../helpers/env.ts";
 import { startSystem, waitFor } from "../helpers/system.ts";
@@ -60,7 +62,7 @@ describe("shared renders", () => {
       const delayed = await env.queues.byName.render.getJobs(["delayed"]);
       expect(delayed.map((j) => j.id).sort()).toEqual((await Promise.all(airings.map(async (a) => {
         const input = (await loadRenderInput(env.db, a.id))!;
-        return `render-${a.id}-${renderHashOf(input.lines, input.program?.gapMs ?? 1000, input.maxDurationMs)}`;
+        return jobId({ name: "render", data: { airingId: a.id, hash: renderHashOf(input.lines, input.program?.gapMs ?? 1000, input.maxDurationMs) } });
       }))).sort());
       for (const j of delayed) await j.promote();
       await waitFor(async () => (await env.db.airing.count({ where: { status: "ready", renderAssetId: { not: null } } })) === 20, 120_000, 200).catch(async (e) => {

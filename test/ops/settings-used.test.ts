@@ -8,7 +8,7 @@ import { createDb } from "../../server/db/client.ts";
 import { migrateDatabase } from "../../server/db/migrate.ts";
 import { silentLogger } from "../../server/logger.ts";
 import { workerConnection } from "../../server/redis.ts";
-import { concurrencyOf, type JobName } from "../../worker/catalogue.ts";
+import { concurrencyOf, type JobName } from "../../server/jobs/catalogue.ts";
 import { startWorkers, type Handlers } from "../../worker/index.ts";
 import { createTestEnv, signedIn, type Client, type TestEnv } from "../helpers/env.ts";
 import { createPgDatabase, pgTestUrl } from "../helpers/pg.ts";

@@ -1,6 +1,6 @@
 // The one typed job catalogue shared by producers (API, scheduler) and workers.
 // Payloads carry ids only; handlers reload rows and re-check them before saving.
-import type { JobsOptions } from "bullmq";
+import type { JobsOptions, Queue } from "bullmq";
 
 export interface JobCatalogue {
   ingest: { itemId: number; revision: string };
@@ -13,6 +13,14 @@ export interface JobCatalogue {
 export type JobName = keyof JobCatalogue;
 export type JobOf<N extends JobName> = { name: N; data: JobCatalogue[N] };
 export type AnyJob = { [N in JobName]: JobOf<N> }[JobName];
+
+/** The queue of one job kind: adds and reads only that kind's payload. */
+export type JobQueue<N extends JobName> = Queue<JobCatalogue[N], unknown, N>;
+
+/** A handler of one job kind; `Ctx` is what the worker passes beside the payload. */
+export type JobHandler<N extends JobName, Ctx> = (data: JobCatalogue[N], ctx: Ctx) => Promise<unknown>;
+/** One handler per job kind: a kind without a handler does not compile. */
+export type JobHandlers<Ctx> = { [N in JobName]: JobHandler<N, Ctx> };
 
 /** Each job kind lives on its own queue so a long render never delays a playout. */
 export const QUEUE_OF: Record<JobName, string> = {
@@ -60,7 +68,7 @@ export const POLICY: Record<JobName, JobPolicy> = {
   ingest: { attempts: 3, backoffMs: 5_000, timeoutMs: 20 * 60_000, concurrency: 2, keepCompleted: 500, keepFailed: 1000 },
   render: { attempts: 4, backoffMs: 10_000, timeoutMs: 10 * 60_000, concurrency: 1, keepCompleted: 500, keepFailed: 1000 },
   // A playout is never retried by BullMQ: a second attempt could air a session twice.
-  // Recovery is decided from the database lease instead (worker/lease.ts): a released
+  // Recovery is decided from the database lease instead (server/airing-lease.ts): a released
   // airing gets a new job with its own id.
   playout: { attempts: 1, backoffMs: 0, timeoutMs: 6 * 3600_000, concurrency: 64, keepCompleted: 2000, keepFailed: 2000 },
   report: { attempts: 3, backoffMs: 60_000, timeoutMs: 30 * 60_000, concurrency: 1, keepCompleted: 100, keepFailed: 100 },
@@ -80,6 +88,9 @@ export function jobId(job: AnyJob): string {
       return `report-${job.data.month}`;
   }
 }
+
+/** The playout job of an airing's attempt (attempt: the airing's claim count when it was released). */
+export const playoutJob = (airingId: number, attempt?: number): JobOf<"playout"> => ({ name: "playout", data: attempt === undefined ? { airingId } : { airingId, attempt } });
 
 export function jobOptions(job: AnyJob, extra: JobsOptions = {}): JobsOptions {
   const p = POLICY[job.name];

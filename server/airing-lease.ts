@@ -16,9 +16,9 @@
 // that pid judges it (another machine or container waits for the expiry as before).
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, readlinkSync } from "node:fs";
-import type { Clock } from "../server/clock.ts";
-import type { Db } from "../server/db/client.ts";
-import type { Logger } from "../server/logger.ts";
+import type { Clock } from "./clock.ts";
+import type { Db } from "./db/client.ts";
+import type { Logger } from "./logger.ts";
 
 /** A lease lives this long without renewal: a stalled event loop of up to ~4 s keeps it. */
 export const LEASE_MS = 6_000;
