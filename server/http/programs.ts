@@ -6,14 +6,15 @@ import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";
 import { programBody } from "../contract/scheduling.ts";
 import { archiveProgram, createProgram, getProgram, listPrograms, updateProgram } from "../services/programs.ts";
+import { programLengthMs } from "../domain/rundown.ts";
 import type { ResourceDeps } from "./index.ts";
 
 type ProgramWithEntries = { gapMs: number; entries: { item: { durationMs: number } }[]; introItem: { durationMs: number } | null; outroItem: { durationMs: number } | null };
 
 /** Nominal length: intro + items + gaps + outro (what the render will produce). */
 export function programDurationMs(p: ProgramWithEntries): number {
-  const parts = [p.introItem?.durationMs, ...p.entries.map((e) => e.item.durationMs), p.outroItem?.durationMs].filter((d): d is number => d !== undefined);
-  return parts.reduce((a, b) => a + b, 0) + Math.max(0, parts.length - 1) * p.gapMs;
+  const lines = [p.introItem?.durationMs, ...p.entries.map((e) => e.item.durationMs), p.outroItem?.durationMs].filter((d): d is number => d !== undefined);
+  return programLengthMs(lines, p.gapMs);
 }
 
 const withDuration = <P extends ProgramWithEntries>(p: P) => ({ ...p, durationMs: programDurationMs(p) });

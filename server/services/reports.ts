@@ -4,7 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
 import { AppError, notFound } from "../errors.ts";
-import { resolvePeriod, weekKeyOf, type PeriodSpec } from "../reports/period.ts";
+import { resolvePeriod, type PeriodSpec } from "../reports/period.ts";
+import { isoWeekKey } from "../domain/time.ts";
 import { reportToCsvBuffer } from "../reports/csv.ts";
 import { reportToXlsx } from "../reports/xlsx.ts";
 import { reportToPdf } from "../reports/pdf.ts";
@@ -28,7 +29,7 @@ const todayIn = (tz: string, now: Date) => new Intl.DateTimeFormat("en-CA", { ti
 function defaultValue(kind: "day" | "week" | "month" | "quarter" | "year", today: string): string {
   const [y, m] = today.split("-").map(Number) as [number, number];
   if (kind === "day") return today;
-  if (kind === "week") return weekKeyOf(today);
+  if (kind === "week") return isoWeekKey(today);
   if (kind === "month") return today.slice(0, 7);
   if (kind === "quarter") return `${y}-Q${Math.ceil(m / 3)}`;
   return String(y);
@@ -66,7 +67,7 @@ export async function logbook(deps: Pick<Deps, "db" | "clock" | "storage">, q: z
   const tz = c.timeZone;
   let period;
   try {
-    period = q.month ? resolvePeriod({ kind: "month", value: q.month }, tz) : resolvePeriod({ kind: "week", value: q.week ?? weekKeyOf(todayIn(tz, clock.now())) }, tz);
+    period = q.month ? resolvePeriod({ kind: "month", value: q.month }, tz) : resolvePeriod({ kind: "week", value: q.week ?? isoWeekKey(todayIn(tz, clock.now())) }, tz);
   } catch (err) {
     throw new AppError(422, "BAD_PERIOD", "Tuần không hợp lệ.", `Invalid week: ${(err as Error).message}`);
   }
