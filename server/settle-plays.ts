@@ -3,6 +3,9 @@
 // reason code, outcome, person on duty). Idempotent and safe to run from several processes
 // at once (each row is settled by a guarded update; the news unit is a unique key). Every
 // reader calls it first, and the planner calls it on each pass (so after each airing ends).
+// Rows are written in chunks, one transaction each, rows with the same facts in one update:
+// a month of history (14,000 rows) settles in seconds, not minutes, and SQLite commits once
+// a chunk rather than once a row.
 import { isUniqueViolation, type Db } from "./db/client.ts";
 import { campaignSpecFromRow } from "./domain/campaign.ts";
 import {
@@ -30,10 +33,26 @@ export async function settlePlays(db: Db): Promise<SettleSummary> {
   return out;
 }
 
+/** Rows settled in one transaction: short enough not to hold SQLite's write lock for long. */
+const TX_ROWS = 250;
+/** A chunk another process settled meanwhile is read again, at most this often in a row. */
+const RACE_RETRIES = 5;
+
+/** Another process settled part of a chunk between our read and our write: read it again. */
+class SettleRace extends Error {}
+
+interface RowSettlement {
+  id: number;
+  data: { role: string; plannedMs: number; sessionKey: string; priority: string; counted: boolean; noteCode: string; noteParams: string };
+  campaigns: { asRunId: number; campaignId: number; zoneId: number; localDate: string; inserted: boolean; makeGood: boolean }[];
+  /** The session-level news unit this play claims, if it is one. */
+  unitKey: string | null;
+}
+
 async function settleRows(db: Db, tz: string): Promise<number> {
   const campaigns = campaignMatchers((await db.campaign.findMany({ include: { items: true, zones: true } })).map(campaignSpecFromRow));
   let done = 0;
-  for (;;) {
+  for (let races = 0; ; ) {
     const rows = await db.asRun.findMany({
       where: { settled: false, status: { not: "playing" } },
       orderBy: { id: "asc" },
@@ -50,7 +69,7 @@ async function settleRows(db: Db, tz: string): Promise<number> {
     });
     const lineIds = [...rows, ...siblings].map((r) => r.rundownLineId).filter((x): x is number => x != null);
     const lines = new Map((await db.rundownLine.findMany({ where: { id: { in: [...new Set(lineIds)] } }, select: { id: true, reason: true, durationMs: true, campaignId: true } })).map((l) => [l.id, l]));
-    for (const r of rows) {
+    const settlements: RowSettlement[] = rows.map((r) => {
       const line = r.rundownLineId != null ? lines.get(r.rundownLineId) : undefined;
       const airing = r.airing ?? { id: -r.id, source: r.source, programId: null, emergencyId: null, scheduledStart: r.scheduledStart };
       // Facts the playout already stored from the first frame are kept as they are.
@@ -62,22 +81,7 @@ async function settleRows(db: Db, tz: string): Promise<number> {
       const note = classifyReason(r.note);
       const minute = toLocalParts(airing.scheduledStart, tz).minuteOfDay;
       const campaignIds = campaignsOfPlay({ zoneId: r.zoneId, itemId: r.itemId, localDate: r.localDate, sessionMinute: minute }, campaigns);
-
-      // Guarded on settled = false: another process may have settled it meanwhile.
-      const n = await db.asRun.updateMany({
-        where: { id: r.id, settled: false },
-        data: { ...facts, counted, noteCode: note.code, noteParams: JSON.stringify(note.params), settled: true },
-      });
-      if (n.count === 0) continue;
-      done++;
-      if (campaignIds.length) {
-        await db.asRunCampaign.createMany({
-          data: campaignIds.map((campaignId) => ({
-            asRunId: r.id, campaignId, zoneId: r.zoneId, localDate: r.localDate,
-            inserted: line?.campaignId === campaignId, makeGood: line?.campaignId === campaignId && line.reason === "make_good",
-          })),
-        });
-      }
+      let unitKey: string | null = null;
       if (counted && facts.role === "news" && r.airingId != null) {
         let k = 0;
         for (const s of siblings) {
@@ -89,20 +93,60 @@ async function settleRows(db: Db, tz: string): Promise<number> {
           if (isPlay({ status: s.status, durationMs: s.durationMs, plannedMs: planned })) k++;
           if (s.id === r.id) break;
         }
-        await claimUnit(db, r.id, unitKeyOf(facts.sessionKey, r.itemId, Math.max(1, k)));
+        unitKey = unitKeyOf(facts.sessionKey, r.itemId, Math.max(1, k));
       }
+      return {
+        id: r.id,
+        data: { ...facts, counted, noteCode: note.code, noteParams: JSON.stringify(note.params) },
+        campaigns: campaignIds.map((campaignId) => ({
+          asRunId: r.id, campaignId, zoneId: r.zoneId, localDate: r.localDate,
+          inserted: line?.campaignId === campaignId, makeGood: line?.campaignId === campaignId && line.reason === "make_good",
+        })),
+        unitKey,
+      };
+    });
+    try {
+      for (let i = 0; i < settlements.length; i += TX_ROWS) done += await writeRows(db, settlements.slice(i, i + TX_ROWS));
+      races = 0;
+    } catch (err) {
+      // Another process settled rows or took a unit meanwhile: what it wrote stands; read again.
+      if (!(err instanceof SettleRace || isUniqueViolation(err)) || ++races > RACE_RETRIES) throw err;
     }
   }
 }
 
-/** Takes the session-level news unit unless another zone's play of the session holds it. */
-async function claimUnit(db: Db, asRunId: number, unitKey: string): Promise<void> {
-  const unit = sessionKind(unitKey) === "emergency" ? 2 : sessionKind(unitKey) === "program" ? 1 : 3;
-  try {
-    await db.asRun.update({ where: { id: asRunId }, data: { unitKey, unit } });
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-  }
+/**
+ * Writes one chunk in one transaction: rows with the same facts in one update, campaign rows
+ * in one insert, and each news unit to the first play of the session that claims it (a
+ * zone's play whose unit another zone's play already holds counts without one). Throws
+ * SettleRace when another process settled part of the chunk first.
+ */
+async function writeRows(db: Db, chunk: RowSettlement[]): Promise<number> {
+  const units = [...new Set(chunk.map((s) => s.unitKey).filter((k): k is string => k != null))];
+  return db.$transaction(async (tx) => {
+    const open = new Set((await tx.asRun.findMany({ where: { id: { in: chunk.map((s) => s.id) }, settled: false }, select: { id: true } })).map((r) => r.id));
+    const todo = chunk.filter((s) => open.has(s.id));
+    if (!todo.length) return 0;
+    const held = new Set((await tx.asRun.findMany({ where: { unitKey: { in: units } }, select: { unitKey: true } })).map((r) => r.unitKey));
+    const groups = new Map<string, { data: RowSettlement["data"]; ids: number[] }>();
+    for (const s of todo) {
+      const key = JSON.stringify(s.data);
+      const g = groups.get(key) ?? groups.set(key, { data: s.data, ids: [] }).get(key)!;
+      g.ids.push(s.id);
+    }
+    let n = 0;
+    for (const g of groups.values()) n += (await tx.asRun.updateMany({ where: { id: { in: g.ids }, settled: false }, data: { ...g.data, settled: true } })).count;
+    if (n !== todo.length) throw new SettleRace();
+    const campaignRows = todo.flatMap((s) => s.campaigns);
+    if (campaignRows.length) await tx.asRunCampaign.createMany({ data: campaignRows });
+    for (const s of todo) {
+      if (s.unitKey == null || held.has(s.unitKey)) continue;
+      held.add(s.unitKey);
+      const kind = sessionKind(s.unitKey);
+      await tx.asRun.update({ where: { id: s.id }, data: { unitKey: s.unitKey, unit: kind === "emergency" ? 2 : kind === "program" ? 1 : 3 } });
+    }
+    return todo.length;
+  });
 }
 
 async function settleAirings(db: Db, tz: string): Promise<number> {
@@ -121,8 +165,7 @@ async function settleAirings(db: Db, tz: string): Promise<number> {
     if (airings.length === 0) return done;
     const userIds = [...new Set(airings.flatMap((a) => [a.startedById, a.emergency?.createdById]).filter((x): x is number => x != null))];
     const users = new Map((await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]));
-    for (const a of airings) {
-      after = a.id;
+    const updates = airings.map((a) => {
       const audioMs = a.asRuns.filter(wentOnAir).reduce((s, r) => s + r.durationMs, 0);
       const reason = classifyReason(a.statusReason);
       const outcome = outcomeOf({ status: a.status, reasonCode: reason.code, audioMs });
@@ -130,11 +173,17 @@ async function settleAirings(db: Db, tz: string): Promise<number> {
       // Who was on duty: whoever started a manual or emergency airing, else the roster.
       const starter = a.source === "emergency" ? a.emergency?.createdById : a.startedById;
       const dutyName = (starter != null ? users.get(starter) : undefined) ?? dutyFromRoster(roster, local.weekday, local.minuteOfDay);
-      const n = await db.airing.updateMany({
-        where: { id: a.id, settled: false, status: a.status },
-        data: { sessionKey: sessionKeyOf(a), audioMs, outcome, reasonCode: reason.code, reasonParams: JSON.stringify(reason.params), dutyName, settled: true },
+      // Guarded on the status read: an airing changed meanwhile is settled by a later pass.
+      return { where: { id: a.id, settled: false, status: a.status }, data: { sessionKey: sessionKeyOf(a), audioMs, outcome, reasonCode: reason.code, reasonParams: JSON.stringify(reason.params), dutyName, settled: true } };
+    });
+    after = airings.at(-1)!.id;
+    for (let i = 0; i < updates.length; i += TX_ROWS) {
+      const chunk = updates.slice(i, i + TX_ROWS);
+      done += await db.$transaction(async (tx) => {
+        let n = 0;
+        for (const u of chunk) n += (await tx.airing.updateMany(u)).count;
+        return n;
       });
-      done += n.count;
     }
     if (airings.length < BATCH) return done;
   }

@@ -16,6 +16,7 @@
 // (worker/playout-segments.ts), the output's settings (worker/playout-output.ts), and how an
 // attempt ends (worker/playout-close.ts). This file claims the airing and runs the attempt.
 import type { JobHandler } from "../server/jobs/catalogue.ts";
+import { withLogContext } from "../server/logger.ts";
 import { claimAiring, holdLease, OPEN_STATUSES, WORKER_STOPPED_REASON } from "../server/airing-lease.ts";
 import type { JobContext } from "./index.ts";
 import { StartGate } from "./start-gate.ts";
@@ -49,6 +50,12 @@ export function createPlayoutHandler(deps: PlayoutDeps): JobHandler<"playout", J
   return async (data, ctx) => {
     const initial = await loadPlayoutAiring(db, data.airingId);
     if (!initial || !OPEN_STATUSES.includes(initial.status)) return { skipped: `airing is ${initial?.status ?? "gone"}` };
+    // Every line logged while this airing is handled names it and its zone, whoever logs it.
+    return withLogContext({ airingId: initial.id, zoneId: initial.zoneId, zone: initial.zone.code }, () => air(initial, ctx));
+  };
+
+  /** Claims the airing, runs the attempt, and records how it ended. */
+  async function air(initial: PlayoutAiring, ctx: JobContext) {
     const owner = await claimAiring(db, clock, initial.id, ctx.workerId);
     if (!owner) return { skipped: "claimed elsewhere" };
     const lease = holdLease(db, clock, initial.id, owner, logger, () => gate.busy());
@@ -73,7 +80,7 @@ export function createPlayoutHandler(deps: PlayoutDeps): JobHandler<"playout", J
       const ended = { airingId: initial.id, zoneId: initial.zoneId, localDate: initial.localDate };
       if (outcome) await deps.onAiringEnded?.(ended).catch((e: Error) => logger.warn(`re-plan request after airing failed: ${e.message}`));
     }
-  };
+  }
 
   /**
    * Goes at the zone until the airing ends (its outcome) or leaves this attempt: the lease

@@ -6,6 +6,7 @@ import { AppError, notFound } from "../errors.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";
+import { programLengthMs } from "../domain/rundown.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const body = z.object({
@@ -27,8 +28,8 @@ type ProgramWithEntries = { gapMs: number; entries: { item: { durationMs: number
 
 /** Nominal length: intro + items + gaps + outro (what the render will produce). */
 export function programDurationMs(p: ProgramWithEntries): number {
-  const parts = [p.introItem?.durationMs, ...p.entries.map((e) => e.item.durationMs), p.outroItem?.durationMs].filter((d): d is number => d !== undefined);
-  return parts.reduce((a, b) => a + b, 0) + Math.max(0, parts.length - 1) * p.gapMs;
+  const lines = [p.introItem?.durationMs, ...p.entries.map((e) => e.item.durationMs), p.outroItem?.durationMs].filter((d): d is number => d !== undefined);
+  return programLengthMs(lines, p.gapMs);
 }
 
 export function programsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {

@@ -9,7 +9,8 @@ import { AppError, notFound } from "../errors.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, localDate, sendFile } from "./common.ts";
-import { resolvePeriod, weekKeyOf, type PeriodSpec } from "../reports/period.ts";
+import { resolvePeriod, type PeriodSpec } from "../reports/period.ts";
+import { isoWeekKey } from "../domain/time.ts";
 import { reportToCsvBuffer } from "../reports/csv.ts";
 import { reportToXlsx } from "../reports/xlsx.ts";
 import { reportToPdf } from "../reports/pdf.ts";
@@ -67,7 +68,7 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
       try {
         period = q.month
           ? resolvePeriod({ kind: "month", value: q.month }, tz)
-          : resolvePeriod({ kind: "week", value: q.week ?? weekKeyOf(new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(clock.now())) }, tz);
+          : resolvePeriod({ kind: "week", value: q.week ?? isoWeekKey(new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(clock.now())) }, tz);
       } catch (err) {
         throw new AppError(422, "BAD_PERIOD", "Tuần không hợp lệ.", `Invalid week: ${(err as Error).message}`);
       }
@@ -111,7 +112,7 @@ export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
 function defaultValue(kind: "day" | "week" | "month" | "quarter" | "year", today: string): string {
   const [y, m] = today.split("-").map(Number) as [number, number];
   if (kind === "day") return today;
-  if (kind === "week") return weekKeyOf(today);
+  if (kind === "week") return isoWeekKey(today);
   if (kind === "month") return today.slice(0, 7);
   if (kind === "quarter") return `${y}-Q${Math.ceil(m / 3)}`;
   return String(y);
