@@ -4,6 +4,7 @@ import type { AppDeps, AppEnv } from "../app.ts";
 import { createStorage, type Storage } from "../storage.ts";
 import type { PlayoutChannels } from "../playout-channels.ts";
 import { itemsRoutes } from "./items.ts";
+import { ttsSettingsRoutes } from "./tts-settings.ts";
 import { itemDocumentsRoutes } from "./item-documents.ts";
 import { programsRoutes } from "./programs.ts";
 import { schedulesRoutes } from "./schedules.ts";
@@ -66,4 +67,5 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
   directivesRoutes(api, deps);
   approvalsRoutes(api, deps);
   auditRoutes(api, deps);
+  ttsSettingsRoutes(api, deps);
 }
