@@ -20,6 +20,7 @@
 //   in audio/ are computed from frame counts, hence exact.
 import { open, readFile } from "node:fs/promises";
 import { AudioInputError } from "./errors.ts";
+import { id3v2Size, isInfoFrame, parseHeader, type Mp3FrameHeader } from "./mp3frames.ts";
 
 export const CANONICAL = {
   codec: "mp3",
@@ -48,6 +49,19 @@ export const FRAME_MS = (CANONICAL.samplesPerFrame * 1000) / CANONICAL.sampleRat
 
 export function framesToMs(frames: number): number {
   return (frames * CANONICAL.samplesPerFrame * 1000) / CANONICAL.sampleRate;
+}
+
+/**
+ * One frame of digital silence in the canonical format (all-zero side info and main
+ * data decode to silence). Used to keep a stream sink alive before air time.
+ */
+export function silentFrame(): Buffer {
+  const f = Buffer.alloc(417); // 144 * 128000 / 44100, no padding
+  f[0] = 0xff;
+  f[1] = 0xfb; // MPEG-1, Layer III, no CRC
+  f[2] = 0x90; // 128 kbps, 44.1 kHz, no padding
+  f[3] = 0xc4; // mono, original
+  return f;
 }
 
 /** Nearest whole number of frames for a duration. */
@@ -93,48 +107,17 @@ export interface Mp3FrameScan {
   junkBytes: number;
 }
 
-const BITRATES_V1_L3 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0];
-const BITRATES_V2_L3 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0];
-const RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
-
-interface Header {
-  length: number;
-  sampleRate: number;
-  channels: number;
-  bitRateKbps: number;
-  mpeg1: boolean;
-}
-
-function parseHeader(b: Uint8Array, i: number): Header | undefined {
-  if (i + 4 > b.length) return undefined;
-  const b1 = b[i + 1]!, b2 = b[i + 2]!, b3 = b[i + 3]!;
-  if (b[i] !== 0xff || (b1 & 0xe0) !== 0xe0) return undefined;
-  const version = (b1 >> 3) & 3;
-  const layer = (b1 >> 1) & 3;
-  if (version === 1 || layer !== 1) return undefined; // Layer III only
-  const brIdx = (b2 >> 4) & 15;
-  const srIdx = (b2 >> 2) & 3;
-  if (brIdx === 0 || brIdx === 15 || srIdx === 3) return undefined;
-  const mpeg1 = version === 3;
-  const bitRateKbps = (mpeg1 ? BITRATES_V1_L3 : BITRATES_V2_L3)[brIdx]!;
-  const sampleRate = RATES[version]![srIdx]!;
-  const padding = (b2 >> 1) & 1;
-  const length = Math.floor(((mpeg1 ? 144 : 72) * bitRateKbps * 1000) / sampleRate) + padding;
-  return { length, sampleRate, channels: ((b3 >> 6) & 3) === 3 ? 1 : 2, bitRateKbps, mpeg1 };
-}
-
-/** Walk the MP3 Layer III frames of a buffer. Pure. */
+/**
+ * Walk the MP3 Layer III frames of a buffer strictly, without the player's resync: every
+ * byte that is not an ID3 tag or a whole frame counts as junk. Pure.
+ */
 export function scanMp3Frames(buf: Uint8Array): Mp3FrameScan {
-  let pos = 0;
   const hasId3v2 = buf.length >= 10 && buf[0] === 0x49 && buf[1] === 0x44 && buf[2] === 0x33;
-  if (hasId3v2) {
-    const size = ((buf[6]! & 0x7f) << 21) | ((buf[7]! & 0x7f) << 14) | ((buf[8]! & 0x7f) << 7) | (buf[9]! & 0x7f);
-    pos = 10 + size + ((buf[5]! & 0x10) ? 10 : 0);
-  }
+  let pos = hasId3v2 ? id3v2Size(buf, 0) || 10 : 0;
   const hasId3v1 = buf.length >= 128 && buf[buf.length - 128] === 0x54 && buf[buf.length - 127] === 0x41 && buf[buf.length - 126] === 0x47;
   const end = hasId3v1 ? buf.length - 128 : buf.length;
   const offsets: number[] = [];
-  let first: Header | undefined;
+  let first: Mp3FrameHeader | null = null;
   let mixedFormat = false;
   let junkBytes = 0;
   while (pos < end) {
@@ -145,26 +128,19 @@ export function scanMp3Frames(buf: Uint8Array): Mp3FrameScan {
       continue;
     }
     if (!first) first = h;
-    else if (h.sampleRate !== first.sampleRate || h.channels !== first.channels || h.bitRateKbps !== first.bitRateKbps) mixedFormat = true;
+    else if (h.sampleRate !== first.sampleRate || h.channels !== first.channels || h.bitrateKbps !== first.bitrateKbps) mixedFormat = true;
     offsets.push(pos);
     pos += h.length;
   }
   offsets.push(pos);
-  let hasInfoFrame = false;
-  if (first && offsets.length > 1) {
-    const o = offsets[0]!;
-    const sideInfo = first.mpeg1 ? (first.channels === 1 ? 17 : 32) : first.channels === 1 ? 9 : 17;
-    const tag = (at: number) => String.fromCharCode(...buf.subarray(at, at + 4));
-    hasInfoFrame = ["Xing", "Info"].includes(tag(o + 4 + sideInfo)) || tag(o + 36) === "VBRI";
-  }
   return {
     frames: offsets.length - 1,
     offsets,
     sampleRate: first?.sampleRate ?? 0,
     channels: first?.channels ?? 0,
-    bitRateKbps: first?.bitRateKbps ?? 0,
+    bitRateKbps: first?.bitrateKbps ?? 0,
     mixedFormat,
-    hasInfoFrame,
+    hasInfoFrame: first !== null && isInfoFrame(buf, offsets[0]!, first),
     hasId3v2,
     hasId3v1,
     junkBytes,

@@ -1,5 +1,6 @@
-// Minimal MPEG-1/2/2.5 Layer III frame parser. The player cuts and paces audio on frame
-// boundaries, so it needs each frame's byte range and start time without decoding.
+// The one MPEG-1/2/2.5 Layer III frame parser. The player cuts and paces audio on frame
+// boundaries, so it needs each frame's byte range and start time without decoding; the
+// canonical-format check (canonical.ts) walks files with the same header parser.
 import { open as openFile, readFile, type FileHandle } from "node:fs/promises";
 
 export interface Mp3FrameHeader {
@@ -32,10 +33,6 @@ export interface Mp3FrameIndex {
   channels: 1 | 2;
   bitrateKbps: number;
 }
-
-/** The decided broadcast format: MP3, 44.1 kHz, mono, 128 kbps CBR. */
-export const CANONICAL_MP3 = { sampleRate: 44100, channels: 1, bitrateKbps: 128, frameSamples: 1152 } as const;
-export const CANONICAL_FRAME_MS = (CANONICAL_MP3.frameSamples / CANONICAL_MP3.sampleRate) * 1000;
 
 const BITRATES_V1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
 const BITRATES_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
@@ -206,19 +203,6 @@ export function frameRange(frames: Mp3Frame[], startMs?: number, endMs?: number)
   const first = startMs === undefined ? 0 : nearestBoundary(frames, startMs);
   const end = endMs === undefined ? frames.length : nearestBoundary(frames, endMs);
   return { first, end: Math.max(first, end) };
-}
-
-/**
- * One frame of digital silence in the canonical format (all-zero side info and main
- * data decode to silence). Used to keep a stream sink alive before air time.
- */
-export function silentFrame(): Buffer {
-  const f = Buffer.alloc(417); // 144 * 128000 / 44100, no padding
-  f[0] = 0xff;
-  f[1] = 0xfb; // MPEG-1, Layer III, no CRC
-  f[2] = 0x90; // 128 kbps, 44.1 kHz, no padding
-  f[3] = 0xc4; // mono, original
-  return f;
 }
 
 /** Incremental parser for a live MP3 byte stream (e.g. ffmpeg stdout). */

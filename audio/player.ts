@@ -2,7 +2,8 @@
 // starting precisely on time and pacing MP3 frames against the clock, and records what
 // actually went out per segment — the raw material of the as-run log.
 import type { Logger } from "./ffmpeg.ts";
-import { frameIndex, frameRange, Mp3FileReader, CANONICAL_MP3, CANONICAL_FRAME_MS, type Mp3FrameIndex } from "./mp3frames.ts";
+import { frameIndex, frameRange, Mp3FileReader, type Mp3FrameIndex } from "./mp3frames.ts";
+import { CANONICAL, FRAME_MS } from "./canonical.ts";
 import { abortableSleep, systemClock, waitUntil, type Clock } from "./precise-timer.ts";
 import { startRelay, type AudioChunk, type RelayStream } from "./relay.ts";
 import type { Sink, SinkCloseInfo, SinkDropout } from "./sinks/types.ts";
@@ -121,7 +122,7 @@ const fail = (vi: string, en: string) => new Error(`${vi} / ${en}`);
 
 async function indexCanonical(path: string): Promise<Mp3FrameIndex> {
   const idx = await frameIndex(path);
-  if (idx.sampleRate !== CANONICAL_MP3.sampleRate || idx.channels !== CANONICAL_MP3.channels) {
+  if (idx.sampleRate !== CANONICAL.sampleRate || idx.channels !== CANONICAL.channels) {
     throw fail(
       `Tệp không ở định dạng phát sóng chuẩn (${idx.sampleRate} Hz, ${idx.channels} kênh): ${path}`,
       `File is not in the broadcast format (${idx.sampleRate} Hz, ${idx.channels} ch, want 44100 Hz mono): ${path}`,
@@ -390,7 +391,7 @@ class PlayoutRun<T> implements Playout<T> {
   /** Paces `source` into the sink. Returns a message when the sink failed. */
   private async pump(source: FrameSource, rec: SegmentRecord<T>, limitMs: number): Promise<string | null> {
     const signal = this.ctl.signal;
-    while (!signal.aborted && limitMs - rec.playedMs > CANONICAL_FRAME_MS / 2) {
+    while (!signal.aborted && limitMs - rec.playedMs > FRAME_MS / 2) {
       this.launchDueRelays(rec.index);
       let now = this.clock.now();
       const horizon = (now - this.t0 + this.lead) * this.speed;

@@ -6,7 +6,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import type { IncomingMessage } from "node:http";
 import { ffmpegPath as defaultFfmpegPath, formatCommand, type Logger } from "./ffmpeg.ts";
-import { CANONICAL_MP3, Mp3StreamParser } from "./mp3frames.ts";
+import { Mp3StreamParser } from "./mp3frames.ts";
+import { CANONICAL } from "./canonical.ts";
 import { parseAllowance, type PrivateAllowance } from "./net-policy.ts";
 import { openRelay, relayHttpUrl, type Resolver } from "./relay-fetch.ts";
 
@@ -60,8 +61,8 @@ export function relayArgs(durationMs: number): string[] {
     "-i", "pipe:0",
     "-t", ((durationMs + 1000) / 1000).toFixed(3),
     "-map", "0:a:0", "-vn",
-    "-ac", String(CANONICAL_MP3.channels), "-ar", String(CANONICAL_MP3.sampleRate),
-    "-c:a", "libmp3lame", "-b:a", `${CANONICAL_MP3.bitrateKbps}k`,
+    "-ac", String(CANONICAL.channels), "-ar", String(CANONICAL.sampleRate),
+    "-c:a", "libmp3lame", "-b:a", `${CANONICAL.bitRateKbps}k`,
     "-id3v2_version", "0", "-write_xing", "0",
     // Without this the pipe is flushed every 32 KB (2 s of audio).
     "-flush_packets", "1",

@@ -14,6 +14,7 @@ import { AppError } from "./errors.ts";
 import { withHttpStatus } from "./http/errors.ts";
 import type { EventHub } from "./events.ts";
 import type { Logger } from "./logger.ts";
+import { requestId } from "./http/request-id.ts";
 import type { Queues } from "./queues.ts";
 import { writeAudit } from "./audit.ts";
 import { FallbackThrottleStore, LoginGuard, MemoryThrottleStore, RedisThrottleStore } from "./auth/rate-limit.ts";
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     new LoginGuard(new FallbackThrottleStore(new RedisThrottleStore(deps.redis, `${deps.config.QUEUE_PREFIX}:login:`), new MemoryThrottleStore(), logger), () => clock.now().getTime());
   const trustedProxy = addressMatcher(deps.config.TRUSTED_PROXIES);
   const app = new Hono<AppEnv>();
+  app.use("*", requestId(logger));
 
   // Headers on every answer, errors included. The SPA is built without inline script or
   // style, so 'self' suffices; media and images may come from blob:/data: (previews).

@@ -14,7 +14,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Clock } from "../server/clock.ts";
-import type { Logger } from "../server/logger.ts";
+import { withLogContext, type Logger } from "../server/logger.ts";
 import { airDir } from "../server/zones.ts";
 import { assertPublicHost } from "../server/relay-url.ts";
 import { localDateOf, localTimeOf } from "../server/domain/time.ts";
@@ -79,6 +79,11 @@ export function createPlayoutHandler(deps: PlayoutDeps): JobHandler<"playout", J
   return async (data, ctx) => {
     const initial = await loadAiring(deps, data.airingId);
     if (!initial || !OPEN_STATUSES.includes(initial.status)) return { skipped: `airing is ${initial?.status ?? "gone"}` };
+    // Every line logged while this airing is handled names it and its zone, whoever logs it.
+    return withLogContext({ airingId: initial.id, zoneId: initial.zoneId, zone: initial.zone.code }, () => air(initial, ctx));
+  };
+
+  async function air(initial: AiringRow, ctx: JobContext) {
     const owner = await claimAiring(db, clock, initial.id, ctx.workerId);
     if (!owner) return { skipped: "claimed elsewhere" };
     const lease = holdLease(db, clock, initial.id, owner, logger, () => gate.busy());
@@ -153,7 +158,7 @@ export function createPlayoutHandler(deps: PlayoutDeps): JobHandler<"playout", J
       // Ask for a re-plan (make-goods) once the zone is free; planning is not done here.
       if (outcome) await deps.onAiringEnded?.(ended).catch((e: Error) => logger.warn(`re-plan request after airing failed: ${e.message}`));
     }
-  };
+  }
 
   /** Holds the zone for one go at airing what is left. */
   async function atTheZone(

@@ -7,7 +7,7 @@
 // and the outage is reported once as a dropout (see types.ts) instead of failing the airing.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { ffmpegPath as defaultFfmpegPath, formatCommand, type Logger } from "../ffmpeg.ts";
-import { CANONICAL_FRAME_MS, silentFrame } from "../mp3frames.ts";
+import { FRAME_MS, silentFrame } from "../canonical.ts";
 import { backoffMs, DropoutLog, hhmmss, openDeadline, pause } from "./reconnect.ts";
 import type { Sink, SinkCloseInfo, SinkOptions } from "./types.ts";
 
@@ -282,7 +282,7 @@ export class FfmpegPipeSink implements Sink {
       }
       const due = now - this.fillStart + TICK_MS;
       const frames: Buffer[] = [];
-      for (; this.filledMs < due; this.filledMs += CANONICAL_FRAME_MS) frames.push(this.silence);
+      for (; this.filledMs < due; this.filledMs += FRAME_MS) frames.push(this.silence);
       if (frames.length && child.stdin.writable) {
         child.stdin.write(Buffer.concat(frames));
         this.dropouts.flowing(now);

@@ -11,7 +11,7 @@
 // The password travels only in the Authorization header: no child process, no argv.
 import net from "node:net";
 import tls from "node:tls";
-import { CANONICAL_MP3 } from "../mp3frames.ts";
+import { CANONICAL } from "../canonical.ts";
 
 export interface IcecastSourceConfig {
   host: string;
@@ -56,7 +56,7 @@ export function icecastRequestHead(c: IcecastSourceConfig): string {
     ...(c.name ? [`Ice-Name: ${headerValue(c.name)}`] : []),
     ...(c.description ? [`Ice-Description: ${headerValue(c.description)}`] : []),
     ...(c.genre ? [`Ice-Genre: ${headerValue(c.genre)}`] : []),
-    `Ice-Audio-Info: samplerate=${CANONICAL_MP3.sampleRate};channels=${CANONICAL_MP3.channels};bitrate=${CANONICAL_MP3.bitrateKbps}`,
+    `Ice-Audio-Info: samplerate=${CANONICAL.sampleRate};channels=${CANONICAL.channels};bitrate=${CANONICAL.bitRateKbps}`,
     "Expect: 100-continue",
   ];
   return `${lines.join("\r\n")}\r\n\r\n`;

@@ -11,7 +11,7 @@
 // Each outage that cost program audio is one dropout (see types.ts).
 import type { Socket } from "node:net";
 import type { Logger } from "../ffmpeg.ts";
-import { CANONICAL_FRAME_MS, CANONICAL_MP3, silentFrame } from "../mp3frames.ts";
+import { CANONICAL, FRAME_MS, silentFrame } from "../canonical.ts";
 import { connectIcecastSource, IcecastRefusedError, type IcecastSourceConfig } from "./icecast-source.ts";
 import { backoffMs, DropoutLog, hhmmss, openDeadline, pause } from "./reconnect.ts";
 import type { Sink, SinkCloseInfo, SinkOptions } from "./types.ts";
@@ -31,7 +31,7 @@ const ATTEMPT_MS = 3000;
  * stalled without telling us: drop the connection and reconnect rather than queue stale
  * audio (keep time). 3 s of canonical MP3.
  */
-const STALL_BYTES = Math.round((3000 * CANONICAL_MP3.bitrateKbps * 1000) / 8 / 1000);
+const STALL_BYTES = Math.round((3000 * CANONICAL.bitRateKbps * 1000) / 8 / 1000);
 
 type State = "new" | "up" | "down" | "closed";
 
@@ -236,7 +236,7 @@ export class IcecastSink implements Sink {
       }
       const due = now - this.fillStart + TICK_MS;
       const frames: Buffer[] = [];
-      for (; this.filledMs < due; this.filledMs += CANONICAL_FRAME_MS) frames.push(this.silence);
+      for (; this.filledMs < due; this.filledMs += FRAME_MS) frames.push(this.silence);
       if (frames.length) this.push(Buffer.concat(frames), now);
     };
     tick();

@@ -3,7 +3,7 @@
 // scheduler's alert sweep (server/alert-sweep.ts); it is resolved once the document airs
 // (late), is archived, or its due date moves.
 import { raiseAlert, resolveAlert, type AlertDeps } from "../alerts.ts";
-import { formatDateVi } from "../reports/period.ts";
+import { formatDateVi } from "../domain/time.ts";
 import { communeTimeZone } from "../reports/archive.ts";
 import { daysOverdue } from "../domain/directives.ts";
 import { overdueDirectives } from "./register.ts";

@@ -147,6 +147,14 @@ export function rundownLengthMs(sumMs: number, lines: number, gapMs: number): nu
   return lines === 0 ? 0 : sumMs + gapMs * (lines - 1);
 }
 
+/**
+ * A program's nominal length, as the render produces it: its lines (intro, entries,
+ * outro) with one gap between consecutive lines. The API and the web editor both use it.
+ */
+export function programLengthMs(lineDurationsMs: readonly number[], gapMs: number): number {
+  return rundownLengthMs(lineDurationsMs.reduce((a, b) => a + b, 0), lineDurationsMs.length, gapMs);
+}
+
 /** The lines that are never bumped for campaign insertions: intro, outro and key entries. */
 export function fixedLoad(base: BaseRundown): { ms: number; lines: number } {
   let ms = 0, lines = 0;

@@ -1,7 +1,10 @@
-// Commune-time helpers built on Intl only. Local dates are "YYYY-MM-DD" strings and local
-// times "HH:MM" in the commune's IANA zone; instants are UTC (Date or epoch ms).
+// The commune calendar, the one module for it: the domain, the reports and the web app
+// (web/src/time.ts re-exports it; keep it free of Node imports). Built on Intl only.
+// Local dates are "YYYY-MM-DD" strings and local times "HH:MM" in the commune's IANA
+// zone; instants are UTC (Date or epoch ms).
 //
-// DST policy (Vietnam has none, but the logic must stay correct elsewhere):
+// DST policy (Vietnam has none, but the logic must stay correct elsewhere), the same as
+// Temporal's disambiguation "compatible":
 // - a local time inside a spring-forward gap does not exist; it is moved FORWARD to the
 //   first valid minute (the transition instant), e.g. 02:30 on a Berlin spring-forward
 //   day becomes 03:00 CEST;
@@ -114,6 +117,47 @@ export function dateRange(first: string, last: string): string[] {
   return out;
 }
 
+export function dateFromDayNumber(n: number): string {
+  return dateFromDayMs(n * DAY_MS);
+}
+
+export function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** Days in `month` (1..12) of year `y`. */
+export function daysInMonth(y: number, month: number): number {
+  return [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/** Monday of ISO week `week` of ISO year `isoYear` (week 1 holds 4 January). */
+export function isoWeekMonday(isoYear: number, week: number): string {
+  return addDays(startOfIsoWeek(`${String(isoYear).padStart(4, "0")}-01-04`), (week - 1) * 7);
+}
+
+/** 52 or 53. */
+export function isoWeeksInYear(isoYear: number): number {
+  return daysBetween(isoWeekMonday(isoYear, 1), isoWeekMonday(isoYear + 1, 1)) / 7;
+}
+
+/** ISO week of a date, e.g. 2027-01-01 → { year: 2026, week: 53 } (the week's Thursday decides). */
+export function isoWeekOf(date: string): { year: number; week: number } {
+  const thursday = addDays(date, 4 - isoWeekdayOfDate(date));
+  const year = Number(thursday.slice(0, 4));
+  return { year, week: (daysBetween(isoWeekMonday(year, 1), thursday) - 3) / 7 + 1 };
+}
+
+/** ISO week key of a date, e.g. "2026-W41". */
+export function isoWeekKey(date: string): string {
+  const { year, week } = isoWeekOf(date);
+  return `${year}-W${pad2(week)}`;
+}
+
+/** dd/mm/yyyy, the Vietnamese administrative form. */
+export function formatDateVi(date: string): string {
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+}
+
 // ---------------------------------------------------------------- zone offsets
 
 interface ZoneCache {
@@ -157,6 +201,15 @@ export function assertTimeZone(timeZone: string): void {
   zoneCache(timeZone);
 }
 
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    zoneCache(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function rawOffset(c: ZoneCache, ms: number): number {
   let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   for (const p of c.fmt.formatToParts(new Date(ms))) {
@@ -164,7 +217,7 @@ function rawOffset(c: ZoneCache, ms: number): number {
       case "year": y = Number(p.value); break;
       case "month": mo = Number(p.value); break;
       case "day": d = Number(p.value); break;
-      case "hour": h = Number(p.value); break;
+      case "hour": h = Number(p.value) % 24; break; // some browsers print midnight as "24"
       case "minute": mi = Number(p.value); break;
       case "second": s = Number(p.value); break;
     }
@@ -208,8 +261,12 @@ export function localDateOf(instant: Date | number, timeZone = DEFAULT_TIME_ZONE
   return toLocalParts(instant, timeZone).date;
 }
 
-export function localTimeOf(instant: Date | number, timeZone = DEFAULT_TIME_ZONE): string {
-  return toLocalParts(instant, timeZone).time;
+/** Local wall-clock "HH:MM", or "HH:MM:SS" with `seconds`. */
+export function localTimeOf(instant: Date | number, timeZone = DEFAULT_TIME_ZONE, seconds = false): string {
+  if (!seconds) return toLocalParts(instant, timeZone).time;
+  const ms = toMs(instant);
+  const wall = new Date(ms + zoneOffsetMs(timeZone, ms));
+  return `${pad2(wall.getUTCHours())}:${pad2(wall.getUTCMinutes())}:${pad2(wall.getUTCSeconds())}`;
 }
 
 export function isoWeekdayOf(instant: Date | number, timeZone = DEFAULT_TIME_ZONE): number {
@@ -243,4 +300,9 @@ export function localToUtcMs(date: string, time: string | number, timeZone = DEF
 
 export function localToUtc(date: string, time: string | number, timeZone = DEFAULT_TIME_ZONE): Date {
   return new Date(localToUtcMs(date, time, timeZone));
+}
+
+/** First instant whose local date is `date`: local midnight, or the end of a DST gap that swallowed it. */
+export function startOfLocalDay(date: string, timeZone = DEFAULT_TIME_ZONE): Date {
+  return localToUtc(date, 0, timeZone);
 }

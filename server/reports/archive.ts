@@ -7,7 +7,8 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
-import { addDays, localDateOf, resolvePeriod, weekKeyOf } from "./period.ts";
+import { addDays, isoWeekKey, localDateOf } from "../domain/time.ts";
+import { resolvePeriod } from "./period.ts";
 import { writeLogbookPdf, writeLogbookXlsx } from "./logbook.ts";
 import { loadDocSettings } from "./settings.ts";
 
@@ -59,7 +60,7 @@ export async function communeTimeZone(db: Db): Promise<string> {
 export async function generateWeeklyLogbook(deps: { db: Db; dataDir: string; clock: Clock; week?: string; zoneId?: number }): Promise<StoredReport & { rows: number /* sessions listed */ }> {
   const { db, dataDir } = deps;
   const tz = await communeTimeZone(db);
-  const week = deps.week ?? weekKeyOf(addDays(localDateOf(deps.clock.now(), tz), -7));
+  const week = deps.week ?? isoWeekKey(addDays(localDateOf(deps.clock.now(), tz), -7));
   const period = resolvePeriod({ kind: "week", value: week }, tz);
   const commune = (await db.commune.findUnique({ where: { id: 1 } })) ?? { name: "", unitName: "", place: "", timeZone: tz };
   const dir = path.join(dataDir, "reports", "logbook", week);

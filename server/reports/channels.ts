@@ -3,7 +3,7 @@
 // and printed in the report as their own section, so the directive's whole footnote comes
 // out of one report. A period gets the sum of the months that lie entirely inside it.
 import type { Db } from "../db/client.ts";
-import { daysInMonth } from "./period.ts";
+import { daysInMonth } from "../domain/time.ts";
 import type { OtherChannels } from "./types.ts";
 
 /** "YYYY-MM" keys of the months entirely inside [from, to]. */

@@ -6,7 +6,7 @@ import { dbProvider, type Db } from "../db/client.ts";
 import { sessionKind, type Outcome } from "../domain/plays.ts";
 import { reasonVi } from "../domain/reasons.ts";
 import { settlePlays } from "../settle-plays.ts";
-import { dayNumber, eachDate, formatDateVi } from "./period.ts";
+import { dateRange, dayNumber, formatDateVi } from "../domain/time.ts";
 import { DELETED_ITEM, LEVEL_LABELS, UNCATEGORISED } from "./labels.ts";
 import { airingFactsSql, campaignPlaysSql, playFacetsSql, zonePlaysSql, type DateRange } from "./queries.ts";
 import { campaignRows, type AiringFact } from "./campaigns.ts";
@@ -75,7 +75,7 @@ async function compute(db: Reader, range: ReportRange, days: number, opts: Compu
     programs: 0, daysAired: 0, newsItems: 0, itemsDistinct: 0, emergencyBroadcasts: 0, emergencyItems: 0, plays: 0, makeGoodPlays: 0,
     zoneSessionsAired: 0, airtimeMinutes: 0, ownMinutes: 0, relayMinutes: 0, zoneSessions: emptyOutcomes(), sessionsMissed: 0,
   };
-  const dayRows = new Map<string, DayRow>(eachDate(r.from, r.to).map((date) => [date, { date, programs: 0, newsItems: 0, plays: 0, airtimeMinutes: 0, emergencyBroadcasts: 0, problems: 0 }]));
+  const dayRows = new Map<string, DayRow>(dateRange(r.from, r.to).map((date) => [date, { date, programs: 0, newsItems: 0, plays: 0, airtimeMinutes: 0, emergencyBroadcasts: 0, problems: 0 }]));
 
   // ---- as-run facets → items, topics, levels, days ----
   type Acc = { units: number; plays: number; ms: number; items: Set<number> };

@@ -10,7 +10,7 @@ import type { Db } from "../db/client.ts";
 import { sessionKind } from "../domain/plays.ts";
 import { reasonVi } from "../domain/reasons.ts";
 import { settlePlays } from "../settle-plays.ts";
-import { eachDate, formatDateVi, isoWeekday, localTimeOf } from "./period.ts";
+import { dateRange, formatDateVi, isoWeekdayOfDate, localTimeOf } from "../domain/time.ts";
 import { DELETED_ITEM, LEVEL_LABELS, OUTCOME_VI, PDF_TEXT, STATUS_VI, UNCATEGORISED } from "./labels.ts";
 import { adminHeader, BOLD, BODY, closingBlock, contentWidth, createPdf, ITALIC, PdfTable, pipePdf, stampAt, vi } from "./pdfdoc.ts";
 import { excelDate, excelLocalDateTime } from "./xlsx.ts";
@@ -59,7 +59,7 @@ export interface LogbookOptions {
 export type LogbookRange = DateRange & { labelVi?: string };
 
 const WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"];
-export const weekdayVi = (date: string) => WEEKDAYS_VI[isoWeekday(date) - 1]!;
+export const weekdayVi = (date: string) => WEEKDAYS_VI[isoWeekdayOfDate(date) - 1]!;
 
 /** "mm:ss" or "h:mm:ss". */
 export function formatDuration(ms: number): string {
@@ -74,7 +74,7 @@ export async function* logbookDays(db: Db, range: DateRange, opts: LogbookOption
   await settlePlays(db);
   const tz = (await db.commune.findUnique({ where: { id: 1 } }))?.timeZone ?? "Asia/Ho_Chi_Minh";
   const categories = new Map((await db.category.findMany()).map((c) => [c.id, c.nameVi]));
-  for (const date of eachDate(range.from, range.to)) {
+  for (const date of dateRange(range.from, range.to)) {
     const airings = await db.airing.findMany({
       where: { localDate: date, settled: true, status: { not: "superseded" }, ...(opts.zoneId ? { zoneId: opts.zoneId } : {}) },
       orderBy: [{ scheduledStart: "asc" }, { zoneId: "asc" }],

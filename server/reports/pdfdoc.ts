@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import PDFDocument from "pdfkit";
 import { PDF_TEXT } from "./labels.ts";
-import { localDateOf } from "./period.ts";
+import { localDateOf } from "../domain/time.ts";
 import { formatCell, type Cell, type Column } from "./tables.ts";
 import type { ReportCommune } from "./types.ts";
 

@@ -1,6 +1,6 @@
 // The report as a list of typed tables, one per breakdown. CSV, XLSX and PDF all render
 // these, so the three exports always carry the same columns and the same numbers.
-import { formatDateVi, localDateOf, localTimeOf } from "./period.ts";
+import { formatDateVi, localDateOf, localTimeOf } from "../domain/time.ts";
 import { DIRECTIVE_STATUS_VI, KIND_VI, LEVEL_LABELS, OUTCOME_VI } from "./labels.ts";
 import type { BroadcastReport } from "./types.ts";
 

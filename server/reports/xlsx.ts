@@ -3,7 +3,7 @@
 // dates are date cells (Excel has no time zone: a local date D is written as D 00:00 UTC
 // so Excel shows D), instants are shown as the commune's wall-clock time.
 import ExcelJS from "exceljs";
-import { localDateOf, localTimeOf } from "./period.ts";
+import { localDateOf, localTimeOf } from "../domain/time.ts";
 import { reportTables, type CellType, type Cell, type ReportTable } from "./tables.ts";
 import type { BroadcastReport } from "./types.ts";
 

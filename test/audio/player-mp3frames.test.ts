@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CANONICAL_FRAME_MS, frameIndex, frameRange, Mp3StreamParser, readFrames, silentFrame } from "../../audio/mp3frames.ts";
+import { frameIndex, frameRange, Mp3StreamParser, readFrames } from "../../audio/mp3frames.ts";
+import { FRAME_MS as CANONICAL_FRAME_MS, silentFrame } from "../../audio/canonical.ts";
 import { decodedMs, meanVolumeDb, probeMs, tmpDir, tone } from "./player-fixtures.ts";
 
 const dir = tmpDir("loaxa-mp3frames-");

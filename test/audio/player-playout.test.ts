@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CANONICAL_FRAME_MS } from "../../audio/mp3frames.ts";
+import { FRAME_MS as CANONICAL_FRAME_MS } from "../../audio/canonical.ts";
 import { preparePlayout, type SegmentRecord } from "../../audio/player.ts";
 import { createSink, type Sink } from "../../audio/sinks/index.ts";
 import { decodedMs, meanVolumeDb, probeMs, tmpDir, tone } from "./player-fixtures.ts";

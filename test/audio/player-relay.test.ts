@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CANONICAL_FRAME_MS } from "../../audio/mp3frames.ts";
+import { FRAME_MS as CANONICAL_FRAME_MS } from "../../audio/canonical.ts";
 import { preparePlayout } from "../../audio/player.ts";
 import { relayArgs, relayInputUrl, startRelay } from "../../audio/relay.ts";
 import { createSink } from "../../audio/sinks/index.ts";

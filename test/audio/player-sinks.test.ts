@@ -5,7 +5,7 @@ import { PIPE_INPUT_ARGS } from "../../audio/sinks/ffmpeg-pipe.ts";
 import { alsaArgs, createSink, FfmpegPipeSink, icecastRequestHead, sinkConfigSchema, type IcecastSinkConfig, type SinkDropout } from "../../audio/sinks/index.ts";
 import { parseResponseHead } from "../../audio/sinks/icecast-source.ts";
 import { backoffMs, DropoutLog } from "../../audio/sinks/reconnect.ts";
-import { silentFrame } from "../../audio/mp3frames.ts";
+import { silentFrame } from "../../audio/canonical.ts";
 import { tmpDir } from "./player-fixtures.ts";
 
 const dir = tmpDir("loaxa-sinks-");

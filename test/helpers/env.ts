@@ -8,7 +8,7 @@ import { loadConfig, type Config } from "../../server/config.ts";
 import { ManualClock, systemClock, type Clock } from "../../server/clock.ts";
 import { createDb, type Db } from "../../server/db/client.ts";
 import { migrateDatabase } from "../../server/db/migrate.ts";
-import { silentLogger } from "../../server/logger.ts";
+import { silentLogger, type Logger } from "../../server/logger.ts";
 import { producerConnection } from "../../server/redis.ts";
 import { createQueues, type Queues } from "../../server/queues.ts";
 import { playoutRouter } from "../../server/zones.ts";
@@ -32,7 +32,7 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export async function createTestEnv(opts: { env?: Record<string, string>; clock?: Clock; withRoutes?: boolean } = {}): Promise<TestEnv> {
+export async function createTestEnv(opts: { env?: Record<string, string>; clock?: Clock; withRoutes?: boolean; logger?: Logger } = {}): Promise<TestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-test-"));
   const prefix = `t-${randomBytes(5).toString("hex")}`;
   const config = loadConfig({ DATA_DIR: dir, QUEUE_PREFIX: prefix, DEMO: "0", REDIS_AUTOSTART: "0", ...opts.env });
@@ -45,7 +45,7 @@ export async function createTestEnv(opts: { env?: Record<string, string>; clock?
   const events = createEventHub({ channel: `${prefix}-events`, logger: silentLogger });
   const clock = opts.clock ?? systemClock;
   const app = createApp({
-    db, queues, redis, clock, config, logger: silentLogger, events,
+    db, queues, redis, clock, config, logger: opts.logger ?? silentLogger, events,
     extraRoutes: opts.withRoutes === false ? undefined : (api, deps) => registerResourceRoutes(api, { ...deps }),
   });
   return {

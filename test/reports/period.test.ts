@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { parsePeriodKey, previousMonthKey, resolvePeriod } from "../../server/reports/period.ts";
 import {
-  addDays, eachDate, isoWeekOf, isoWeeksInYear, localDateOf, parsePeriodKey, previousMonthKey, resolvePeriod, startOfLocalDay, weekKeyOf,
-} from "../../server/reports/period.ts";
+  addDays, dateRange as eachDate, isoWeekKey as weekKeyOf, isoWeekOf, isoWeeksInYear, localDateOf, startOfLocalDay,
+} from "../../server/domain/time.ts";
 import { AppError } from "../../server/errors.ts";
 
 const VN = "Asia/Ho_Chi_Minh";

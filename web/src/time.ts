@@ -1,46 +1,21 @@
-// Calendar helpers in the commune's time zone. Local dates travel as "YYYY-MM-DD" strings
-// (as the API stores them); instants as ISO strings. Display is dd/MM/yyyy and 24-hour.
+// The web app's view of the commune calendar. The arithmetic is the server's own module
+// (server/domain/time.ts, pure, bundled by vite), so the app and the API agree on every
+// date, week and DST rule; this file adds only display and input helpers. Local dates
+// travel as "YYYY-MM-DD" strings (as the API stores them); instants as ISO strings.
+// Display is dd/MM/yyyy and 24-hour.
+import { formatDateVi, isLocalDate, localDateOf, localTimeOf } from "../../server/domain/time.ts";
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+export {
+  addDays, formatDateVi, isLocalDate, isoWeekdayOfDate, isoWeekKey, isoWeekMonday, isoWeekOf, isoWeeksInYear, localDateOf, localTimeOf, startOfIsoWeek,
+} from "../../server/domain/time.ts";
 
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
-    formatters.set(tz, f);
-  }
-  return f;
-}
+type InstantLike = string | number | Date;
 
-export interface LocalParts {
-  y: string;
-  m: string;
-  d: string;
-  hh: string;
-  mm: string;
-  ss: string;
-}
-
-export function localParts(v: string | number | Date, tz: string): LocalParts {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(tz).formatToParts(new Date(v))) parts[p.type] = p.value;
-  // Some engines print midnight as "24" even with h23.
-  const hh = parts.hour === "24" ? "00" : (parts.hour ?? "00");
-  return { y: parts.year ?? "", m: parts.month ?? "", d: parts.day ?? "", hh, mm: parts.minute ?? "00", ss: parts.second ?? "00" };
-}
-
-export const ymdOf = (v: string | number | Date, tz: string): string => {
-  const p = localParts(v, tz);
-  return `${p.y}-${p.m}-${p.d}`;
-};
-
-export const todayIn = (tz: string): string => ymdOf(Date.now(), tz);
+export const todayIn = (tz: string): string => localDateOf(Date.now(), tz);
 
 /** "2026-11-26" → "26/11/2026" */
 export function ymdToDmy(ymd: string | null | undefined): string {
-  if (!ymd) return "";
-  const [y, m, d] = ymd.split("-");
-  return `${d}/${m}/${y}`;
+  return ymd ? formatDateVi(ymd) : "";
 }
 
 /** "26/11/2026" (or 26-11-2026, 26.11.2026) → "2026-11-26"; null when not a real date. */
@@ -48,23 +23,12 @@ export function dmyToYmd(s: string): string | null {
   const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(s);
   if (!m) return null;
   const ymd = `${m[3]}-${m[2]!.padStart(2, "0")}-${m[1]!.padStart(2, "0")}`;
-  const d = new Date(ymd + "T00:00:00Z");
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === ymd ? ymd : null;
+  return isLocalDate(ymd) ? ymd : null;
 }
 
-export function addDays(ymd: string, n: number): string {
-  const d = new Date(ymd + "T00:00:00Z");
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
-/** ISO weekday, 1 = Monday … 7 = Sunday. */
-export function isoWeekday(ymd: string): number {
-  const wd = new Date(ymd + "T00:00:00Z").getUTCDay();
-  return wd === 0 ? 7 : wd;
-}
-
-export const startOfWeek = (ymd: string): string => addDays(ymd, 1 - isoWeekday(ymd));
+/** An instant shown in the commune zone: date dd/MM/yyyy, time HH:MM (or HH:MM:SS). */
+export const formatLocalDate = (v: InstantLike, tz: string): string => formatDateVi(localDateOf(new Date(v), tz));
+export const formatLocalTime = (v: InstantLike, tz: string, seconds = false): string => localTimeOf(new Date(v), tz, seconds);
 
 export function formatDuration(ms: number): string {
   const total = Math.round(ms / 1000);
@@ -74,29 +38,3 @@ export function formatDuration(ms: number): string {
   const ss = String(s).padStart(2, "0");
   return h ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
-
-/** ISO week-numbering year and week of a local date (the week's Thursday decides). */
-export function isoWeekOf(ymd: string): { year: number; week: number } {
-  const thursday = addDays(ymd, 4 - isoWeekday(ymd));
-  const year = Number(thursday.slice(0, 4));
-  const jan1 = new Date(`${year}-01-01T00:00:00Z`).getTime();
-  const week = Math.floor((new Date(thursday + "T00:00:00Z").getTime() - jan1) / 86_400_000 / 7) + 1;
-  return { year, week };
-}
-
-export const isoWeekNumber = (ymd: string): number => isoWeekOf(ymd).week;
-
-/** ISO week key of a local date, e.g. "2026-W48" (for the reports API). */
-export function isoWeekKey(ymd: string): string {
-  const { year, week } = isoWeekOf(ymd);
-  return `${year}-W${String(week).padStart(2, "0")}`;
-}
-
-/** Monday of ISO week `week` of ISO year `year`. */
-export function isoWeekMonday(year: number, week: number): string {
-  // 4 January is always in week 1.
-  return addDays(startOfWeek(`${year}-01-04`), (week - 1) * 7);
-}
-
-/** Number of ISO weeks in an ISO year (52 or 53). */
-export const isoWeeksInYear = (year: number): number => isoWeekOf(`${year}-12-28`).week;

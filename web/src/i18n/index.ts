@@ -5,7 +5,7 @@ import { vi, type MessageKey } from "./vi.ts";
 import { en } from "./en.ts";
 import { ApiError } from "../api.ts";
 import { FormError } from "../forms.ts";
-import { formatDuration, localParts, todayIn, ymdToDmy } from "../time.ts";
+import { formatDuration, formatLocalDate, formatLocalTime, todayIn, ymdToDmy } from "../time.ts";
 
 export type Lang = "vi" | "en";
 export type { MessageKey };
@@ -72,22 +72,10 @@ export function makeLocale(lang: Lang, tz: string): Locale {
     tz,
     t,
     pick,
-    date: (v) => {
-      const p = localParts(v, tz);
-      return `${p.d}/${p.m}/${p.y}`;
-    },
-    time: (v) => {
-      const p = localParts(v, tz);
-      return `${p.hh}:${p.mm}`;
-    },
-    timeSec: (v) => {
-      const p = localParts(v, tz);
-      return `${p.hh}:${p.mm}:${p.ss}`;
-    },
-    dateTime: (v) => {
-      const p = localParts(v, tz);
-      return `${p.d}/${p.m}/${p.y} ${p.hh}:${p.mm}`;
-    },
+    date: (v) => formatLocalDate(v, tz),
+    time: (v) => formatLocalTime(v, tz),
+    timeSec: (v) => formatLocalTime(v, tz, true),
+    dateTime: (v) => `${formatLocalDate(v, tz)} ${formatLocalTime(v, tz)}`,
     localDate: ymdToDmy,
     duration: formatDuration,
     num,

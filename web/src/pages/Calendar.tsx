@@ -9,7 +9,7 @@ import { Dialog, ErrorBox, Loading, StatusBadge, TableWrap } from "../components
 import { MonthYearPicker } from "../components/PeriodPickers.tsx";
 import { useLocale, type MessageKey } from "../i18n/index.ts";
 import { useApiGet } from "../query.ts";
-import { addDays, isoWeekday, isoWeekNumber, startOfWeek } from "../time.ts";
+import { addDays, isoWeekdayOfDate, isoWeekOf, startOfIsoWeek } from "../time.ts";
 import type { Program } from "../types.ts";
 import type { CalendarSession as ApiSession } from "../../../server/domain/calendar.ts";
 import { AiringDialog } from "./AiringDialog.tsx";
@@ -20,7 +20,7 @@ export type CalendarSession = ApiSession & { programName: string | null; schedul
 /** Monday of the first ISO week whose Thursday lies in the month "YYYY-MM". */
 function firstWeekOfMonth(ym: string): string {
   const first = `${ym}-01`;
-  return isoWeekday(first) > 4 ? addDays(startOfWeek(first), 7) : startOfWeek(first);
+  return isoWeekdayOfDate(first) > 4 ? addDays(startOfIsoWeek(first), 7) : startOfIsoWeek(first);
 }
 
 const phone = () => typeof window !== "undefined" && window.matchMedia("(max-width: 700px)").matches;
@@ -29,7 +29,7 @@ export function WeekCalendar() {
   const { zones } = useApp();
   const l = useLocale();
   const today = l.today();
-  const [week, setWeek] = useState(() => startOfWeek(today));
+  const [week, setWeek] = useState(() => startOfIsoWeek(today));
   const [view, setView] = useState<"week" | "day">(() => (phone() ? "day" : "week"));
   const [day, setDay] = useState(today);
   const [showHidden, setShowHidden] = useState(false);
@@ -46,7 +46,7 @@ export function WeekCalendar() {
     setDay(monday <= today && today <= addDays(monday, 6) ? today : monday);
   };
   const label = (s: CalendarSession) => s.programName ?? l.t(`source.${s.source}` as MessageKey);
-  const weekLabel = l.t("calendar.weekLabel", { n: isoWeekNumber(week), from: l.localDate(days[0]).slice(0, 5), to: l.localDate(days[6]) });
+  const weekLabel = l.t("calendar.weekLabel", { n: isoWeekOf(week).week, from: l.localDate(days[0]).slice(0, 5), to: l.localDate(days[6]) });
 
   const event = (s: CalendarSession, compact: boolean) => (
     <button type="button" key={s.key} className={`cal-event st-${s.status}`} onClick={() => setOpen(s)} data-testid={`cal-session-${s.key}`} data-status={s.status} data-zone={s.zoneId} data-date={s.localDate}>
@@ -76,7 +76,7 @@ export function WeekCalendar() {
           <button type="button" className="btn" onClick={() => goWeek(addDays(week, -7))} data-testid="week-prev">
             <span aria-hidden="true">‹</span> {l.t("schedule.prevWeek")}
           </button>
-          <button type="button" className="btn" onClick={() => goWeek(startOfWeek(today))} data-testid="week-this">
+          <button type="button" className="btn" onClick={() => goWeek(startOfIsoWeek(today))} data-testid="week-this">
             {l.t("schedule.thisWeek")}
           </button>
           <button type="button" className="btn" onClick={() => goWeek(addDays(week, 7))} data-testid="week-next">
@@ -136,7 +136,7 @@ export function WeekCalendar() {
               </button>
             ))}
           </div>
-          <h3>{`${l.t(`weekday.${isoWeekday(day)}` as MessageKey)} ${l.localDate(day)}`}</h3>
+          <h3>{`${l.t(`weekday.${isoWeekdayOfDate(day)}` as MessageKey)} ${l.localDate(day)}`}</h3>
           <div className="day-zones">
             {shownZones.map((z) => {
               const list = sessions.filter((s) => s.zoneId === z.id && s.localDate === day);

@@ -7,11 +7,12 @@ import { useLocale } from "../i18n/index.ts";
 import { nameKey, parseDecimal, validate } from "../forms.ts";
 import type { Item, Program } from "../types.ts";
 import { DuplicateWarning } from "./LibraryForms.tsx";
+import { programLengthMs } from "../../../server/domain/rundown.ts";
 
-/** intro + items + gaps + outro, as server/http/programs.ts computes it. */
+/** intro + items + gaps + outro, by the API's own function. */
 function totalMs(ids: number[], intro: number | "", outro: number | "", gapMs: number, byId: Map<number, Item>): number {
-  const parts = [intro, ...ids, outro].filter((x): x is number => x !== "").map((id) => byId.get(id)?.durationMs ?? 0);
-  return parts.reduce((a, b) => a + b, 0) + Math.max(0, parts.length - 1) * gapMs;
+  const lines = [intro, ...ids, outro].filter((x): x is number => x !== "").map((id) => byId.get(id)?.durationMs ?? 0);
+  return programLengthMs(lines, gapMs);
 }
 
 export function ProgramEditor(props: {
