@@ -9,7 +9,7 @@ import { DIRECTIVE_ACTIONS, dueDateOf, hoursOf, type Timeliness } from "../domai
 import { settlePlays } from "../settle-plays.ts";
 import { communeTimeZone } from "../reports/archive.ts";
 import { coverageOf } from "./coverage.ts";
-import { keyset, pageOf, pageQuery } from "../http/page.ts";
+import { keyset, pageOf, pageQuery } from "../db/page.ts";
 import { localDateOf, localTimeOf, localToUtc } from "../domain/time.ts";
 
 const ids = z.array(z.number().int().positive()).max(500);
@@ -159,7 +159,7 @@ export async function updateDirective(deps: RegisterDeps, id: number, patch: Dir
   return (await loadDirective(db, id))!;
 }
 
-/** A page of the register, newest receipt first (cursor pagination, server/http/page.ts). */
+/** A page of the register, newest receipt first (cursor pagination, server/db/page.ts). */
 export async function listDirectives(db: Db, q: z.output<typeof directiveListQuery>): Promise<{ rows: DirectiveRow[]; nextCursor: string | null }> {
   const text = q.q ? { OR: [{ number: { contains: q.q } }, { summary: { contains: q.q } }, { issuer: { contains: q.q } }] } : {};
   const page = keyset("receivedAt", "desc", q.cursor, { date: true });

@@ -1,81 +1,20 @@
 // The as-run log (nhật ký phát sóng): what actually aired, with filters and CSV export.
 import type { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../app.ts";
 import { zv } from "./validate.ts";
-import { localDate } from "./common.ts";
 import type { ResourceDeps } from "./index.ts";
-import { csvDocument } from "../reports/csv.ts";
-import { formatCell } from "../reports/tables.ts";
-import { LEVEL_LABELS, SOURCE_VI, STATUS_VI } from "../reports/labels.ts";
-import { reasonEn, reasonVi } from "../domain/reasons.ts";
-import { cursorParam, keyset, pageOf } from "./page.ts";
-import { AppError } from "../errors.ts";
+import { asRunQuery } from "../contract/reports.ts";
+import { asRunLog } from "../services/asrun.ts";
 
-const query = z.object({
-  from: localDate.optional(),
-  to: localDate.optional(),
-  zoneId: z.coerce.number().int().positive().optional(),
-  itemId: z.coerce.number().int().positive().optional(),
-  status: z.enum(["completed", "interrupted", "failed", "skipped"]).optional(),
-  source: z.enum(["schedule", "manual", "emergency", "make_good"]).optional(),
-  format: z.enum(["json", "csv"]).default("json"),
-  cursor: cursorParam,
-  limit: z.coerce.number().int().min(1).max(5000).optional(),
-});
-// A JSON page: 100 rows unless asked, at most 1,000. The CSV export: up to 5,000 rows in one file.
-const JSON_DEFAULT = 100;
-const JSON_MAX = 1000;
-const CSV_MAX = 5000;
-
-
-/**
- * The instants a row of commune dates [from, to] can start at, whatever the time zone (UTC
- * offsets lie within ±14 h). Redundant with the localDate filter, it lets the database walk
- * the actualStart index in page order and stop after one page, instead of sorting the
- * whole period for every page (EXPLAIN: test/integration/list-indexes.test.ts).
- */
-function startsAround(from?: string, to?: string) {
-  const H14 = 14 * 3600_000;
-  return {
-    gte: from ? new Date(Date.parse(`${from}T00:00:00Z`) - H14) : undefined,
-    lt: to ? new Date(Date.parse(`${to}T00:00:00Z`) + 86400_000 + H14) : undefined,
-  };
-}
-
-export function asRunRoutes(api: Hono<AppEnv>, { db, reports }: ResourceDeps) {
-  api.get("/asrun", zv("query", query), async (c) => {
-    const q = c.req.valid("query");
-    const limit = q.limit ?? (q.format === "csv" ? CSV_MAX : JSON_DEFAULT);
-    if (q.format === "json" && limit > JSON_MAX) throw new AppError(422, "PAGE_TOO_LARGE", `Mỗi trang tối đa ${JSON_MAX} dòng.`, `A page holds at most ${JSON_MAX} rows.`);
-    await reports.settle();
-    // Newest first; the cursor continues after the last row sent (actualStart, id).
-    const page = keyset("actualStart", "desc", q.cursor, { date: true });
-    const found = await db.asRun.findMany({
-      where: {
-        AND: [{ localDate: { gte: q.from, lte: q.to }, actualStart: startsAround(q.from, q.to), zoneId: q.zoneId, itemId: q.itemId, status: q.status, source: q.source }, page.where],
-      },
-      include: { zone: { select: { name: true } }, item: { select: { title: true } } },
-      orderBy: page.orderBy,
-      take: limit + 1,
-    });
-    const { rows, nextCursor } = pageOf(found, limit, (r) => r.actualStart);
-    if (q.format === "csv") {
-      // An official record: Vietnamese, commune time, codes rendered in words, no host names.
-      const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
-      const at = (d: Date | null) => (d ? formatCell(d, "datetime", tz, "csv") : "");
-      const header = ["STT", "Ngày", "Cụm loa", "Tin, bài", "Giờ dự kiến", "Bắt đầu", "Kết thúc", "Thời lượng (giây)", "Trạng thái", "Nguồn", "Mức độ", "Được tính là lượt phát", "Ghi chú"];
-      const lines = rows.map((r, i) => [
-        String(i + 1), formatCell(r.localDate, "date", tz, "csv"), r.zone.name, r.item?.title ?? "", at(r.scheduledStart), at(r.actualStart), at(r.actualEnd),
-        formatCell(r.durationMs / 1000, "decimal", tz, "csv"), STATUS_VI[r.status] ?? r.status, SOURCE_VI[r.source] ?? r.source,
-        LEVEL_LABELS[r.priority]?.labelVi ?? r.priority, r.counted ? "Có" : "Không", reasonVi(r.noteCode, r.noteParams),
-      ]);
-      return c.body(csvDocument([header, ...lines]), 200, {
+export function asRunRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
+  api.get("/asrun", zv("query", asRunQuery), async (c) => {
+    const r = await asRunLog(deps, c.req.valid("query"));
+    if (r.kind === "csv") {
+      return c.body(r.csv, 200, {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": `attachment; filename="nhat-ky-phat-song.csv"`,
       });
     }
-    // Notes as codes rendered by the one catalogue, in both languages (the UI picks one).
-    return c.json({ rows: rows.map((r) => ({ ...r, noteVi: reasonVi(r.noteCode, r.noteParams), noteEn: reasonEn(r.noteCode, r.noteParams) })), nextCursor });
+    return c.json(r.page);
   });
 }

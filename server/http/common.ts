@@ -2,12 +2,9 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import type { Context } from "hono";
-import { z } from "zod";
 
-export const idParam = z.object({ id: z.coerce.number().int().positive() });
-
-// Input schemas services share (server/http/validate.ts), re-exported for the routers.
-export { localDate, localTime } from "./validate.ts";
+// Input schemas the routers share (server/contract/common.ts).
+export { idParam, localDate, localTime } from "../contract/common.ts";
 
 export function sendFile(c: Context, file: string, contentType: string, downloadName?: string): Response {
   const stat = fs.statSync(file);

@@ -7,7 +7,8 @@ import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";
 import { createEmergencies } from "../emergencies.ts";
 import { airTextEmergency } from "../emergency-text.ts";
-import { ttsVoice } from "./items.ts";
+import { ttsVoice } from "../contract/items.ts";
+import { listEmergencies } from "../services/emergencies.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const startBody = z.object({
@@ -30,7 +31,7 @@ export function emergencyRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   const operator = requireRole(...CAN.schedule);
 
   api.get("/emergencies", async (c) =>
-    c.json({ emergencies: await deps.db.emergency.findMany({ orderBy: { id: "desc" }, take: 100, include: { item: { select: { title: true } } } }) }),
+    c.json({ emergencies: await listEmergencies(deps) }),
   );
 
   api.post("/emergencies", operator, zv("json", startBody), async (c) => {

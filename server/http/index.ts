@@ -1,9 +1,11 @@
 // Mounts the resource routers under /api.
 import type { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../app.ts";
-import { createStorage, type Storage } from "../storage.ts";
+import { createStorage } from "../storage.ts";
+import type { Deps } from "../services/deps.ts";
 import type { PlayoutChannels } from "../playout-channels.ts";
 import { itemsRoutes } from "./items.ts";
+import { ttsSettingsRoutes } from "./tts-settings.ts";
 import { itemDocumentsRoutes } from "./item-documents.ts";
 import { programsRoutes } from "./programs.ts";
 import { schedulesRoutes } from "./schedules.ts";
@@ -19,17 +21,12 @@ import { alertsRoutes } from "./alerts.ts";
 import { directivesRoutes } from "./directives.ts";
 import { approvalsRoutes } from "./approvals.ts";
 import { auditRoutes } from "./audit.ts";
-import { createPlanner, type Planner, type ReplanScope } from "../planner.ts";
-import { createReportCache, type ReportCache } from "../reports/cache.ts";
+import { createPlanner, type Planner } from "../planner.ts";
+import { createReportCache } from "../reports/cache.ts";
 
-export interface ResourceDeps extends AppDeps {
-  storage: Storage;
-  planner: Planner;
-  /** Reports by period, computed again only when the period's as-run watermark moves. */
-  reports: ReportCache;
+/** What the routers hand to the services (server/services/deps.ts), plus the app's own. */
+export interface ResourceDeps extends AppDeps, Deps {
   channels?: PlayoutChannels;
-  /** Re-plans airings that have not started and are affected by an edit. */
-  replan?: (scope: ReplanScope) => Promise<void>;
 }
 
 export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { channels?: PlayoutChannels; planner?: Planner }) {
@@ -66,4 +63,5 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
   directivesRoutes(api, deps);
   approvalsRoutes(api, deps);
   auditRoutes(api, deps);
+  ttsSettingsRoutes(api, deps);
 }

@@ -34,11 +34,5 @@ export function zv<T extends z.ZodType, K extends keyof ValidationTargets>(targe
   });
 }
 
-/** A commune calendar date "YYYY-MM-DD" that exists. */
-export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date must be YYYY-MM-DD").refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, "not a real calendar date");
-
-/** A commune wall-clock time "HH:MM". */
-export const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time must be HH:MM (24-hour)");
+// The date and time formats of the contract (server/contract/common.ts), for the routers.
+export { localDate, localTime } from "../contract/common.ts";
