@@ -21,6 +21,8 @@ export interface CloudTtsOptions {
   url: string;
   /** FPT.AI api-key / Viettel token. */
   key: string;
+  /** The key as it is now (e.g. set in the app's settings), read before each use; `key` when it gives "". */
+  keyOf?: () => Promise<string>;
   fetch?: Fetch;
   /** Per-request deadline when the caller gives none (default 60 s). */
   defaultTimeoutMs?: number;
@@ -79,19 +81,21 @@ function httpError(service: string, status: number, body: string): TtsError {
 const isMp3 = (b: Uint8Array) => b.length > 3 && ((b[0] === 0x49 && b[1] === 0x44 && b[2] === 0x33) || (b[0] === 0xff && (b[1]! & 0xe0) === 0xe0));
 
 interface Part {
-  (text: string, voice: string, rate: number | undefined, signal: AbortSignal): Promise<Uint8Array>;
+  (text: string, voice: string, rate: number | undefined, signal: AbortSignal, key: string): Promise<Uint8Array>;
 }
 
 /** The shared shape of a cloud provider: split, synthesise each part, join, write atomically. */
 function cloudProvider(id: string, service: string, voices: readonly TtsVoice[], o: CloudTtsOptions, maxChunkChars: number, part: Part): TtsProvider {
+  const keyOf = async () => (o.keyOf ? await o.keyOf() : "") || o.key;
   return {
     id,
     voices: () => voices.map((v) => ({ ...v })),
     async available() {
-      return o.key ? { ok: true } : { ok: false, reason: `${service}: chưa cấu hình khóa API / no API key configured` };
+      return (await keyOf()) ? { ok: true } : { ok: false, reason: `${service}: chưa cấu hình khóa API / no API key configured` };
     },
     async synthesize(req: TtsRequest, opts: TtsSynthesizeOptions) {
-      if (!o.key) throw failed(service, "chưa cấu hình khóa API", "no API key configured", "TTS_UNAVAILABLE");
+      const key = await keyOf();
+      if (!key) throw failed(service, "chưa cấu hình khóa API", "no API key configured", "TTS_UNAVAILABLE");
       const voice = req.voice ?? voices[0]!.id;
       if (!voices.some((v) => v.id === voice)) throw new TtsError("TTS_UNKNOWN_VOICE", `${service}: không có giọng "${voice}"`, `${service}: unknown voice "${voice}"`);
       const chunks = splitTextForTts(req.text, { maxChars: o.maxChunkChars ?? maxChunkChars });
@@ -104,7 +108,7 @@ function cloudProvider(id: string, service: string, voices: readonly TtsVoice[],
       try {
         const parts: Uint8Array[] = [];
         for (const [i, c] of chunks.entries()) {
-          const audio = await part(c.text, voice, req.rate, ac.signal);
+          const audio = await part(c.text, voice, req.rate, ac.signal, key);
           if (!isMp3(audio)) throw failed(service, "dữ liệu trả về không phải âm thanh MP3", "the answer is not MP3 audio");
           parts.push(audio);
           opts.onProgress?.({ done: i + 1, total: chunks.length });
@@ -125,8 +129,8 @@ function cloudProvider(id: string, service: string, voices: readonly TtsVoice[],
 export function createFptProvider(o: CloudTtsOptions): TtsProvider {
   const f = o.fetch ?? fetch;
   const service = "FPT.AI";
-  return cloudProvider("fpt", service, FPT_VOICES, o, 4500, async (text, voice, rate, signal) => {
-    const res = await fetchWithin(f, o.url, { method: "POST", headers: { "api-key": o.key, voice, speed: String(fptSpeed(rate)), "content-type": "text/plain; charset=utf-8" }, body: text }, signal, service);
+  return cloudProvider("fpt", service, FPT_VOICES, o, 4500, async (text, voice, rate, signal, key) => {
+    const res = await fetchWithin(f, o.url, { method: "POST", headers: { "api-key": key, voice, speed: String(fptSpeed(rate)), "content-type": "text/plain; charset=utf-8" }, body: text }, signal, service);
     const body = await res.text();
     if (!res.ok) throw httpError(service, res.status, body);
     let answer: { async?: string; error?: number; message?: string };
@@ -154,11 +158,11 @@ export function createFptProvider(o: CloudTtsOptions): TtsProvider {
 export function createViettelProvider(o: CloudTtsOptions): TtsProvider {
   const f = o.fetch ?? fetch;
   const service = "Viettel AI";
-  return cloudProvider("viettel", service, VIETTEL_VOICES, o, 1800, async (text, voice, rate, signal) => {
+  return cloudProvider("viettel", service, VIETTEL_VOICES, o, 1800, async (text, voice, rate, signal, key) => {
     const res = await fetchWithin(f, o.url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "*/*" },
-      body: JSON.stringify({ text, voice, speed: viettelSpeed(rate), tts_return_option: 3, token: o.key, without_filter: false }),
+      body: JSON.stringify({ text, voice, speed: viettelSpeed(rate), tts_return_option: 3, token: key, without_filter: false }),
     }, signal, service);
     const bytes = new Uint8Array(await res.arrayBuffer());
     const type = res.headers.get("content-type") ?? "";

@@ -30,7 +30,8 @@ for step in \
   "20261213000001_render_key_worker_group 1676552" \
   "20261220000001_plan_state 94907c3" \
   "20261222000001_directives 0644ccc" \
-  "20261222000002_approval ."; do
+  "20261222000002_approval 7926fb3" \
+  "20261230000001_tts_keys ."; do
   set -- $step
   name=$1 rev=$2
   if [ "$rev" = "." ]; then cp prisma/schema.prisma "$tmp/sqlite.prisma"; else git show "$rev:prisma/schema.prisma" > "$tmp/sqlite.prisma"; fi

@@ -1,5 +1,6 @@
 // The handler map for every job in the catalogue.
 import type { Clock } from "../server/clock.ts";
+import { cloudTtsKey } from "../server/services/tts-keys.ts";
 import type { Config } from "../server/config.ts";
 import type { Db } from "../server/db/client.ts";
 import type { EventHub } from "../server/events.ts";
@@ -46,8 +47,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const c = deps.config;
   const tts = createTtsRegistry([
     createEspeakNgProvider(),
-    createFptProvider({ url: c.FPT_TTS_URL, key: c.FPT_TTS_API_KEY, defaultTimeoutMs: c.TTS_CLOUD_TIMEOUT_S * 1000 }),
-    createViettelProvider({ url: c.VIETTEL_TTS_URL, key: c.VIETTEL_TTS_TOKEN, defaultTimeoutMs: c.TTS_CLOUD_TIMEOUT_S * 1000 }),
+    // The key set in Settings, read before each use (so a new key needs no restart), else the environment's.
+    createFptProvider({ url: c.FPT_TTS_URL, key: c.FPT_TTS_API_KEY, keyOf: () => cloudTtsKey(deps.db, "fpt", c), defaultTimeoutMs: c.TTS_CLOUD_TIMEOUT_S * 1000 }),
+    createViettelProvider({ url: c.VIETTEL_TTS_URL, key: c.VIETTEL_TTS_TOKEN, keyOf: () => cloudTtsKey(deps.db, "viettel", c), defaultTimeoutMs: c.TTS_CLOUD_TIMEOUT_S * 1000 }),
   ], { defaultProviderId: "espeak-ng" });
   const base = { db: deps.db, storage, config: deps.config, events: deps.events, logger: deps.logger };
   return {

@@ -5,6 +5,7 @@ import { createStorage } from "../storage.ts";
 import type { Deps } from "../services/deps.ts";
 import type { PlayoutChannels } from "../playout-channels.ts";
 import { itemsRoutes } from "./items.ts";
+import { ttsSettingsRoutes } from "./tts-settings.ts";
 import { itemDocumentsRoutes } from "./item-documents.ts";
 import { programsRoutes } from "./programs.ts";
 import { schedulesRoutes } from "./schedules.ts";
@@ -62,4 +63,5 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
   directivesRoutes(api, deps);
   approvalsRoutes(api, deps);
   auditRoutes(api, deps);
+  ttsSettingsRoutes(api, deps);
 }

@@ -10,6 +10,7 @@ import { useApiGet } from "../query.ts";
 import type { Commune, Zone } from "../types.ts";
 import { DocumentSettings } from "./DocumentSettings.tsx";
 import { AlertSettings } from "../components/AlertSettings.tsx";
+import { TtsKeySettings } from "../components/TtsKeySettings.tsx";
 import { ApprovalSetting } from "./Approvals.tsx";
 
 export function Settings() {
@@ -38,6 +39,7 @@ export function Settings() {
       <ApprovalSetting />
       <DocumentSettings />
       <AlertSettings />
+      <TtsKeySettings />
       <section className="panel" aria-labelledby="zones-h">
         <div className="row gap align-center">
           <h2 id="zones-h" className="grow">
