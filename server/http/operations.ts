@@ -46,6 +46,8 @@ export const OPERATIONS: Record<string, Operation> = {
   "PUT /api/settings/approval": { summary: "Switch content approval on or off" },
   "GET /api/settings/documents": { summary: "Document settings (issuer, signers, recipients)" },
   "PUT /api/settings/documents": { summary: "Change the document settings" },
+  "GET /api/settings/tts": { summary: "Which cloud voice providers have a key (never the key)" },
+  "PUT /api/settings/tts/:provider": { summary: "Set or clear a cloud voice provider's key" },
 
   "GET /api/items": { summary: "List or search items, newest first (cursor pages)" },
   "GET /api/items/:id": { summary: "One item with its assets and directives" },
