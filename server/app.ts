@@ -28,6 +28,8 @@ import { healthRoutes } from "./http/health.ts";
 import type { RedisSupervision } from "./redis.ts";
 import { settingsRoutes } from "./http/settings.ts";
 import { mountQueueBoard } from "./http/queue-board.ts";
+import { openApiRoutes } from "./http/openapi.ts";
+import { REQUIRES_ROLE } from "./http/meta.ts";
 
 export interface AppDeps {
   db: Db;
@@ -62,7 +64,8 @@ export type AppEnv = {
 };
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const PUBLIC_API = new Set(["/api/health", "/api/auth/login"]);
+// The contract (server/http/openapi.ts) is public: it describes the API, it holds no data.
+const PUBLIC_API = new Set(["/api/health", "/api/auth/login", "/api/openapi.json", "/api/docs"]);
 // Endpoints a user who must change the first password may still call.
 const FIRST_LOGIN_ALLOWED = new Set(["/api/auth/me", "/api/auth/logout", "/api/auth/password"]);
 
@@ -95,14 +98,18 @@ export function currentUser(c: Context<AppEnv>): AuthUser {
   return u;
 }
 
+/** A role guard; it carries its roles for the OpenAPI document. */
 export const requireRole = (...roles: readonly Role[]) =>
-  async (c: Context<AppEnv>, next: () => Promise<void>) => {
-    const u = currentUser(c);
-    if (!roles.includes(u.role)) {
-      throw new AppError(403, "FORBIDDEN", "Bạn không có quyền thực hiện thao tác này.", "You do not have permission to do this.");
-    }
-    await next();
-  };
+  Object.assign(
+    async (c: Context<AppEnv>, next: () => Promise<void>) => {
+      const u = currentUser(c);
+      if (!roles.includes(u.role)) {
+        throw new AppError(403, "FORBIDDEN", "Bạn không có quyền thực hiện thao tác này.", "You do not have permission to do this.");
+      }
+      await next();
+    },
+    { [REQUIRES_ROLE]: roles },
+  );
 
 export const WEB_NOT_BUILT_VI = "Giao diện web chưa được dựng (thiếu web/dist). Hãy chạy `npm run build` rồi khởi động lại; API vẫn hoạt động tại /api.";
 export const WEB_NOT_BUILT_EN = "The web app is not built (web/dist is missing). Run `npm run build`, then restart; the API still works under /api.";
@@ -240,6 +247,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   healthRoutes(api, deps);
   settingsRoutes(api, deps);
   deps.extraRoutes?.(api, deps);
+  openApiRoutes(api, () => app.routes);
   app.route("/api", api);
 
   mountQueueBoard(app, deps);

@@ -257,6 +257,13 @@ export function toLocalParts(instant: Date | number, timeZone = DEFAULT_TIME_ZON
   };
 }
 
+/** Minutes after local midnight (0..1439): toLocalParts(…).minuteOfDay without building strings. */
+export function localMinuteOfDay(instant: Date | number, timeZone = DEFAULT_TIME_ZONE): number {
+  const ms = toMs(instant);
+  const local = ms + zoneOffsetMs(timeZone, ms);
+  return Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+}
+
 export function localDateOf(instant: Date | number, timeZone = DEFAULT_TIME_ZONE): string {
   return toLocalParts(instant, timeZone).date;
 }

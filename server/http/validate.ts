@@ -4,6 +4,7 @@ import { validator } from "hono/validator";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
 import { JSON_MAX_DEPTH, jsonTooDeep } from "./body.ts";
+import { VALIDATES, type Validates } from "./meta.ts";
 
 export function fieldErrors(error: z.ZodError) {
   return error.issues.map((i) => ({ field: i.path.join(".") || "(root)", message: i.message }));
@@ -27,11 +28,12 @@ export function nfcDeep(v: unknown, depth = 0): unknown {
 }
 
 export function zv<T extends z.ZodType, K extends keyof ValidationTargets>(target: K, schema: T) {
-  return validator(target, (value) => {
+  const mw = validator(target, (value) => {
     const r = schema.safeParse(nfcDeep(value));
     if (!r.success) throw validationError(r.error);
     return r.data as z.output<T>;
   });
+  return Object.assign(mw, { [VALIDATES]: { target, schema } as Validates });
 }
 
 // The date and time formats of the contract (server/contract/common.ts), for the routers.
