@@ -5,6 +5,8 @@ import { pageQuery } from "../db/page.ts";
 import { localDate } from "./common.ts";
 
 export const PRIORITIES = ["normal", "priority", "emergency"] as const;
+export const ITEM_STATUSES = ["queued", "processing", "ready", "failed"] as const;
+export const ITEM_KINDS = ["audio", "tts", "relay"] as const;
 /** espeak-ng voices (offline) and the cloud voices "fpt:…" / "viettel:…" (audio/tts-cloud.ts). */
 export const TTS_VOICES: readonly string[] = ["vi", "vi-vn-x-central", "vi-vn-x-south", ...CLOUD_VOICE_IDS];
 export const ttsVoice = z.string().refine((v) => TTS_VOICES.includes(v), { message: `voice must be one of ${TTS_VOICES.join(", ")}` });
@@ -35,8 +37,8 @@ export const itemListQuery = z.object({
   q: z.string().trim().max(200).optional(),
   categoryId: z.coerce.number().int().positive().optional(),
   priority: z.enum(PRIORITIES).optional(),
-  status: z.enum(["queued", "processing", "ready", "failed"]).optional(),
-  kind: z.enum(["audio", "tts", "relay"]).optional(),
+  status: z.enum(ITEM_STATUSES).optional(),
+  kind: z.enum(ITEM_KINDS).optional(),
   archived: z.enum(["0", "1"]).optional(),
   ...pageQuery(100, 500),
 });
@@ -51,6 +53,9 @@ export const itemUploadFields = z.object({
 });
 export const itemAudioQuery = z.object({ variant: z.enum(["original", "canonical"]).default("canonical") });
 
+export type Priority = (typeof PRIORITIES)[number];
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+export type ItemKind = (typeof ITEM_KINDS)[number];
 export type ItemCreate = z.input<typeof itemCreateBody>;
 export type ItemPatch = z.input<typeof itemPatchBody>;
 export type ItemListQuery = z.output<typeof itemListQuery>;

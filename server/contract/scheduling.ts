@@ -3,6 +3,10 @@ import { z } from "zod";
 import { pageQuery } from "../db/page.ts";
 import { localDate, localTime } from "./common.ts";
 
+/** The life of an airing (the status column; filters accept any text). */
+export const AIRING_STATUSES = ["planned", "ready", "airing", "aired", "interrupted", "failed", "missed", "cancelled", "superseded"] as const;
+export type AiringStatus = (typeof AIRING_STATUSES)[number];
+
 const uniqueIds = (max: number, min = 1) => z.array(z.number().int().positive()).min(min).max(max).transform((ids) => [...new Set(ids)]);
 
 export const programBody = z.object({

@@ -3,6 +3,7 @@
 // own fallback errors take both texts from the message catalogue, like the server's.
 import { vi } from "./i18n/vi.ts";
 import { en } from "./i18n/en.ts";
+import type * as T from "./types.ts";
 
 export interface FieldError {
   field: string;
@@ -24,9 +25,38 @@ export class ApiError extends Error {
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+/**
+ * Request bodies by route: the types of the zod schemas the server validates them with
+ * (server/contract). `send` checks a body against its route's entry; a path written as a
+ * template (`/api/items/${id}`) is typed `/api/items/${number}` and matches that entry.
+ */
+export type Bodies =
+  | ["POST", "/api/auth/login", T.LoginInput]
+  | ["POST", "/api/auth/password", T.PasswordChangeInput]
+  | ["POST", "/api/users", T.UserCreateInput]
+  | ["PATCH", `/api/users/${number}`, T.UserPatchInput]
+  | ["PUT", "/api/commune", T.CommuneInput]
+  | ["POST", "/api/zones", T.ZoneInput]
+  | ["PUT", `/api/zones/${number}`, T.ZoneInput]
+  | ["POST", "/api/categories", T.CategoryInput]
+  | ["POST", "/api/items", T.ItemCreate]
+  | ["PATCH", `/api/items/${number}`, T.ItemPatch]
+  | ["POST", "/api/programs", T.ProgramInput]
+  | ["PUT", `/api/programs/${number}`, T.ProgramInput]
+  | ["POST", "/api/schedules", T.ScheduleInput]
+  | ["PUT", `/api/schedules/${number}`, T.ScheduleInput]
+  | ["POST", "/api/campaigns", T.CampaignInput]
+  | ["PUT", `/api/campaigns/${number}`, T.CampaignInput]
+  | ["POST", "/api/campaigns/feasibility", T.CampaignInput]
+  | ["POST", "/api/airings/air-now", T.AirNowInput];
+type Mutation = Exclude<Method, "GET">;
+type BodyMatch<M extends Mutation, P extends string, R = Bodies> = R extends [M, infer Path, infer B] ? (P extends Path ? B : never) : never;
+/** The body type of a route with a contract entry, else anything. */
+export type BodyOf<M extends Mutation, P extends string> = [BodyMatch<M, P>] extends [never] ? unknown : BodyMatch<M, P>;
+
 export interface Api {
   get<T>(path: string): Promise<T>;
-  send<T>(method: Exclude<Method, "GET">, path: string, body?: unknown): Promise<T>;
+  send<T, M extends Mutation = Mutation, P extends `/api/${string}` = `/api/${string}`>(method: M, path: P, body?: BodyOf<M, P>): Promise<T>;
   upload<T>(path: string, form: FormData, onProgress: (pct: number) => void): Promise<T>;
   setCsrf(token: string): void;
 }
@@ -75,7 +105,7 @@ export function createApi(onAuthLost: () => void): Api {
       });
       return handle<T>(res, path);
     },
-    async send<T>(method: Exclude<Method, "GET">, path: string, body?: unknown) {
+    async send<T>(method: Mutation, path: string, body?: unknown) {
       const headers: Record<string, string> = { accept: "application/json", "x-csrf-token": token() };
       if (body !== undefined) headers["content-type"] = "application/json";
       const res = await fetch(path, { method, credentials: "same-origin", headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch(() => {

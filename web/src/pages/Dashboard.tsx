@@ -40,7 +40,7 @@ export function Dashboard() {
       const { campaigns } = await api.get<{ campaigns: Campaign[] }>("/api/campaigns");
       const active = campaigns.filter((c) => c.enabled && c.startDate <= today && c.endDate >= today);
       const statuses = await Promise.all(active.map((c) => api.get<CampaignStatus>(`/api/campaigns/${c.id}/status?days=1`)));
-      return statuses.flatMap((s) => s.zones.filter((z) => z.today.target).map((z) => ({ campaign: s.campaign.name, campaignId: s.campaign.id, ...z })));
+      return statuses.flatMap((s) => s.zones.filter((z) => z.today.target).map((z) => ({ campaign: s.campaign.name, ...z })));
     },
   });
 

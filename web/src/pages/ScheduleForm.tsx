@@ -40,6 +40,7 @@ export function ScheduleForm({ schedule, programs, onClose, onSaved }: { schedul
     if (kind === "recurring" && !days.length) problems.push({ label: l.t("schedule.days"), message: l.t("schedule.pickDays") });
     if (!zoneIds.length) problems.push({ label: l.t("common.zones"), message: l.t("schedule.pickZones") });
     if (problems.length) return setError(new FormError(problems));
+    if (programId === "") return; // reported above; narrows the type for the request body
     await run(async () => {
       const body = {
         name: name.trim(),
