@@ -7,7 +7,7 @@ import type { CampaignSpec } from "./campaign.ts";
 import { createFrequencyEngine, type AsRunRecord, type CalendarSession, type PendingAiring, type Shortfall } from "./frequency.ts";
 import { expandSchedules, type ScheduleSpec, type SessionInstance } from "./recurrence.ts";
 import { assembleRundown, baseRundown, type ItemInfo, type ProgramSpec, type RundownLinePlan } from "./rundown.ts";
-import { DEFAULT_TIME_ZONE, addDays, localDateOf, localToUtcMs, startOfIsoWeek, toLocalParts } from "./time.ts";
+import { DEFAULT_TIME_ZONE, addDays, localDateOf, localMinuteOfDay, localToUtcMs, startOfIsoWeek } from "./time.ts";
 
 export interface PlanInput {
   /** Commune IANA zone; default Asia/Ho_Chi_Minh. */
@@ -100,7 +100,7 @@ export function planSessions(input: PlanInput): PlanResult {
     zoneId: s.zoneId,
     localDate: s.localDate,
     startMs: s.start.getTime(),
-    minuteOfDay: toLocalParts(s.start, tz).minuteOfDay,
+    minuteOfDay: localMinuteOfDay(s.start, tz),
     frozen: frozen.has(sessionKey(s)),
   }));
 

@@ -54,8 +54,9 @@ export function sessionDemands(parts: EngineParts, session: CalendarSession, inS
     let inProgram = 0;
     for (const i of c.spec.itemIds) inProgram += inSession.get(i) ?? 0;
     const facts: PeriodFacts[] = [];
+    const row = keys.ck(c.ci, z);
     for (const kind of c.kinds) {
-      const row = keys.ck(c.ci, z), p = keys.pk(kind, d);
+      const p = keys.pk(kind, d);
       const tgt = campaigns.target(c, kind, d);
       const e = eligibility.cal.get(row, p);
       if (tgt <= 0 || !e) continue;

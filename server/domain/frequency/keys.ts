@@ -21,7 +21,9 @@ export class Table<V> {
     r.set(col, v);
   }
   inc(this: Table<number>, row: number, col: number): void {
-    this.set(row, col, (this.get(row, col) ?? 0) + 1);
+    let r = this.rows.get(row);
+    if (!r) this.rows.set(row, (r = new Map()));
+    r.set(col, (r.get(col) ?? 0) + 1);
   }
   *values(): IterableIterator<V> {
     for (const r of this.rows.values()) yield* r.values();

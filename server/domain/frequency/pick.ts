@@ -32,10 +32,9 @@ export function pickInsertions(
   let insMs = 0, insCount = 0, insOff = base.intro ? base.intro.durationMs + gap : 0;
   const picked = new Map<number, number>(); // item → picks in this session
 
-  const breaksGap = (itemId: number, gapMs: number): boolean => {
+  const breaksGap = (itemId: number, t: readonly number[] | undefined, gapMs: number): boolean => {
     if (inSession.has(itemId)) return true;
     const lo = start + insOff, hi = lo + prioBlock;
-    const t = ledger.times.get(keys.ik(z, itemId));
     if (t) {
       const i = upperBound(t, lo - gapMs);
       if (i < t.length && t[i]! < hi + gapMs) return true;
@@ -52,10 +51,12 @@ export function pickInsertions(
     }
     const rankPeriod = keys.pk(c.kinds[0] ?? "day", d);
     // Rank: fewest airings in the period, then least recently aired, then campaign order.
-    const n = cands.map((itemId) => (ledger.itemCount.get(keys.ik(z, itemId), rankPeriod) ?? 0) + (picked.get(itemId) ?? 0));
-    const last = cands.map((itemId) => {
+    const rows = cands.map((itemId) => keys.ik(z, itemId));
+    const times = rows.map((row) => ledger.times.get(row));
+    const n = cands.map((itemId, k) => (ledger.itemCount.get(rows[k]!, rankPeriod) ?? 0) + (picked.get(itemId) ?? 0));
+    const last = cands.map((itemId, k) => {
       if (picked.has(itemId)) return Infinity;
-      const t = ledger.times.get(keys.ik(z, itemId));
+      const t = times[k];
       return t ? (t[upperBound(t, start - 1) - 1] ?? -Infinity) : -Infinity;
     });
     const tried = new Array<boolean>(cands.length).fill(false);
@@ -70,7 +71,7 @@ export function pickInsertions(
       const itemId = cands[best]!;
       // An item in several campaigns keeps the strictest of their gaps.
       const gapMs = campaigns.itemGap.get(itemId) ?? c.gapMs;
-      if (gapMs > 0 && breaksGap(itemId, gapMs)) continue;
+      if (gapMs > 0 && breaksGap(itemId, times[best], gapMs)) continue;
       const dur = items.get(itemId)!.durationMs;
       if (rundownLengthMs(fixed.ms + insMs + dur, fixed.lines + insCount + 1, gap) > maxDurationMs) {
         sawFull = true;
