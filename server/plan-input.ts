@@ -2,6 +2,7 @@
 // as-run log of the weeks the horizon touches and the airings it must not rewrite, shaped
 // as the pure planner's input (server/domain/plan.ts). Limited to a set of zones when a
 // re-plan's scope allows it (server/plan-scope.ts): the frequency engine counts per zone.
+import { programAsAired } from "./domain/program-approval.ts";
 import { approvalRequired, withApproval } from "./approval.ts";
 import { createHash } from "node:crypto";
 import type { Db } from "./db/client.ts";
@@ -33,19 +34,22 @@ export async function loadPlanInput(db: Db, from: Date, zones: ReadonlySet<numbe
     .filter((s) => s.zoneIds.length > 0);
   const programRows = await findIn([...new Set(schedules.map((s) => s.programId))], (ids) =>
     db.program.findMany({ where: { id: { in: ids } }, include: { entries: { orderBy: { position: "asc" } } }, orderBy: { id: "asc" } }));
-  const programs: ProgramSpec[] = programRows.map((p) => ({ id: p.id, name: p.name, introItemId: p.introItemId, outroItemId: p.outroItemId, gapMs: p.gapMs, entries: p.entries.map((e) => ({ itemId: e.itemId, position: e.position })) }));
+  const required = await approvalRequired(db);
+  // A program whose arrangement waits for approval airs its last approved one (domain/program-approval.ts).
+  const programs: ProgramSpec[] = programRows.map((p) => programAsAired({ id: p.id, name: p.name, introItemId: p.introItemId, outroItemId: p.outroItemId, gapMs: p.gapMs, entries: p.entries.map((e) => ({ itemId: e.itemId, position: e.position })), approval: p.approval, approvedVersion: p.approvedVersion }, required));
   const campaignRows = await db.campaign.findMany({ where: { enabled: true, endDate: { gte: addDays(localDateOf(from, tz), -7) } }, include: { items: { orderBy: { itemId: "asc" } }, zones: { orderBy: { zoneId: "asc" } } }, orderBy: { id: "asc" } });
   const campaigns = campaignRows.map(campaignSpecFromRow);
   const itemIds = new Set<number>();
   for (const p of programs) {
     p.entries.forEach((e) => itemIds.add(e.itemId));
+    p.held?.itemIds.forEach((i) => itemIds.add(i));
     if (p.introItemId) itemIds.add(p.introItemId);
     if (p.outroItemId) itemIds.add(p.outroItemId);
   }
   campaigns.forEach((c) => c.itemIds.forEach((i) => itemIds.add(i)));
   // Items not approved while approval is on are withheld from the run-downs (server/approval.ts).
   const items: ItemInfo[] = withApproval(await findIn([...itemIds].sort((a, b) => a - b), (ids) =>
-    db.item.findMany({ where: { id: { in: ids } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true, approval: true }, orderBy: { id: "asc" } })), await approvalRequired(db));
+    db.item.findMany({ where: { id: { in: ids } }, select: { id: true, title: true, durationMs: true, priority: true, validFrom: true, validTo: true, archived: true, status: true, approval: true }, orderBy: { id: "asc" } })), required);
   const weekStart = addDays(startOfIsoWeek(localDateOf(from, tz)), -1);
   const campaignItems = [...new Set(campaigns.flatMap((c) => c.itemIds))];
   // Settled rows only: the engine counts what plays.ts says is a play, for the campaigns it names.

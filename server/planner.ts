@@ -4,6 +4,7 @@
 // Redis in step with the database (which is the source of truth). One pass at a time per
 // installation (server/plan-lock.ts); reads, writes and job checks are set-wise
 // (server/plan-input.ts, plan-write.ts, plan-jobs.ts).
+import { programAsAired } from "./domain/program-approval.ts";
 import fs from "node:fs";
 import os from "node:os";
 import type { Airing } from "./generated/prisma/client.ts";
@@ -290,13 +291,16 @@ export function createPlanner(deps: {
         const tz = (await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone;
         const p = await db.program.findUnique({ where: { id: o.programId }, include: { entries: { orderBy: { position: "asc" } } } });
         if (!p) throw notFound("program");
-        const ids = [...p.entries.map((e) => e.itemId), p.introItemId, p.outroItemId].filter((x): x is number => !!x);
-        const items = new Map(withApproval(await db.item.findMany({ where: { id: { in: ids } } }), await approvalRequired(db)).map((i) => [i.id, i as ItemInfo]));
+        const required = await approvalRequired(db);
+        // A program whose arrangement waits for approval airs its last approved one.
+        const spec = programAsAired({ id: p.id, introItemId: p.introItemId, outroItemId: p.outroItemId, gapMs: p.gapMs, entries: p.entries, approval: p.approval, approvedVersion: p.approvedVersion }, required);
+        const ids = [...spec.entries.map((e) => e.itemId), spec.introItemId, spec.outroItemId, ...(spec.held?.itemIds ?? [])].filter((x): x is number => !!x);
+        const items = new Map(withApproval(await db.item.findMany({ where: { id: { in: ids } } }), required).map((i) => [i.id, i as ItemInfo]));
         // A few seconds' lead lets the worker render and open the output before the start.
         const start = new Date(clock.now().getTime() + 3000);
         const localDate = localDateOf(start, tz);
         const maxDurationMs = 4 * 3600_000;
-        const { lines } = buildRundown({ id: p.id, introItemId: p.introItemId, outroItemId: p.outroItemId, gapMs: p.gapMs, entries: p.entries }, items, localDate, maxDurationMs);
+        const { lines } = buildRundown(spec, items, localDate, maxDurationMs);
         if (!lines.some((l) => !l.bumped)) throw new AppError(422, "NOTHING_TO_AIR", "Chương trình chưa có tin bài sẵn sàng để phát.", "The program has no ready items to air.");
         // Fail before writing anything, so a 503 never leaves an airing behind to air twice.
         await queues.ready();

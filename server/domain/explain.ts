@@ -110,6 +110,13 @@ export function withheldText(approval: string | undefined): Bilingual {
     : { vi: "Không phát: tin bài chưa được lãnh đạo duyệt", en: "Not aired: the item has not been approved by a leader" };
 }
 
+/** A line withheld because the program's arrangement (not the item) waits for approval. */
+export function programWithheldText(approval: "pending" | "rejected"): Bilingual {
+  return approval === "rejected"
+    ? { vi: "Không phát: thay đổi chương trình bị lãnh đạo từ chối duyệt", en: "Not aired: a leader rejected the program change" }
+    : { vi: "Không phát: thay đổi chương trình chưa được lãnh đạo duyệt", en: "Not aired: the program change has not been approved by a leader" };
+}
+
 export interface CauseFacts {
   minGapMin: number;
   maxPerSession: number;

@@ -6,8 +6,9 @@
 //   normal non-key → priority non-key → normal key → priority key → outro → intro → insertions.
 // "Key" entries are program entries whose item belongs to an active campaign for the zone.
 // Items not approved while approval is on (ItemInfo.approved false) are WITHHELD: their lines
-// stay in the run-down, last, with reason "unapproved" and the cause, and never air.
-import { bumpedText, withheldText, introText, keyProgramText, outroText, priorityText, programText, type Bilingual } from "./explain.ts";
+// stay in the run-down, last, with reason "unapproved" and the cause, and never air. So do
+// the entries of a program whose arrangement waits for approval (ProgramSpec.held).
+import { bumpedText, programWithheldText, withheldText, introText, keyProgramText, outroText, priorityText, programText, type Bilingual } from "./explain.ts";
 
 export type ItemPriority = "normal" | "priority" | "emergency";
 
@@ -35,6 +36,11 @@ export interface ProgramSpec {
   outroItemId?: number | null;
   gapMs: number;
   entries: readonly { itemId: number; position: number }[];
+  /**
+   * Content of the program itself that waits for a leader's approval (server/approval.ts
+   * programAsAired): listed as withheld lines, never aired. `why` is the program's approval.
+   */
+  held?: { why: "pending" | "rejected"; itemIds: readonly number[] };
 }
 
 export type LineReason = "intro" | "program" | "priority" | "outro" | "campaign" | "make_good" | "bumped" | "unapproved";
@@ -64,6 +70,8 @@ export interface BaseEntry {
   position: number;
   /** The campaign that makes this entry key content, if any. */
   key: KeyCampaignRef | null;
+  /** Withheld because the program's arrangement is not approved (not the item). */
+  programHeld?: "pending" | "rejected";
 }
 
 export interface BaseRundown {
@@ -138,6 +146,11 @@ export function baseRundown(
     const be = entry(e.itemId, e.position);
     if (!be) continue;
     (isPriorityLevel(items.get(e.itemId)!.priority) ? base.priority : base.normal).push(be);
+  }
+  for (const [i, itemId] of (program.held?.itemIds ?? []).entries()) {
+    const item = items.get(itemId);
+    // An item unapproved itself says so (the more specific cause); else the program's change.
+    if (isItemPlayable(item, localDate)) withheld.push({ itemId, durationMs: item.durationMs, position: sorted.length + i, key: null, programHeld: item.approved === false ? undefined : program.held!.why });
   }
   return base;
 }
@@ -273,7 +286,7 @@ export function assembleRundown(
     });
   }
   for (const e of base.withheld ?? []) {
-    const why = withheldText(items?.get(e.itemId)?.approval);
+    const why = e.programHeld ? programWithheldText(e.programHeld) : withheldText(items?.get(e.itemId)?.approval);
     lines.push({ position: lines.length, itemId: e.itemId, reason: "unapproved", reasonVi: why.vi, reasonEn: why.en, campaignId: null, durationMs: e.durationMs, offsetMs: totalMs, bumped: true });
   }
   return { lines, totalMs };

@@ -6,7 +6,7 @@ import { currentUser, requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";
-import { decideOnItem, isApprovalRequired, pendingApprovals, reviewAiredEmergency, setApprovalRequired } from "../services/approvals.ts";
+import { decideOnItem, decideOnProgram, isApprovalRequired, pendingApprovals, reviewAiredEmergency, setApprovalRequired } from "../services/approvals.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const decisionBody = z.object({ decision: z.enum(["approve", "reject"]), comment: z.string().trim().max(1000).optional() });
@@ -23,6 +23,14 @@ export function approvalsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
     const r = await decideOnItem(deps, id, body, currentUser(c).id);
     c.set("audit", { action: `approval.${body.decision}`, entity: "item", entityId: id, detail: { from: r.before, to: r.after, comment: body.comment ?? "" } });
     return c.json({ item: r.item });
+  });
+
+  api.post("/programs/:id/approval", leader, zv("param", idParam), zv("json", decisionBody), async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const r = await decideOnProgram(deps, id, body, currentUser(c).id);
+    c.set("audit", { action: `approval.${body.decision}`, entity: "program", entityId: id, detail: { from: r.before, to: r.after, comment: body.comment ?? "" } });
+    return c.json({ program: r.program });
   });
 
   api.post("/emergencies/:id/review", leader, zv("param", idParam), async (c) => {

@@ -59,7 +59,8 @@ export const OPERATIONS: Record<string, Operation> = {
   "POST /api/items/:id/retry": { summary: "Process an item again" },
   "GET /api/items/:id/audio": { summary: "The item's original or canonical audio", produces: AUDIO },
   "POST /api/items/:id/approval": { summary: "Approve or reject an item" },
-  "GET /api/approvals": { summary: "Items and emergencies waiting for a leader" },
+  "POST /api/programs/:id/approval": { summary: "Approve or reject a program's arrangement" },
+  "GET /api/approvals": { summary: "Items, program changes and emergencies waiting for a leader" },
 
   "GET /api/programs": { summary: "List programs with their length" },
   "GET /api/programs/:id": { summary: "One program" },

@@ -1,6 +1,6 @@
 // Content approval for the HTTP layer: a leader's decision on an item and the commune's
 // switch. The rules themselves live in server/approval.ts (shared with the planner).
-import { approvalQueue, approvalRequired, decideItem, reviewEmergency, type Decision } from "../approval.ts";
+import { approvalQueue, approvalRequired, decideItem, decideProgram, reviewEmergency, type Decision } from "../approval.ts";
 import type { Deps } from "./deps.ts";
 
 type Edit = Pick<Deps, "db" | "clock" | "replan">;
@@ -13,6 +13,14 @@ export async function decideOnItem(deps: Edit, id: number, decision: Decision, u
   const change = await decideItem(db, id, decision, userId, clock.now());
   await deps.replan?.({ itemId: id });
   return { ...change, item: await db.item.findUnique({ where: { id } }) };
+}
+
+/** A decision on a program's arrangement; the next sessions not yet on air follow it. */
+export async function decideOnProgram(deps: Edit, id: number, decision: Decision, userId: number) {
+  const { db, clock } = deps;
+  const change = await decideProgram(db, id, decision, userId, clock.now());
+  await deps.replan?.({ programId: id });
+  return { ...change, program: await db.program.findUnique({ where: { id } }) };
 }
 
 export const reviewAiredEmergency = ({ db, clock }: Pick<Deps, "db" | "clock">, id: number, userId: number) => reviewEmergency(db, id, userId, clock.now());

@@ -3,6 +3,8 @@ import type { z } from "zod";
 import { AppError, notFound } from "../errors.ts";
 import type { programBody } from "../contract/scheduling.ts";
 import type { Deps } from "./deps.ts";
+import { programApprovalOnSave } from "../approval.ts";
+import { versionOf } from "../domain/program-approval.ts";
 
 type Db = Pick<Deps, "db">;
 
@@ -31,10 +33,16 @@ export async function getProgram({ db }: Db, id: number) {
   return p;
 }
 
-/** Creates (id null) or replaces a program and its entries in one transaction. */
+/**
+ * Creates (id null) or replaces a program and its entries in one transaction. A change of
+ * its arrangement while approval is on waits for a leader (server/approval.ts).
+ */
 async function save({ db }: Db, id: number | null, b: z.output<typeof programBody>) {
   await checkItems({ db }, [...b.itemIds, ...(b.introItemId ? [b.introItemId] : []), ...(b.outroItemId ? [b.outroItemId] : [])]);
-  const data = { name: b.name, description: b.description, introItemId: b.introItemId, outroItemId: b.outroItemId, gapMs: b.gapMs };
+  const before = id === null ? null : await db.program.findUnique({ where: { id }, include: { entries: true } });
+  const after = versionOf({ introItemId: b.introItemId, outroItemId: b.outroItemId, entries: b.itemIds.map((itemId, position) => ({ itemId, position })) });
+  const approval = await programApprovalOnSave(db, before && { approval: before.approval, approvedVersion: before.approvedVersion, version: versionOf(before) }, after);
+  const data = { name: b.name, description: b.description, introItemId: b.introItemId, outroItemId: b.outroItemId, gapMs: b.gapMs, ...approval };
   return db.$transaction(async (tx) => {
     const p = id === null ? await tx.program.create({ data }) : await tx.program.update({ where: { id }, data });
     await tx.programEntry.deleteMany({ where: { programId: p.id } });

@@ -46,6 +46,16 @@ describe("the checker", () => {
     expect(found.map((v) => v.split(" ")[0])).toEqual(["server/planner.ts", "server/a.ts", "server/b.ts", "server/routes/c.ts"]);
   });
 
+  it("catches a route reaching the database, and a service knowing HTTP", () => {
+    const found = violations(edges({
+      "server/http/items.ts": `import type { Db } from "../db/client.ts";`,
+      "server/http/zones.ts": `import { Prisma } from "../generated/prisma/client.ts";`,
+      "server/http/ok.ts": `import { createItem } from "../services/items.ts";`,
+      "server/services/items.ts": `import { zv } from "../http/validate.ts";`,
+    }));
+    expect(found.map((v) => v.split(" ")[0])).toEqual(["server/http/items.ts", "server/http/zones.ts", "server/services/items.ts"]);
+  });
+
   it("catches audio/ reaching outside itself", () => {
     expect(violations(edges({ "audio/x.ts": `import { db } from "../server/db/client.ts";\nimport { y } from "./y.ts";\nimport fs from "node:fs";` }))).toHaveLength(1);
     expect(violations(edges({ "audio/x.ts": `import { P } from "../prisma/seed.ts";` }))).toHaveLength(1);

@@ -88,6 +88,18 @@ export const RULES: Rule[] = [
     check: (e) => (under(e.from, "server") && e.from !== ROLE_COMPOSER && e.to && under(e.to, "worker") ? "server → worker" : null),
   },
   {
+    name: "server/services/ knows nothing of HTTP: it does not import server/http/",
+    check: (e) => (under(e.from, "server/services") && e.to && under(e.to, "server/http") ? "services → http" : null),
+  },
+  {
+    name: "server/http/ holds no Prisma: the database is reached through services",
+    check: (e) => {
+      if (!under(e.from, "server/http")) return null;
+      if (e.to) return e.to === "server/db/client.ts" || under(e.to, "server/generated") ? "http → Prisma client" : null;
+      return e.spec.startsWith("@prisma/") ? `http → ${e.spec}` : null;
+    },
+  },
+  {
     name: "audio/ imports only audio/, node builtins and packages",
     check: (e) => (under(e.from, "audio") && e.to && !under(e.to, "audio") ? "audio → outside audio/" : null),
   },

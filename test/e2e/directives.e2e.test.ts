@@ -108,6 +108,18 @@ describe("directives, approval and the one-step emergency on a phone", () => {
     await page.getByTestId(`approval-approve-${item.json.item.id}`).click();
     await card.waitFor({ state: "detached" });
     expect((await api("GET", `/api/items/${item.json.item.id}`)).json.item.approval).toBe("approved");
+
+    // A program made while approval is on waits too; the leader approves it from the same queue.
+    const program = await api("POST", "/api/programs", { name: "Bản tin y tế", itemIds: [item.json.item.id], gapMs: 1000 });
+    expect(program.json.program.approval).toBe("pending");
+    await page.reload();
+    const pcard = page.getByTestId(`approval-program-${program.json.program.id}`);
+    await pcard.waitFor();
+    expect(await pcard.innerText()).toContain("Thông báo lịch tiêm chủng");
+    await fitsPhone("program approval");
+    await page.getByTestId(`approval-approve-program-${program.json.program.id}`).click();
+    await pcard.waitFor({ state: "detached" });
+    expect((await api("GET", `/api/programs/${program.json.program.id}`)).json.program.approval).toBe("approved");
   });
 
   it("speaks a typed emergency bulletin and puts it on air in one step", async () => {

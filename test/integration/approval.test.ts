@@ -80,6 +80,16 @@ describe("content approval", () => {
     expect((await nextRundown()).lines[1]).toMatchObject({ reason: "unapproved", reasonVi: "Không phát: tin bài bị lãnh đạo từ chối duyệt" });
 
     expect((await leader.req("POST", `/api/items/${news}/approval`, { decision: "approve" })).json.item.approval).toBe("approved");
+    // The item is approved; adding it to the program is a change of the program, which waits too.
+    expect((await nextRundown()).lines.map((l) => [l.itemId, l.reason, l.bumped, l.reasonVi])).toEqual([
+      [jingle, "program", false, expect.any(String)],
+      [news, "unapproved", true, "Không phát: thay đổi chương trình chưa được lãnh đạo duyệt"],
+    ]);
+    expect((await leader.req("GET", "/api/approvals")).json.programs).toEqual([
+      expect.objectContaining({ id: program, name: "Chương trình sáng", approval: "pending", everApproved: true, entries: [{ itemId: jingle, title: "Tiếp sóng VOV", added: false }, { itemId: news, title: "Thông báo lịch tiêm chủng", added: true }] }),
+    ]);
+    expect((await editor.req("POST", `/api/programs/${program}/approval`, { decision: "approve" })).status).toBe(403);
+    expect((await leader.req("POST", `/api/programs/${program}/approval`, { decision: "approve" })).json.program.approval).toBe("approved");
     expect((await nextRundown()).lines.map((l) => [l.itemId, l.reason, l.bumped])).toEqual([[jingle, "program", false], [news, "program", false]]);
 
     const edited = await editor.req("PATCH", `/api/items/${news}`, { url: `${stream}/tin-moi` });
@@ -112,6 +122,48 @@ describe("content approval", () => {
     expect(JSON.parse(rows[2]!.detail)).toEqual({ from: "pending", to: "rejected", comment: "Sai ngày tiêm, sửa lại." });
     expect(JSON.parse(rows[4]!.detail).approval).toBe("approved → pending");
     expect(JSON.parse(rows[5]!.detail).unapproved).toBe(true);
+  });
+});
+
+describe("program approval", () => {
+  let evening = 0;
+  it("a program never approved airs none of its own entries, and says so; approval puts them on air", async () => {
+    const made = await editor.req("POST", "/api/programs", { name: "Chương trình chiều", itemIds: [jingle], gapMs: 1000 });
+    evening = made.json.program.id;
+    expect(made.json.program.approval).toBe("pending");
+    await admin.req("POST", "/api/schedules", { name: "Chiều", programId: evening, kind: "recurring", daysOfWeek: [1, 2, 3, 4, 5, 6, 7], startTime: "18:30", maxDurationSec: 1800, zoneIds: [zone] });
+    const session = async () => {
+      const a = await env.db.airing.findFirstOrThrow({ where: { zoneId: zone, programId: evening, status: { in: ["planned", "ready"] } }, orderBy: { scheduledStart: "asc" }, include: { lines: { orderBy: { position: "asc" } } } });
+      return { airing: a, lines: a.lines.map((l) => [l.itemId, l.reason, l.bumped, l.reasonVi]) };
+    };
+    const held = await session();
+    expect(held.lines).toEqual([[jingle, "unapproved", true, "Không phát: thay đổi chương trình chưa được lãnh đạo duyệt"]]);
+    const render = createRenderHandler({ db: env.db, storage: createStorage(env.dir), config: env.config, events: env.events, logger: silentLogger });
+    await render({ airingId: held.airing.id, hash: "stale" }, { signal: new AbortController().signal } as never);
+    const alerts = (await viewer.req("GET", "/api/alerts?state=open")).json.alerts.filter((x: { kind: string; messageVi: string }) => x.kind === "content_withheld" && x.messageVi.includes("Chương trình chiều"));
+    expect(alerts).toHaveLength(1);
+
+    const rejected = await leader.req("POST", `/api/programs/${evening}/approval`, { decision: "reject", comment: "Thiếu bản tin thời sự." });
+    expect(rejected.json.program).toMatchObject({ approval: "rejected", approvalNote: "Thiếu bản tin thời sự." });
+    expect((await session()).lines).toEqual([[jingle, "unapproved", true, "Không phát: thay đổi chương trình bị lãnh đạo từ chối duyệt"]]);
+    expect((await leader.req("POST", `/api/programs/${evening}/approval`, { decision: "approve" })).json.program.approval).toBe("approved");
+    expect((await session()).lines.map((l) => l.slice(0, 3))).toEqual([[jingle, "program", false]]);
+  });
+
+  it("a change waits for approval while the approved arrangement keeps airing; a save that changes nothing needs none", async () => {
+    const other = (await admin.req("POST", "/api/items", { kind: "relay", title: "Tiếp sóng Đài tỉnh", url: `${stream}/tinh`, durationSec: 45 })).json.item.id;
+    await leader.req("POST", `/api/items/${other}/approval`, { decision: "approve" });
+    const unchanged = await editor.req("PUT", `/api/programs/${evening}`, { name: "Chương trình chiều (đổi tên)", itemIds: [jingle], gapMs: 2000 });
+    expect(unchanged.json.program.approval).toBe("approved");
+    const changed = await editor.req("PUT", `/api/programs/${evening}`, { name: "Chương trình chiều", itemIds: [other, jingle], gapMs: 1000 });
+    expect(changed.json.program.approval).toBe("pending");
+    const a = await env.db.airing.findFirstOrThrow({ where: { zoneId: zone, programId: evening, status: { in: ["planned", "ready"] } }, orderBy: { scheduledStart: "asc" }, include: { lines: { orderBy: { position: "asc" } } } });
+    expect(a.lines.map((l) => [l.itemId, l.reason, l.bumped])).toEqual([[jingle, "program", false], [other, "unapproved", true]]);
+    await leader.req("POST", `/api/programs/${evening}/approval`, { decision: "approve" });
+    const b = await env.db.airing.findFirstOrThrow({ where: { zoneId: zone, programId: evening, status: { in: ["planned", "ready"] } }, orderBy: { scheduledStart: "asc" }, include: { lines: { orderBy: { position: "asc" } } } });
+    expect(b.lines.map((l) => [l.itemId, l.reason, l.bumped])).toEqual([[other, "program", false], [jingle, "program", false]]);
+    const audit = await env.db.auditLog.findMany({ where: { entity: "program", entityId: String(evening), action: { startsWith: "approval." } }, orderBy: { id: "asc" }, include: { user: { select: { role: true } } } });
+    expect(audit.map((r) => [r.action, r.user?.role])).toEqual([["approval.reject", "leader"], ["approval.approve", "leader"], ["approval.approve", "leader"]]);
   });
 });
 

@@ -20,7 +20,7 @@ export function Approvals() {
       <ErrorBox error={q.error} />
       {!q.data ? <Loading /> : null}
       {q.data && !q.data.required ? <p className="notice" data-testid="approval-off">{l.t("approval.off")}</p> : null}
-      {q.data && !q.data.items.length ? <p className="muted">{l.t("approval.empty")}</p> : null}
+      {q.data && !q.data.items.length && !q.data.programs.length ? <p className="muted">{l.t("approval.empty")}</p> : null}
       <ul className="plain doc-list" data-testid="approval-list">
         {q.data?.items.map((i) => (
           <li key={i.id}>
@@ -28,6 +28,18 @@ export function Approvals() {
           </li>
         ))}
       </ul>
+      {q.data?.programs.length ? (
+        <section className="panel" data-testid="approval-programs">
+          <h2>{l.t("approval.programs")}</h2>
+          <ul className="plain doc-list">
+            {q.data.programs.map((p) => (
+              <li key={p.id}>
+                <ProgramApprovalCard program={p} canDecide={can.approve} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {q.data?.emergencies.length ? (
         <section className="panel" data-testid="approval-emergencies">
           <h2>{l.t("approval.emergencies")}</h2>
@@ -41,17 +53,7 @@ export function Approvals() {
 }
 
 function ApprovalCard({ item, canDecide }: { item: ApprovalQueue["items"][number]; canDecide: boolean }) {
-  const { api } = useApp();
   const l = useLocale();
-  const qc = useQueryClient();
-  const [comment, setComment] = useState("");
-  const { busy, error, run } = useAction();
-  const decide = (decision: "approve" | "reject") =>
-    run(async () => {
-      await api.send("POST", `/api/items/${item.id}/approval`, { decision, comment: comment.trim() || undefined });
-      void qc.invalidateQueries({ queryKey: ["approvals"] });
-      void qc.invalidateQueries({ queryKey: ["items"] });
-    });
   return (
     <article className="doc-card" data-testid={`approval-item-${item.id}`}>
       <header className="row wrap gap">
@@ -61,19 +63,58 @@ function ApprovalCard({ item, canDecide }: { item: ApprovalQueue["items"][number
       {item.ttsText ? <p className="small">{item.ttsText.length > 400 ? `${item.ttsText.slice(0, 400)}…` : item.ttsText}</p> : null}
       {item.relayUrl ? <p className="small muted">{item.relayUrl}</p> : null}
       {item.approvalNote ? <p className="small bad">{item.approvalNote}</p> : null}
-      {canDecide ? (
-        <>
-          <Field label={l.t("approval.comment")}>
-            <input value={comment} onChange={(e) => setComment(e.target.value)} data-testid={`approval-comment-${item.id}`} />
-          </Field>
-          <ErrorBox error={error} />
-          <div className="row wrap gap">
-            <button type="button" className="btn primary" disabled={busy} onClick={() => decide("approve")} data-testid={`approval-approve-${item.id}`}>{l.t("approval.approve")}</button>
-            <button type="button" className="btn danger" disabled={busy} onClick={() => decide("reject")} data-testid={`approval-reject-${item.id}`}>{l.t("approval.reject")}</button>
-          </div>
-        </>
-      ) : null}
+      {canDecide ? <Decide url={`/api/items/${item.id}/approval`} testId={String(item.id)} refresh={["items"]} /> : null}
     </article>
+  );
+}
+
+/** A program whose arrangement waits: its entries, those the change adds marked as new. */
+function ProgramApprovalCard({ program, canDecide }: { program: ApprovalQueue["programs"][number]; canDecide: boolean }) {
+  const l = useLocale();
+  return (
+    <article className="doc-card" data-testid={`approval-program-${program.id}`}>
+      <header className="row wrap gap">
+        <strong className="grow">{program.name}</strong>
+        <span className={`badge ${program.approval === "rejected" ? "tone-bad" : "tone-warn"}`}>{l.t(`approval.status.${program.approval}` as MessageKey)}</span>
+      </header>
+      <p className="small muted">{program.everApproved ? l.t("approval.programChanged") : l.t("approval.programNew")}</p>
+      <ol className="small">
+        {program.entries.map((e, i) => (
+          <li key={`${e.itemId}-${i}`}>
+            {e.title} {e.added && program.everApproved ? <span className="badge tone-info">{l.t("approval.added")}</span> : null}
+          </li>
+        ))}
+      </ol>
+      {program.approvalNote ? <p className="small bad">{program.approvalNote}</p> : null}
+      {canDecide ? <Decide url={`/api/programs/${program.id}/approval`} testId={`program-${program.id}`} refresh={["programs"]} /> : null}
+    </article>
+  );
+}
+
+/** A leader's decision with its comment (required to reject). */
+function Decide({ url, testId, refresh }: { url: `/api/${string}`; testId: string; refresh: string[] }) {
+  const { api } = useApp();
+  const l = useLocale();
+  const qc = useQueryClient();
+  const [comment, setComment] = useState("");
+  const { busy, error, run } = useAction();
+  const decide = (decision: "approve" | "reject") =>
+    run(async () => {
+      await api.send("POST", url, { decision, comment: comment.trim() || undefined });
+      void qc.invalidateQueries({ queryKey: ["approvals"] });
+      void qc.invalidateQueries({ queryKey: refresh });
+    });
+  return (
+    <>
+      <Field label={l.t("approval.comment")}>
+        <input value={comment} onChange={(e) => setComment(e.target.value)} data-testid={`approval-comment-${testId}`} />
+      </Field>
+      <ErrorBox error={error} />
+      <div className="row wrap gap">
+        <button type="button" className="btn primary" disabled={busy} onClick={() => decide("approve")} data-testid={`approval-approve-${testId}`}>{l.t("approval.approve")}</button>
+        <button type="button" className="btn danger" disabled={busy} onClick={() => decide("reject")} data-testid={`approval-reject-${testId}`}>{l.t("approval.reject")}</button>
+      </div>
+    </>
   );
 }
 

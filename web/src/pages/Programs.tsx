@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../context.ts";
 import { ErrorBox, Loading, PageHeader } from "../components/ui.tsx";
-import { useLocale } from "../i18n/index.ts";
+import { useLocale, type MessageKey } from "../i18n/index.ts";
 import { useApiGet, useApiGetAll } from "../query.ts";
 import type { Item, Program, Schedule } from "../types.ts";
 import { ProgramEditor } from "./ProgramEditor.tsx";
@@ -63,6 +63,9 @@ export function Programs() {
                   <span className="muted small">
                     {l.t("program.count", { n: p.entries.length })} · {l.duration(p.durationMs)}
                   </span>
+                  {p.approval !== "approved" ? (
+                    <span className={`badge ${p.approval === "rejected" ? "tone-bad" : "tone-warn"}`} data-testid={`program-approval-${p.id}`}>{l.t(`approval.status.${p.approval}` as MessageKey)}</span>
+                  ) : null}
                 </button>
               </li>
             ))}
