@@ -1,7 +1,7 @@
 // The HTTP app, built from its dependencies so tests build exactly what production runs.
 import fs from "node:fs";
 import path from "node:path";
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -19,17 +19,18 @@ import type { Queues } from "./queues.ts";
 import { writeAudit } from "./audit.ts";
 import { FallbackThrottleStore, LoginGuard, MemoryThrottleStore, RedisThrottleStore } from "./auth/rate-limit.ts";
 import { bodyLimits, closeWithoutReading, hasUnreadBody, LOGIN_BODY_MAX_BYTES, UPLOAD_ENVELOPE_BYTES } from "./http/body.ts";
-import { addressMatcher, normalizeAddress } from "../audio/net-policy.ts";
-import { SESSION_COOKIE, loadSession, type AuthSession, type AuthUser } from "./auth/sessions.ts";
-import type { Role } from "./auth/roles.ts";
+import { addressMatcher } from "../audio/net-policy.ts";
+import { SESSION_COOKIE, loadSession } from "./auth/sessions.ts";
 import { authRoutes } from "./http/auth.ts";
 import { usersRoutes } from "./http/users.ts";
 import { healthRoutes } from "./http/health.ts";
 import type { RedisSupervision } from "./redis.ts";
 import { settingsRoutes } from "./http/settings.ts";
 import { mountQueueBoard } from "./http/queue-board.ts";
+import { clientIp, resolveClientIp, socketAddress, type AppEnv } from "./http/context.ts";
+// The request helpers live in server/http/context.ts; re-exported for existing importers.
+export { clientIp, currentUser, requireRole, resolveClientIp, type AppEnv, type AuditNote } from "./http/context.ts";
 import { openApiRoutes } from "./http/openapi.ts";
-import { REQUIRES_ROLE } from "./http/meta.ts";
 
 export interface AppDeps {
   db: Db;
@@ -47,69 +48,11 @@ export interface AppDeps {
   extraRoutes?: (api: Hono<AppEnv>, deps: AppDeps) => void;
 }
 
-export interface AuditNote {
-  action?: string;
-  entity?: string;
-  entityId?: string | number;
-  detail?: unknown;
-}
-
-export type AppEnv = {
-  Variables: {
-    session: AuthSession | null;
-    user: AuthUser | null;
-    audit: AuditNote | undefined;
-    clientIp: string;
-  };
-};
-
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // The contract (server/http/openapi.ts) is public: it describes the API, it holds no data.
 const PUBLIC_API = new Set(["/api/health", "/api/auth/login", "/api/openapi.json", "/api/docs"]);
 // Endpoints a user who must change the first password may still call.
 const FIRST_LOGIN_ALLOWED = new Set(["/api/auth/me", "/api/auth/logout", "/api/auth/password"]);
-
-function socketAddress(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? "unknown";
-}
-
-/**
- * The client's address: the socket peer, unless that peer is a trusted proxy; then the
- * X-Forwarded-For chain is walked from the right, past every trusted proxy, and the
- * first address not trusted is the client. A client cannot forge its way past this:
- * whatever it puts in the header sits left of what our proxies appended.
- */
-export function resolveClientIp(peer: string, forwardedFor: string | undefined, trusted: (ip: string) => boolean): string {
-  let ip = normalizeAddress(peer);
-  if (!forwardedFor || !trusted(ip)) return ip;
-  const hops = forwardedFor.split(",").map((s) => s.trim()).filter(Boolean);
-  while (hops.length && trusted(ip)) ip = normalizeAddress(hops.pop()!);
-  return ip;
-}
-
-export function clientIp(c: Context): string {
-  return (c.var as { clientIp?: string }).clientIp ?? normalizeAddress(socketAddress(c));
-}
-
-export function currentUser(c: Context<AppEnv>): AuthUser {
-  const u = c.get("user");
-  if (!u) throw new AppError(401, "UNAUTHENTICATED", "Bạn cần đăng nhập.", "You need to sign in.");
-  return u;
-}
-
-/** A role guard; it carries its roles for the OpenAPI document. */
-export const requireRole = (...roles: readonly Role[]) =>
-  Object.assign(
-    async (c: Context<AppEnv>, next: () => Promise<void>) => {
-      const u = currentUser(c);
-      if (!roles.includes(u.role)) {
-        throw new AppError(403, "FORBIDDEN", "Bạn không có quyền thực hiện thao tác này.", "You do not have permission to do this.");
-      }
-      await next();
-    },
-    { [REQUIRES_ROLE]: roles },
-  );
 
 export const WEB_NOT_BUILT_VI = "Giao diện web chưa được dựng (thiếu web/dist). Hãy chạy `npm run build` rồi khởi động lại; API vẫn hoạt động tại /api.";
 export const WEB_NOT_BUILT_EN = "The web app is not built (web/dist is missing). Run `npm run build`, then restart; the API still works under /api.";

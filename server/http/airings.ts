@@ -1,6 +1,6 @@
 // Planned and past airings (buổi phát) with their run-down lines and reasons.
 import type { Hono } from "hono";
-import { currentUser, requireRole, type AppEnv } from "../app.ts";
+import { currentUser, requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";

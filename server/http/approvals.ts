@@ -2,7 +2,7 @@
 // review of an emergency aired without approval, and the commune's switch. Audited.
 import type { Hono } from "hono";
 import { z } from "zod";
-import { currentUser, requireRole, type AppEnv } from "../app.ts";
+import { currentUser, requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";

@@ -1,6 +1,6 @@
 // The as-run log (nhật ký phát sóng): what actually aired, with filters and CSV export.
 import type { Hono } from "hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import type { ResourceDeps } from "./index.ts";
 import { asRunQuery } from "../contract/reports.ts";

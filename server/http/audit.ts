@@ -1,6 +1,6 @@
 // The audit log (nhật ký thao tác): who changed what and when, newest first, for admins.
 import type { Hono } from "hono";
-import { requireRole, type AppEnv } from "../app.ts";
+import { requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { auditListQuery } from "../contract/audit.ts";

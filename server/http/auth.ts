@@ -1,7 +1,8 @@
 // Sign-in, sign-out, the current user and password change.
 import type { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { clientIp, currentUser, type AppDeps, type AppEnv } from "../app.ts";
+import { clientIp, currentUser, type AppEnv } from "./context.ts";
+import type { AppDeps } from "../app.ts";
 import { AppError } from "../errors.ts";
 import { zv } from "./validate.ts";
 import { CSRF_COOKIE, SESSION_COOKIE } from "../auth/sessions.ts";

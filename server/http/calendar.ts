@@ -1,6 +1,6 @@
 // GET /api/calendar?from=&to=: the sessions of any range of up to six weeks (the month view).
 import type { Hono } from "hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { calendarQuery } from "../contract/scheduling.ts";
 import { calendar } from "../services/calendar.ts";

@@ -1,6 +1,6 @@
 // Campaigns for key content (chiến dịch tuyên truyền trọng điểm) and their compliance.
 import type { Hono } from "hono";
-import { requireRole, type AppEnv } from "../app.ts";
+import { requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";

@@ -1,7 +1,7 @@
 // Emergency broadcasts: start on chosen zones now, optionally repeating; cancel.
 import type { Hono } from "hono";
 import { z } from "zod";
-import { currentUser, requireRole, type AppEnv } from "../app.ts";
+import { currentUser, requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";

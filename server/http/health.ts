@@ -5,7 +5,8 @@
 // signed-in users also see what failed; administrators see every check, versions, which
 // ffmpeg runs, the private Redis's supervision state and the live processes.
 import type { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../app.ts";
+import type { AppEnv } from "./context.ts";
+import type { AppDeps } from "../app.ts";
 import { healthReport } from "../services/health.ts";
 
 export function healthRoutes(api: Hono<AppEnv>, deps: AppDeps) {

@@ -1,6 +1,7 @@
 // Mounts the resource routers under /api.
 import type { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../app.ts";
+import type { AppEnv } from "./context.ts";
+import type { AppDeps } from "../app.ts";
 import { createStorage } from "../storage.ts";
 import type { Deps } from "../services/deps.ts";
 import type { PlayoutChannels } from "../playout-channels.ts";

@@ -1,7 +1,7 @@
 // TTS items from an administrative document: an uploaded DOCX or PDF, or the attachment
 // already filed with a directive in the register (server/services/item-documents.ts).
 import type { Hono } from "hono";
-import { requireRole, currentUser, type AppEnv } from "../app.ts";
+import { requireRole, currentUser, type AppEnv } from "./context.ts";
 import { nfcDeep, zv, validationError } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";

@@ -1,7 +1,7 @@
 // Content library: uploaded audio, Vietnamese text for TTS, and live relays.
 import path from "node:path";
 import type { Hono } from "hono";
-import { requireRole, currentUser, type AppEnv } from "../app.ts";
+import { requireRole, currentUser, type AppEnv } from "./context.ts";
 import { nfcDeep, zv, validationError } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam, sendFile } from "./common.ts";

@@ -4,7 +4,7 @@
 import type { Hono } from "hono";
 import type { RouterRoute } from "hono/types";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./context.ts";
 import { REQUIRES_ROLE, VALIDATES, type Validates } from "./meta.ts";
 import { OPERATIONS, type Operation } from "./operations.ts";
 

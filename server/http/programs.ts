@@ -1,6 +1,6 @@
 // Programs: ordered playlists of items with optional intro/outro jingles.
 import type { Hono } from "hono";
-import { requireRole, type AppEnv } from "../app.ts";
+import { requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";

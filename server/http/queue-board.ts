@@ -6,7 +6,8 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { loadSession, SESSION_COOKIE } from "../auth/sessions.ts";
-import { clientIp, type AppDeps, type AppEnv } from "../app.ts";
+import { clientIp, type AppEnv } from "./context.ts";
+import type { AppDeps } from "../app.ts";
 import { writeAudit } from "../audit.ts";
 import { AppError } from "../errors.ts";
 

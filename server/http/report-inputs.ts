@@ -1,7 +1,7 @@
 // What the unit enters for its official records: the monthly figures of the other channels
 // and the document settings (issuer abbreviation, signers, "Nơi nhận", duty roster).
 import type { Hono } from "hono";
-import { currentUser, requireRole, type AppEnv } from "../app.ts";
+import { currentUser, requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { docSettingsBody } from "../reports/settings.ts";

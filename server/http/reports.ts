@@ -1,7 +1,7 @@
 // Reports from the as-run log for any period, as JSON or CSV/XLSX/PDF, and the archive of
 // generated monthly reports.
 import type { Context, Hono } from "hono";
-import { requireRole, type AppEnv } from "../app.ts";
+import { requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { sendFile } from "./common.ts";

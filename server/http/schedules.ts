@@ -1,6 +1,6 @@
 // Schedules: recurring or one-off sessions of a program on one or more zones.
 import type { Hono } from "hono";
-import { requireRole, type AppEnv } from "../app.ts";
+import { requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";

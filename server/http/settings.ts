@@ -1,6 +1,7 @@
 // Commune settings, zones (speaker clusters) and categories (topics).
 import type { Hono } from "hono";
-import { requireRole, type AppDeps, type AppEnv } from "../app.ts";
+import { requireRole, type AppEnv } from "./context.ts";
+import type { AppDeps } from "../app.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";

@@ -1,7 +1,7 @@
 // Live status: now playing / next up per zone and queue health, as JSON and as SSE.
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "./context.ts";
 import type { LiveEvent } from "../events.ts";
 import type { ResourceDeps } from "./index.ts";
 import { zv } from "./validate.ts";

@@ -2,7 +2,7 @@
 // (server/services/tts-keys.ts). The key itself is never answered nor audited.
 import type { Hono } from "hono";
 import { z } from "zod";
-import { requireRole, currentUser, type AppEnv } from "../app.ts";
+import { requireRole, currentUser, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { CLOUD_TTS, setTtsKey, ttsKeyStatus } from "../services/tts-keys.ts";

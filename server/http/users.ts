@@ -1,6 +1,7 @@
 // User management for admins.
 import type { Hono } from "hono";
-import { currentUser, requireRole, type AppDeps, type AppEnv } from "../app.ts";
+import { currentUser, requireRole, type AppEnv } from "./context.ts";
+import type { AppDeps } from "../app.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
 import { idParam } from "./common.ts";
