@@ -1,6 +1,6 @@
 // Structured logs on pino, behind the small Logger interface every component takes.
-// Production (NODE_ENV=production or LOG_FORMAT=json): one JSON object per line.
-// Development: one readable line per event (pino-pretty). Either way secrets are removed
+// Production (NODE_ENV=production or LOG_FORMAT=json): one JSON object per line;
+// otherwise (or LOG_FORMAT=pretty) one readable line per event (pino-pretty). Secrets are removed
 // by pino's own redaction, and a line logged while an API request is being served
 // carries that request's id (see withLogContext and server/http/request-id.ts).
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -35,7 +35,7 @@ const SECRET_KEYS = [
   "token", "csrfToken", "accessToken", "refreshToken", "apiKey", "api_key",
   "authorization", "Authorization", "cookie", "Cookie", "set-cookie", "x-api-key", "x-csrf-token",
 ];
-export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {
+const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {
   const key = /^[A-Za-z_]\w*$/.test(k) ? k : `["${k}"]`;
   const dot = key.startsWith("[") ? "" : ".";
   return [key, `*${dot}${key}`, `*.*${dot}${key}`, `*.*.*${dot}${key}`];
@@ -49,7 +49,7 @@ export function withLogContext<T>(fields: LogFields, fn: () => T): T {
   return context.run({ ...context.getStore(), ...fields }, fn);
 }
 
-export function logFormat(env: NodeJS.ProcessEnv = process.env): "json" | "pretty" {
+function logFormat(env: NodeJS.ProcessEnv = process.env): "json" | "pretty" {
   return env.LOG_FORMAT === "json" || (env.LOG_FORMAT !== "pretty" && env.NODE_ENV === "production") ? "json" : "pretty";
 }
 

@@ -5,9 +5,7 @@
 // Display is dd/MM/yyyy and 24-hour.
 import { formatDateVi, isLocalDate, localDateOf, localTimeOf } from "../../server/domain/time.ts";
 
-export {
-  addDays, formatDateVi, isLocalDate, isoWeekdayOfDate, isoWeekKey, isoWeekMonday, isoWeekOf, isoWeeksInYear, localDateOf, localTimeOf, startOfIsoWeek,
-} from "../../server/domain/time.ts";
+export { addDays, isoWeekdayOfDate, isoWeekKey, isoWeekMonday, isoWeekOf, isoWeeksInYear, startOfIsoWeek } from "../../server/domain/time.ts";
 
 type InstantLike = string | number | Date;
 
