@@ -113,6 +113,7 @@ export interface Mp3FrameScan {
  */
 export function scanMp3Frames(buf: Uint8Array): Mp3FrameScan {
   const hasId3v2 = buf.length >= 10 && buf[0] === 0x49 && buf[1] === 0x44 && buf[2] === 0x33;
+  // A tag with a malformed size: skip its header only (the file is refused for the tag anyway).
   let pos = hasId3v2 ? id3v2Size(buf, 0) || 10 : 0;
   const hasId3v1 = buf.length >= 128 && buf[buf.length - 128] === 0x54 && buf[buf.length - 127] === 0x41 && buf[buf.length - 126] === 0x47;
   const end = hasId3v1 ? buf.length - 128 : buf.length;
