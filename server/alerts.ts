@@ -88,6 +88,13 @@ export async function raiseAlert(deps: AlertDeps, a: AlertInput): Promise<number
   return id;
 }
 
+/** A zone's output could not be opened by air time + grace (the playout's sink gave up). */
+export async function raiseOutputDown(deps: AlertDeps, a: { airingId: number; zoneId: number; reason: string }): Promise<void> {
+  const zone = await deps.db.zone.findUnique({ where: { id: a.zoneId }, select: { name: true } });
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  await raiseAlert(deps, { kind: "output_down", severity: "critical", params: { zone: zone?.name ?? String(a.zoneId), at, detail: a.reason.slice(0, 200) }, dedupeKey: `output_down:${a.zoneId}:${a.airingId}`, zoneId: a.zoneId, airingId: a.airingId });
+}
+
 /** Marks the open alert with this key resolved (no-op when there is none). */
 export async function resolveAlert(deps: AlertDeps, dedupeKey: string): Promise<void> {
   const { db, events } = deps;

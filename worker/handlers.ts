@@ -18,7 +18,7 @@ import type { PlayoutChannels } from "../server/playout-channels.ts";
 import { createIngestHandler } from "./ingest.ts";
 import { createRenderHandler } from "./render.ts";
 import { createPlayoutHandler } from "./playout.ts";
-import { raiseAlert } from "../server/alerts.ts";
+import { raiseOutputDown } from "../server/alerts.ts";
 
 export interface HandlerDeps {
   db: Db;
@@ -64,13 +64,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       onAiringEnded: () => deps.channels.requestReplan(),
       requeue: (airingId, attempt) => deps.queues.add(playoutJob(airingId, attempt)),
       // The sink retried until air time + grace (openDeadlineMs) and could not open.
-      onOutputDown: async (a) => {
-        const zone = await deps.db.zone.findUnique({ where: { id: a.zoneId }, select: { name: true } });
-        await raiseAlert(
-          { db: deps.db, events: deps.events, logger: deps.logger, now: () => deps.clock.now() },
-          { kind: "output_down", severity: "critical", params: { zone: zone?.name ?? String(a.zoneId), at: deps.clock.now().toISOString(), detail: a.reason.slice(0, 200) }, dedupeKey: `output_down:${a.zoneId}:${a.airingId}`, zoneId: a.zoneId, airingId: a.airingId },
-        );
-      },
+      onOutputDown: (a) => raiseOutputDown({ db: deps.db, events: deps.events, logger: deps.logger, now: () => deps.clock.now() }, a),
     }),
     report: async (data) => {
       const r = await generateMonthlyReport({ db: deps.db, dataDir: deps.config.dataDir, clock: deps.clock, month: data.month });

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { requireRole, currentUser, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
-import { CLOUD_TTS, setTtsKey, ttsKeyStatus } from "../services/tts-keys.ts";
+import { CLOUD_TTS, saveTtsKey, ttsKeyStatus } from "../services/tts-keys.ts";
 import type { ResourceDeps } from "./index.ts";
 
 const providerParam = z.object({ provider: z.enum(CLOUD_TTS) });
@@ -21,8 +21,8 @@ export function ttsSettingsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   api.put("/settings/tts/:provider", admin, zv("param", providerParam), zv("json", keyBody), async (c) => {
     const { provider } = c.req.valid("param");
     const { key } = c.req.valid("json");
-    await setTtsKey(db, provider, key, currentUser(c).id);
+    const providers = await saveTtsKey(deps, provider, key, currentUser(c).id);
     c.set("audit", { action: key ? "settings.tts_key_set" : "settings.tts_key_cleared", entity: "tts", entityId: provider });
-    return c.json({ providers: await ttsKeyStatus(db, config) });
+    return c.json({ providers });
   });
 }

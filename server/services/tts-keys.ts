@@ -48,3 +48,9 @@ export async function setTtsKey(db: Db, provider: CloudTts, key: string, userId:
   const data = { [COLUMN[provider]]: key, updatedById: userId };
   await db.ttsSetting.upsert({ where: { id: 1 }, update: data, create: { id: 1, ...data } });
 }
+
+/** Sets ("" clears) a provider's key; the status of every provider after it. */
+export async function saveTtsKey({ db, config }: { db: Db; config: Pick<Config, "FPT_TTS_API_KEY" | "VIETTEL_TTS_TOKEN"> }, provider: CloudTts, key: string, userId: number): Promise<TtsKeyStatus[]> {
+  await setTtsKey(db, provider, key, userId);
+  return ttsKeyStatus(db, config);
+}
