@@ -4,7 +4,7 @@
 // refused with a message saying so; no OCR is attempted.
 import fs from "node:fs/promises";
 import mammoth from "mammoth";
-import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
+import type * as Pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
 import { AppError } from "../errors.ts";
 
 /** More pages than any directive has; bounds the work a hostile PDF can ask for. */
@@ -48,7 +48,29 @@ interface TextRun {
   height: number;
 }
 
+/**
+ * pdfjs's legacy build bundles core-js, which on Node 20 replaces JSON.stringify and
+ * JSON.parse (a JavaScript loop over every character of the text), Array.prototype.push
+ * and Function.prototype.toString for the whole process: every API answer and every Prisma
+ * query paid for it. pdfjs is loaded on the first PDF only, and these natives, captured
+ * when this module loads, are put back once each extraction ends (pdfjs works with them).
+ */
+const NATIVES = ([[JSON, "stringify"], [JSON, "parse"], [Array.prototype, "push"], [Function.prototype, "toString"]] as const).map(
+  ([owner, key]) => [owner, key, Object.getOwnPropertyDescriptor(owner, key)!] as const,
+);
+function restoreNatives(): void {
+  for (const [owner, key, native] of NATIVES) Object.defineProperty(owner, key, native);
+}
+
 async function pdfText(file: string): Promise<string> {
+  try {
+    return await readPdf(await import("pdfjs-dist/legacy/build/pdf.mjs"), file);
+  } finally {
+    restoreNatives();
+  }
+}
+
+async function readPdf(pdfjs: typeof Pdfjs, file: string): Promise<string> {
   let doc: Awaited<ReturnType<typeof pdfjs.getDocument>["promise"]>;
   try {
     doc = await pdfjs.getDocument({ data: new Uint8Array(await fs.readFile(file)), verbosity: 0, isEvalSupported: false, useSystemFonts: false }).promise;
