@@ -6,6 +6,7 @@
 // Rows are written in chunks, one transaction each, rows with the same facts in one update:
 // a month of history (14,000 rows) settles in seconds, not minutes, and SQLite commits once
 // a chunk rather than once a row.
+import { Prisma } from "./generated/prisma/client.ts";
 import { isUniqueViolation, type Db } from "./db/client.ts";
 import { campaignSpecFromRow } from "./domain/campaign.ts";
 import {
@@ -22,10 +23,20 @@ export interface SettleSummary {
   airings: number;
 }
 
+/**
+ * What waits to be settled, in one statement: every report and as-run read asks first, so
+ * under load this is one query per request rather than two (each Prisma call costs ~0.5 ms).
+ */
+async function pending(db: Db): Promise<{ unsettledRows: number; unsettledAirings: number }> {
+  const [row] = await db.$queryRaw<{ rows: unknown; airings: unknown }[]>(Prisma.sql`
+    SELECT (SELECT COUNT(*) FROM "AsRun" WHERE "settled" = FALSE AND "status" <> 'playing') AS "rows",
+           (SELECT COUNT(*) FROM "Airing" WHERE "settled" = FALSE AND "status" IN (${Prisma.join(CLOSED_AIRING)})) AS "airings"`);
+  return { unsettledRows: Number(row?.rows ?? 0), unsettledAirings: Number(row?.airings ?? 0) };
+}
+
 export async function settlePlays(db: Db): Promise<SettleSummary> {
   const out = { rows: 0, airings: 0 };
-  const unsettledRows = await db.asRun.count({ where: { settled: false, status: { not: "playing" } } });
-  const unsettledAirings = await db.airing.count({ where: { settled: false, status: { in: CLOSED_AIRING } } });
+  const { unsettledRows, unsettledAirings } = await pending(db);
   if (!unsettledRows && !unsettledAirings) return out;
   const tz = (await db.commune.findUnique({ where: { id: 1 }, select: { timeZone: true } }))?.timeZone ?? "Asia/Ho_Chi_Minh";
   if (unsettledRows) out.rows = await settleRows(db, tz);
