@@ -1,7 +1,6 @@
 // Planned and past airings (buổi phát) with their run-down lines, and manual "air now".
 import { AppError, notFound } from "../errors.ts";
 import { keyset, pageOf } from "../db/page.ts";
-import { byId } from "../db/related.ts";
 import type { airingListQuery } from "../contract/scheduling.ts";
 import type { z } from "zod";
 import type { Deps } from "./deps.ts";
@@ -11,28 +10,11 @@ export async function listAirings({ db }: Pick<Deps, "db">, q: z.output<typeof a
   const page = keyset("scheduledStart", "asc", q.cursor, { date: true });
   const found = await db.airing.findMany({
     where: { AND: [{ localDate: { gte: q.from, lte: q.to }, zoneId: q.zoneId, status: q.status }, page.where] },
+    include: { zone: { select: { name: true, code: true } }, program: { select: { name: true } }, schedule: { select: { name: true } } },
     orderBy: page.orderBy,
     take: q.limit + 1,
   });
-  const { rows, nextCursor } = pageOf(found, q.limit, (a) => a.scheduledStart);
-  // Names of zone, program and schedule, read by id (server/db/related.ts), as an include gave them.
-  const [zones, programs, schedules] = await Promise.all([
-    byId(rows.map((a) => a.zoneId), (ids) => db.zone.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, code: true } })),
-    byId(rows.map((a) => a.programId), (ids) => db.program.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
-    byId(rows.map((a) => a.scheduleId), (ids) => db.schedule.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
-  ]);
-  const named = (m: Map<number, { name: string }>, id: number | null) => {
-    const r = id == null ? undefined : m.get(id);
-    return r ? { name: r.name } : null;
-  };
-  return {
-    rows: rows.map((a) => {
-      // A zone deleted meanwhile took its airings with it (cascade): no row waits for its name.
-      const z = zones.get(a.zoneId) ?? { name: "", code: "" };
-      return { ...a, zone: { name: z.name, code: z.code }, program: named(programs, a.programId), schedule: named(schedules, a.scheduleId) };
-    }),
-    nextCursor,
-  };
+  return pageOf(found, q.limit, (a) => a.scheduledStart);
 }
 
 export async function getAiring({ db }: Pick<Deps, "db">, id: number) {

@@ -14,7 +14,6 @@ import { probe } from "../../audio/probe.ts";
 import { AudioInputError } from "../../audio/errors.ts";
 import { dbProvider, isUniqueViolation } from "../db/client.ts";
 import { keyset, pageOf } from "../db/page.ts";
-import { byId } from "../db/related.ts";
 import type { ItemListQuery, ItemUploadFields, itemCreateBody, itemPatchBody } from "../contract/items.ts";
 import type { z } from "zod";
 import type { Deps } from "./deps.ts";
@@ -52,10 +51,11 @@ export async function listItems({ db }: Pick<Deps, "db">, q: ItemListQuery) {
   const like = (v: string) => (dbProvider(db) === "postgresql" ? { contains: v, mode: "insensitive" } : { contains: v }) as { contains: string };
   const text = q.q ? literalSearch(q.q, like, ["title", "sourceRef", "ttsText"]) : null;
   const base = { archived: q.archived === "1", categoryId: q.categoryId, priority: q.priority, status: q.status, kind: q.kind, ...text?.where };
-  const find = (where: object, take: number) => db.item.findMany({ where, orderBy: { id: "desc" }, take });
+  const find = (where: object, take: number) =>
+    db.item.findMany({ where, include: { category: true, canonicalAsset: { select: { loudnessI: true, truePeak: true } } }, orderBy: { id: "desc" }, take });
   // The cursor continues below the last id sent.
   const after = keyset("id", "desc", q.cursor).where as { id?: { lt: number } };
-  if (!text || text.exact) return withListRelations(db, pageOf(await find({ ...base, ...after }, q.limit + 1), q.limit));
+  if (!text || text.exact) return pageOf(await find({ ...base, ...after }, q.limit + 1), q.limit);
   // Walk back in batches until a page (and one more, to know there is a next) is found.
   const items: Awaited<ReturnType<typeof find>> = [];
   for (let before = after.id?.lt; items.length <= q.limit; ) {
@@ -64,20 +64,7 @@ export async function listItems({ db }: Pick<Deps, "db">, q: ItemListQuery) {
     if (batch.length < 500) break;
     before = batch.at(-1)!.id;
   }
-  return withListRelations(db, pageOf(items, q.limit));
-}
-
-/** A list page's category and loudness, read by id (server/db/related.ts), as an include gave them. */
-async function withListRelations<T extends { categoryId: number | null; canonicalAssetId: number | null }>(db: Deps["db"], page: { rows: T[]; nextCursor: string | null }) {
-  const [categories, assets] = await Promise.all([
-    byId(page.rows.map((i) => i.categoryId), (ids) => db.category.findMany({ where: { id: { in: ids } } })),
-    byId(page.rows.map((i) => i.canonicalAssetId), (ids) => db.audioAsset.findMany({ where: { id: { in: ids } }, select: { id: true, loudnessI: true, truePeak: true } })),
-  ]);
-  const rows = page.rows.map((i) => {
-    const asset = i.canonicalAssetId == null ? undefined : assets.get(i.canonicalAssetId);
-    return { ...i, category: (i.categoryId == null ? undefined : categories.get(i.categoryId)) ?? null, canonicalAsset: asset ? { loudnessI: asset.loudnessI, truePeak: asset.truePeak } : null };
-  });
-  return { rows, nextCursor: page.nextCursor };
+  return pageOf(items, q.limit);
 }
 
 export async function getItem({ db }: Pick<Deps, "db">, id: number) {
