@@ -27,8 +27,9 @@ import { jobId, playoutJob } from "./jobs/catalogue.ts";
 import { ingestJob } from "./jobs/ingest-revision.ts";
 import { createPlanLease, PlanFenced, planVersion, raisePlanVersion } from "./plan-lock.ts";
 import { loadPlanInput, planKey, OPEN } from "./plan-input.ts";
-import { commitPlan, diffPlan, diffShortfalls, lineFields, loadWindow, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
+import { diffPlan, diffShortfalls, lineFields, loadWindow, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
 import { createSqlitePlanWriter } from "./plan-write-sqlite.ts";
+import { createPgPlanWriter } from "./plan-write-pg.ts";
 import { createJobSync, programGaps, renderItems, storedRenderHashes, RENDER_AHEAD_MS } from "./plan-jobs.ts";
 import { zonesOfScopes, type ReplanScope } from "./plan-scope.ts";
 
@@ -94,8 +95,9 @@ export function createPlanner(deps: {
   // Across processes and machines: one planning pass at a time, fenced by the plan version.
   const lease = createPlanLease({ redis: queues.connection, key: `${queues.prefix}:plan:lease`, owner: `${os.hostname()}-${process.pid}`, logger });
   const jobs = createJobSync({ db, queues, config });
-  const sqliteWriter = dbProvider(db) === "sqlite" && config.databaseFile ? createSqlitePlanWriter(config.databaseFile) : null;
-  const commit = (version: number, diff: PlanDiff, shortfalls: ShortfallDiff) => (sqliteWriter ? sqliteWriter.commit(version, diff, shortfalls) : commitPlan(db, version, diff, shortfalls));
+  // The plan's writes bypass Prisma (its per-row and per-parameter cost), on a connection of their own.
+  const writer = dbProvider(db) === "postgresql" ? createPgPlanWriter(config.databaseUrl) : createSqlitePlanWriter(config.databaseFile ?? config.databaseUrl);
+  const commit = (version: number, diff: PlanDiff, shortfalls: ShortfallDiff) => writer.commit(version, diff, shortfalls);
   // Airings this close to air belong to their playout job (it may be preparing the output).
   const freezeMs = () => (config.PLAYOUT_PREROLL_SECONDS + 1) * 1000;
   // The last full plan and the digest of its input: an unchanged re-pass reuses it.
