@@ -176,19 +176,27 @@ export function createPlanner(deps: {
 
   /** Jobs of the planned airings (render hashes from the plan's lines), stale ones dropped. */
   async function syncJobs(kept: { session: PlannedSession; airing: WindowAiring }[], superseded: WindowAiring[], now: number): Promise<void> {
-    await jobs.removePlayouts(superseded);
-    const items = await renderItems(db, [...new Set(kept.flatMap((k) => k.session.lines.map((l) => l.itemId)))]);
-    const gaps = await programGaps(db, [...new Set(kept.map((k) => k.session.programId))]);
-    const wanted = new Map<number, string>();
-    const targets = kept.map(({ session: s, airing: a }) => {
-      const aired = s.lines.filter((l) => !l.bumped);
-      const hash = aired.length ? renderHashOf(aired.map((l) => ({ reason: l.reason, item: items.get(l.itemId)! })), gaps.get(s.programId) ?? 1000, s.maxDurationMs) : null;
-      if (hash) wanted.set(a.id, hash);
-      return { ...a, render: hash && hash !== a.renderHash ? hash : null };
-    });
-    await jobs.ensure(targets, now);
-    // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
-    await jobs.dropOutdatedRenders(wanted);
+    // Different airings: the superseded ones' jobs go while the kept ones' are checked.
+    const removed = jobs.removePlayouts(superseded);
+    const ensured = (async () => {
+      const [items, gaps] = await Promise.all([
+        renderItems(db, [...new Set(kept.flatMap((k) => k.session.lines.map((l) => l.itemId)))]),
+        programGaps(db, [...new Set(kept.map((k) => k.session.programId))]),
+      ]);
+      const wanted = new Map<number, string>();
+      const targets = kept.map(({ session: s, airing: a }) => {
+        const aired = s.lines.filter((l) => !l.bumped);
+        const hash = aired.length ? renderHashOf(aired.map((l) => ({ reason: l.reason, item: items.get(l.itemId)! })), gaps.get(s.programId) ?? 1000, s.maxDurationMs) : null;
+        if (hash) wanted.set(a.id, hash);
+        return { ...a, render: hash && hash !== a.renderHash ? hash : null };
+      });
+      await jobs.ensure(targets, now);
+      // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
+      await jobs.dropOutdatedRenders(wanted);
+    })();
+    const [r, e] = await Promise.allSettled([removed, ensured]);
+    if (r.status === "rejected") throw r.reason;
+    if (e.status === "rejected") throw e.reason;
   }
 
   // Requests that arrive while a pass waits for its turn join it (their scopes merged).
