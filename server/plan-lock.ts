@@ -12,7 +12,6 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Db } from "./db/client.ts";
-import type { Prisma } from "./generated/prisma/client.ts";
 import type { Logger } from "./logger.ts";
 import { whenReady } from "./redis.ts";
 
@@ -94,11 +93,4 @@ export async function raisePlanVersion(db: Db): Promise<void> {
     await planVersion(db);
     await db.planState.updateMany({ where: { id: 1 }, data: { version: { increment: 1 } } });
   }
-}
-
-/** First statement of a pass's commit transaction: takes the version it read, or throws
- *  PlanFenced. The row stays locked until the commit, so commits are serialised too. */
-export async function takePlanVersion(tx: Prisma.TransactionClient, readAt: number): Promise<void> {
-  const n = await tx.planState.updateMany({ where: { id: 1, version: readAt }, data: { version: { increment: 1 } } });
-  if (n.count !== 1) throw new PlanFenced();
 }

@@ -1,18 +1,14 @@
-// Writes a plan set-wise: the airings of the window are read once, compared with the plan by
-// their plan hash, and only the difference is written, in one transaction that first takes
-// the plan version (server/plan-lock.ts): new airings and their run-down lines inserted and
-// changed ones rewritten set-wise (server/db/bulk.ts), those the plan no longer has
-// superseded, shortfalls of open periods brought in line. Id lists go in chunks under
-// SQLite's 999 bound parameters.
+// Writes a plan set-wise: the airings of the window are read once and compared with the plan
+// by their plan hash; only the difference is written, by the database's own writer
+// (server/plan-write-sqlite.ts, plan-write-pg.ts), which first takes the plan version
+// (server/plan-lock.ts): new airings and their run-down lines inserted, changed ones
+// rewritten, those the plan no longer has superseded, shortfalls of open periods brought in line.
 import type { Db } from "./db/client.ts";
-import type { Airing, Prisma } from "./generated/prisma/client.ts";
+import type { Airing } from "./generated/prisma/client.ts";
 import { sessionKey, type PlannedSession } from "./domain/plan.ts";
 import type { Shortfall } from "./domain/frequency.ts";
 import type { RundownLinePlan } from "./domain/rundown.ts";
-import { chunked } from "./db/chunks.ts";
-import { bulkFor, insertRows, type Columns } from "./db/bulk.ts";
 import { OPEN } from "./plan-input.ts";
-import { takePlanVersion } from "./plan-lock.ts";
 
 /** Removed by the planner because its schedule changed; unlike "cancelled" it may return. */
 export const SUPERSEDED = "superseded";
@@ -86,68 +82,6 @@ export interface Committed {
   /** Airings created or rewritten (with their new plan). */
   written: { session: PlannedSession; airing: WindowAiring }[];
   superseded: WindowAiring[];
-}
-
-const txOptions = { maxWait: 30_000, timeout: 120_000 };
-/** Rows per statement: one JSON parameter each, kept to a few MB. */
-const ROWS = 5000;
-
-const AIRING_COLUMNS: Columns = { scheduleId: "int", zoneId: "int", programId: "int", source: "text", localDate: "text", scheduledStart: "time", maxDurationMs: "int", planHash: "text", createdAt: "time", updatedAt: "time" };
-const REWRITE_COLUMNS: Columns = { aid: "int", programId: "int", maxDurationMs: "int", localDate: "text", planHash: "text", updatedAt: "time" };
-const LINE_COLUMNS: Columns = { airingId: "int", position: "int", itemId: "int", reason: "text", reasonVi: "text", reasonEn: "text", campaignId: "int", bumped: "bool", offsetMs: "int", durationMs: "int" };
-const REPLANNABLE_SQL = REPLANNABLE.map((s) => `'${s}'`).join(", ");
-
-/** Writes the difference if the plan version is still `version` (else throws PlanFenced).
- *  PostgreSQL (SQLite has its own path: server/plan-write-sqlite.ts). */
-export async function commitPlan(db: Db, version: number, diff: PlanDiff, shortfalls: ShortfallDiff): Promise<Committed> {
-  const bulk = bulkFor(db);
-  return db.$transaction(async (tx) => {
-    await takePlanVersion(tx, version);
-    const at = new Date();
-    const written: Committed["written"] = [];
-    // The plan hash covers (schedule, zone, start): it names the session of each new row.
-    const byHash = new Map(diff.create.map((s) => [s.planHash, s]));
-    for (const part of chunked(diff.create, ROWS)) {
-      const rows = part.map((s) => ({ ...s, scheduledStart: s.start, source: "schedule", createdAt: at, updatedAt: at }));
-      const made = await insertRows<{ id: number | bigint; planHash: string }>(tx, bulk, "Airing", AIRING_COLUMNS, rows, `"id", "planHash"`);
-      for (const m of made) {
-        const s = byHash.get(m.planHash)!;
-        written.push({ session: s, airing: { id: Number(m.id), scheduleId: s.scheduleId, zoneId: s.zoneId, scheduledStart: s.start, status: "planned", planHash: s.planHash, renderHash: "", attempt: 0, programId: s.programId, maxDurationMs: s.maxDurationMs } });
-      }
-    }
-    // Rewritten in place, guarded on the status: on PostgreSQL a playout may claim one meanwhile.
-    const current = new Map(diff.update.map((u) => [u.airing.id, u]));
-    for (const part of chunked(diff.update, ROWS)) {
-      const rows = part.map(({ session: s, airing: a }) => ({ aid: a.id, programId: s.programId, maxDurationMs: s.maxDurationMs, localDate: s.localDate, planHash: s.planHash, updatedAt: at }));
-      const done = await tx.$queryRawUnsafe<{ id: number | bigint }[]>(
-        `UPDATE "Airing" SET "programId" = v."programId", "maxDurationMs" = v."maxDurationMs", "localDate" = v."localDate", "planHash" = v."planHash", "status" = 'planned', "statusReason" = '', "updatedAt" = v."updatedAt"
-         FROM ${bulk.rows(REWRITE_COLUMNS, "v")} WHERE "Airing"."id" = v."aid" AND "Airing"."status" IN (${REPLANNABLE_SQL}) RETURNING "id"`,
-        bulk.param(REWRITE_COLUMNS, rows),
-      );
-      const rewritten = done.map((d) => current.get(Number(d.id))!);
-      for (const ids of chunked(rewritten.map((u) => u.airing.id))) await tx.rundownLine.deleteMany({ where: { airingId: { in: ids } } });
-      written.push(...rewritten.map(({ session: s, airing: a }) => ({ session: s, airing: { ...a, status: "planned", planHash: s.planHash, programId: s.programId, maxDurationMs: s.maxDurationMs } })));
-    }
-    const lines = written.flatMap((w) => w.session.lines.map((l) => ({ airingId: w.airing.id, ...lineFields(l) })));
-    for (const part of chunked(lines, ROWS)) await insertRows(tx, bulk, "RundownLine", LINE_COLUMNS, part);
-    const superseded: WindowAiring[] = [];
-    for (const part of chunked(diff.stale)) {
-      const done = await tx.airing.updateManyAndReturn({ where: { id: { in: part.map((a) => a.id) }, status: { in: OPEN } }, data: { status: SUPERSEDED, statusReason: SUPERSEDED_REASON }, select: { id: true } });
-      const ids = new Set(done.map((a) => a.id));
-      superseded.push(...part.filter((a) => ids.has(a.id)));
-    }
-    await writeShortfalls(tx, shortfalls);
-    return { written, superseded };
-  }, txOptions);
-}
-
-async function writeShortfalls(tx: Prisma.TransactionClient, d: ShortfallDiff): Promise<void> {
-  for (const ids of chunked(d.remove)) await tx.shortfall.deleteMany({ where: { id: { in: ids } } });
-  for (const sf of d.upsert) {
-    const key = { campaignId: sf.campaignId, zoneId: sf.zoneId, periodKind: sf.periodKind, periodStart: sf.periodStart };
-    const data = { target: sf.target, aired: sf.aired, reasonVi: sf.reasonVi, reasonEn: sf.reasonEn };
-    await tx.shortfall.upsert({ where: { campaignId_zoneId_periodKind_periodStart: key }, update: data, create: { ...key, ...data } });
-  }
 }
 
 export function lineFields(l: RundownLinePlan) {

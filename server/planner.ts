@@ -27,8 +27,9 @@ import { jobId, playoutJob } from "./jobs/catalogue.ts";
 import { ingestJob } from "./jobs/ingest-revision.ts";
 import { createPlanLease, PlanFenced, planVersion, raisePlanVersion } from "./plan-lock.ts";
 import { loadPlanInput, planKey, OPEN } from "./plan-input.ts";
-import { commitPlan, diffPlan, diffShortfalls, lineFields, loadWindow, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
+import { diffPlan, diffShortfalls, lineFields, loadWindow, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
 import { createSqlitePlanWriter } from "./plan-write-sqlite.ts";
+import { createPgPlanWriter } from "./plan-write-pg.ts";
 import { createJobSync, programGaps, renderItems, storedRenderHashes, RENDER_AHEAD_MS } from "./plan-jobs.ts";
 import { zonesOfScopes, type ReplanScope } from "./plan-scope.ts";
 
@@ -94,8 +95,9 @@ export function createPlanner(deps: {
   // Across processes and machines: one planning pass at a time, fenced by the plan version.
   const lease = createPlanLease({ redis: queues.connection, key: `${queues.prefix}:plan:lease`, owner: `${os.hostname()}-${process.pid}`, logger });
   const jobs = createJobSync({ db, queues, config });
-  const sqliteWriter = dbProvider(db) === "sqlite" && config.databaseFile ? createSqlitePlanWriter(config.databaseFile) : null;
-  const commit = (version: number, diff: PlanDiff, shortfalls: ShortfallDiff) => (sqliteWriter ? sqliteWriter.commit(version, diff, shortfalls) : commitPlan(db, version, diff, shortfalls));
+  // The plan's writes bypass Prisma (its per-row and per-parameter cost), on a connection of their own.
+  const writer = dbProvider(db) === "postgresql" ? createPgPlanWriter(config.databaseUrl) : createSqlitePlanWriter(config.databaseFile ?? config.databaseUrl);
+  const commit = (version: number, diff: PlanDiff, shortfalls: ShortfallDiff) => writer.commit(version, diff, shortfalls);
   // Airings this close to air belong to their playout job (it may be preparing the output).
   const freezeMs = () => (config.PLAYOUT_PREROLL_SECONDS + 1) * 1000;
   // The last full plan and the digest of its input: an unchanged re-pass reuses it.
@@ -174,19 +176,27 @@ export function createPlanner(deps: {
 
   /** Jobs of the planned airings (render hashes from the plan's lines), stale ones dropped. */
   async function syncJobs(kept: { session: PlannedSession; airing: WindowAiring }[], superseded: WindowAiring[], now: number): Promise<void> {
-    await jobs.removePlayouts(superseded);
-    const items = await renderItems(db, [...new Set(kept.flatMap((k) => k.session.lines.map((l) => l.itemId)))]);
-    const gaps = await programGaps(db, [...new Set(kept.map((k) => k.session.programId))]);
-    const wanted = new Map<number, string>();
-    const targets = kept.map(({ session: s, airing: a }) => {
-      const aired = s.lines.filter((l) => !l.bumped);
-      const hash = aired.length ? renderHashOf(aired.map((l) => ({ reason: l.reason, item: items.get(l.itemId)! })), gaps.get(s.programId) ?? 1000, s.maxDurationMs) : null;
-      if (hash) wanted.set(a.id, hash);
-      return { ...a, render: hash && hash !== a.renderHash ? hash : null };
-    });
-    await jobs.ensure(targets, now);
-    // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
-    await jobs.dropOutdatedRenders(wanted);
+    // Different airings: the superseded ones' jobs go while the kept ones' are checked.
+    const removed = jobs.removePlayouts(superseded);
+    const ensured = (async () => {
+      const [items, gaps] = await Promise.all([
+        renderItems(db, [...new Set(kept.flatMap((k) => k.session.lines.map((l) => l.itemId)))]),
+        programGaps(db, [...new Set(kept.map((k) => k.session.programId))]),
+      ]);
+      const wanted = new Map<number, string>();
+      const targets = kept.map(({ session: s, airing: a }) => {
+        const aired = s.lines.filter((l) => !l.bumped);
+        const hash = aired.length ? renderHashOf(aired.map((l) => ({ reason: l.reason, item: items.get(l.itemId)! })), gaps.get(s.programId) ?? 1000, s.maxDurationMs) : null;
+        if (hash) wanted.set(a.id, hash);
+        return { ...a, render: hash && hash !== a.renderHash ? hash : null };
+      });
+      await jobs.ensure(targets, now);
+      // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
+      await jobs.dropOutdatedRenders(wanted);
+    })();
+    const [r, e] = await Promise.allSettled([removed, ensured]);
+    if (r.status === "rejected") throw r.reason;
+    if (e.status === "rejected") throw e.reason;
   }
 
   // Requests that arrive while a pass waits for its turn join it (their scopes merged).
