@@ -4,7 +4,7 @@
 // this process (the engine serialises every raw parameter again, twice, and the multi-MB
 // strings keep the garbage collector busy): 40,000 run-down lines took ~6 s that way, a
 // fraction of a second this way. Same steps and guards as server/plan-write-sqlite.ts.
-import pg from "pg";
+import type pg from "pg";
 import { chunked } from "./db/chunks.ts";
 import { pgConnection } from "./db/client.ts";
 import { PlanFenced } from "./plan-lock.ts";
@@ -27,14 +27,20 @@ const REWRITE = { aid: "int", programId: "int", maxDurationMs: "int", localDate:
 const LINE = { airingId: "int", position: "int", itemId: "int", reason: "text", reasonVi: "text", reasonEn: "text", campaignId: "int", bumped: "boolean", offsetMs: "int", durationMs: "int" };
 const SHORTFALL = { campaignId: "int", zoneId: "int", periodKind: "text", periodStart: "text", target: "int", aired: "int", reasonVi: "text", reasonEn: "text" };
 
-/** Instants as the JSON path stored them: UTC, in a timestamp without time zone. */
+/** Instants as Prisma stores them on PostgreSQL: UTC, in a timestamp without time zone. */
 const iso = (d: Date) => d.toISOString();
 
 export function createPgPlanWriter(databaseUrl: string) {
   const { connectionString, options } = pgConnection(databaseUrl);
-  // One connection, closed when idle and never keeping the process alive.
-  const pool = new pg.Pool({ connectionString, options, max: 1, idleTimeoutMillis: 5_000, allowExitOnIdle: true, connectionTimeoutMillis: 10_000 });
-  pool.on("error", () => {}); // an idle connection dropped by the server: the next commit opens another
+  // One connection, closed when idle and never keeping the process alive. pg is loaded only
+  // here, so an SQLite installation never loads it (as in server/db/client.ts).
+  let pool: Promise<pg.Pool> | null = null;
+  const poolOf = () =>
+    (pool ??= import("pg").then(({ default: { Pool } }) => {
+      const p = new Pool({ connectionString, options, max: 1, idleTimeoutMillis: 5_000, allowExitOnIdle: true, connectionTimeoutMillis: 10_000 });
+      p.on("error", () => {}); // an idle connection dropped by the server: the next commit opens another
+      return p;
+    }));
 
   async function write(c: pg.PoolClient, version: number, diff: PlanDiff, shortfalls: ShortfallDiff): Promise<Committed> {
     const now = iso(new Date());
@@ -97,7 +103,7 @@ export function createPgPlanWriter(databaseUrl: string) {
   return {
     /** Writes the difference in one transaction if the plan version is still `version` (else throws PlanFenced). */
     async commit(version: number, diff: PlanDiff, shortfalls: ShortfallDiff): Promise<Committed> {
-      const c = await pool.connect();
+      const c = await (await poolOf()).connect();
       try {
         await c.query("BEGIN");
         const out = await write(c, version, diff, shortfalls);
@@ -110,7 +116,11 @@ export function createPgPlanWriter(databaseUrl: string) {
         c.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      const p = pool;
+      pool = null;
+      await (await p)?.end();
+    },
   };
 }
 

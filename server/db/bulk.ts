@@ -1,9 +1,10 @@
-// Set-wise writes for the few hot paths where Prisma's per-row cost dominates (the planner
-// writes tens of thousands of run-down lines at the longest horizon; Prisma's createMany
-// costs ~0.4 ms of CPU a row here, the database itself ~0.01 ms). The rows travel as ONE
+// Set-wise writes through Prisma where its per-row cost dominates (createMany costs ~0.4 ms
+// of CPU a row here, the database itself ~0.01 ms): seeding large loads. The rows travel as ONE
 // JSON parameter that the database unpacks (SQLite json_each, PostgreSQL json_to_recordset),
 // so a statement binds one value whatever its size (SQLite's 999-parameter limit) and the
-// same statement shape serves both databases.
+// same statement shape serves both databases. Prisma still serialises that parameter twice in
+// this process: the planner's commit, which writes tens of thousands of rows per pass, goes
+// past Prisma instead (server/plan-write-sqlite.ts, plan-write-pg.ts).
 import { dbProvider, type Db } from "./client.ts";
 
 export type ColumnType = "int" | "text" | "bool" | "time";
