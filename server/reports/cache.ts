@@ -78,30 +78,43 @@ export function createReportCache(db: Db, opts: { now?: () => number } = {}): Re
     (settling ??= settlePlays(db).finally(() => {
       settling = null;
     }));
+  /**
+   * Requests for one period arriving while its settle and watermark are being read join that
+   * read instead of starting their own (50 dashboards cost one read, not 50), like settle()
+   * above: a request joins only a read begun before it, which sees nothing newer than it.
+   */
+  const inflight = new Map<string, Promise<BroadcastReport>>();
+  const cachedReport = async (key: string, range: ReportRange, o: ComputeOptions) => {
+    // Settle first: the watermark must see closed rows as they will be counted.
+    await settle();
+    const mark = await reportWatermark(db, range);
+    const hit = entries.get(key);
+    if (hit && hit.mark === mark && now() - hit.at < MAX_AGE_MS) {
+      hits++;
+      // Most recently used last: the first key is the one to evict.
+      entries.delete(key);
+      entries.set(key, hit);
+      return hit.report;
+    }
+    misses++;
+    // Concurrent requests for one period and watermark share one computation.
+    const report = computeReport(db, range, o);
+    entries.delete(key);
+    entries.set(key, { mark, at: now(), report });
+    while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+    report.catch(() => {
+      if (entries.get(key)?.report === report) entries.delete(key);
+    });
+    return report;
+  };
   return {
     settle,
-    async report(range, o = {}) {
-      // Settle first: the watermark must see closed rows as they will be counted.
-      await settle();
-      const mark = await reportWatermark(db, range);
+    report(range, o = {}) {
       const key = JSON.stringify([range.from, range.to, range.key, range.labelVi, range.labelEn, o.problemLimit]);
-      const hit = entries.get(key);
-      if (hit && hit.mark === mark && now() - hit.at < MAX_AGE_MS) {
-        hits++;
-        // Most recently used last: the first key is the one to evict.
-        entries.delete(key);
-        entries.set(key, hit);
-        return hit.report;
-      }
-      misses++;
-      // Concurrent requests for one period and watermark share one computation.
-      const report = computeReport(db, range, o);
-      entries.delete(key);
-      entries.set(key, { mark, at: now(), report });
-      while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-      report.catch(() => {
-        if (entries.get(key)?.report === report) entries.delete(key);
-      });
+      const joined = inflight.get(key);
+      if (joined) return joined;
+      const report = cachedReport(key, range, o).finally(() => inflight.delete(key));
+      inflight.set(key, report);
       return report;
     },
     stats: () => ({ hits, misses, size: entries.size }),
