@@ -4,7 +4,7 @@
 // refused with a message saying so; no OCR is attempted.
 import fs from "node:fs/promises";
 import mammoth from "mammoth";
-import type * as Pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
+import { Worker } from "node:worker_threads";
 import { AppError } from "../errors.ts";
 
 /** More pages than any directive has; bounds the work a hostile PDF can ask for. */
@@ -48,52 +48,37 @@ interface TextRun {
   height: number;
 }
 
+/** A hostile or huge PDF gets this long, then its thread is killed. */
+const PDF_TIMEOUT_MS = 60_000;
+
+type PdfAnswer = { ok: true; pages: TextRun[][] } | { ok: false; kind: "password" | "too_many_pages" | "unreadable"; message: string };
+
 /**
- * pdfjs's legacy build bundles core-js, which on Node 20 replaces JSON.stringify and
- * JSON.parse (a JavaScript loop over every character of the text), Array.prototype.push
- * and Function.prototype.toString for the whole process: every API answer and every Prisma
- * query paid for it. pdfjs is loaded on the first PDF only, and these natives, captured
- * when this module loads, are put back once each extraction ends (pdfjs works with them).
+ * The text layer, read in a worker thread (pdf-worker.mjs): pdfjs's legacy build bundles
+ * core-js, which on Node 20 replaces JSON.stringify/parse and other natives for the whole
+ * realm it loads in — in the API's own thread every answer and query would pay for it.
  */
-const NATIVES = ([[JSON, "stringify"], [JSON, "parse"], [Array.prototype, "push"], [Function.prototype, "toString"]] as const).map(
-  ([owner, key]) => [owner, key, Object.getOwnPropertyDescriptor(owner, key)!] as const,
-);
-function restoreNatives(): void {
-  for (const [owner, key, native] of NATIVES) Object.defineProperty(owner, key, native);
-}
-
 async function pdfText(file: string): Promise<string> {
-  try {
-    return await readPdf(await import("pdfjs-dist/legacy/build/pdf.mjs"), file);
-  } finally {
-    restoreNatives();
-  }
-}
-
-async function readPdf(pdfjs: typeof Pdfjs, file: string): Promise<string> {
-  let doc: Awaited<ReturnType<typeof pdfjs.getDocument>["promise"]>;
-  try {
-    doc = await pdfjs.getDocument({ data: new Uint8Array(await fs.readFile(file)), verbosity: 0, isEvalSupported: false, useSystemFonts: false }).promise;
-  } catch (err) {
-    if ((err as Error).name === "PasswordException") {
-      throw new AppError(422, "DOCUMENT_ENCRYPTED", "Tệp PDF có mật khẩu; hãy dùng bản không khoá.", "The PDF is password-protected; use an unlocked copy.");
-    }
-    throw unreadable("PDF", (err as Error).message);
-  }
-  try {
-    if (doc.numPages > MAX_PAGES) throw new AppError(422, "DOCUMENT_TOO_LONG", `Tệp PDF có quá ${MAX_PAGES} trang.`, `The PDF has more than ${MAX_PAGES} pages.`);
-    const pages: string[] = [];
-    for (let p = 1; p <= doc.numPages; p++) {
-      const content = await (await doc.getPage(p)).getTextContent();
-      pages.push(pageText(content.items.flatMap((it) => ("str" in it ? [it as TextRun] : []))));
-    }
-    return pages.join("\n\n");
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw unreadable("PDF", (err as Error).message);
-  } finally {
-    await doc.destroy();
-  }
+  const answer = await new Promise<PdfAnswer>((resolve, reject) => {
+    const worker = new Worker(new URL("./pdf-worker.mjs", import.meta.url), { workerData: { file, maxPages: MAX_PAGES }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 512 } });
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      reject(unreadable("PDF", `not read within ${PDF_TIMEOUT_MS / 1000} s`));
+    }, PDF_TIMEOUT_MS);
+    worker.once("message", (m: PdfAnswer) => {
+      clearTimeout(timer);
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once("error", (err) => {
+      clearTimeout(timer);
+      reject(unreadable("PDF", err.message));
+    });
+  });
+  if (answer.ok) return answer.pages.map(pageText).join("\n\n");
+  if (answer.kind === "password") throw new AppError(422, "DOCUMENT_ENCRYPTED", "Tệp PDF có mật khẩu; hãy dùng bản không khoá.", "The PDF is password-protected; use an unlocked copy.");
+  if (answer.kind === "too_many_pages") throw new AppError(422, "DOCUMENT_TOO_LONG", `Tệp PDF có quá ${MAX_PAGES} trang.`, `The PDF has more than ${MAX_PAGES} pages.`);
+  throw unreadable("PDF", answer.message);
 }
 
 /**

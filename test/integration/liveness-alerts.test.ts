@@ -20,9 +20,14 @@ describe("liveness alerts", () => {
     const alerts: AlertSink = { raise: async (a) => void (await raiseAlert(deps, a)), resolve: (k) => resolveAlert(deps, k) };
     const zone = await env.db.zone.create({ data: { code: "z1", name: "Thôn Một", outputKind: "file" } });
     await env.db.airing.create({ data: { zoneId: zone.id, source: "manual", localDate: "2026-12-01", scheduledStart: new Date(Date.now() + 3600_000), maxDurationMs: 60_000 } });
-    const hb = (roles: string[], jobs: string[]) => startHeartbeat({ redis: env.redis, prefix: env.config.QUEUE_PREFIX, roles, jobs, logger: silentLogger });
+    const hb = (roles: string[], jobs: string[], redis = env.redis) => startHeartbeat({ redis, prefix: env.config.QUEUE_PREFIX, roles, jobs, logger: silentLogger });
     const scheduler = hb(["scheduler"], []);
-    const worker = hb(["playout"], ["playout"]);
+    // The worker beats over a connection of its own, so it can die the way a process dies:
+    // its connection gone first, no clean-stop note ever written (writing one and deleting it
+    // after would race a monitor pass that reads it in between).
+    const workerRedis = env.redis.duplicate();
+    workerRedis.on("error", () => {});
+    const worker = hb(["playout"], ["playout"], workerRedis);
     await Promise.all([scheduler.first, worker.first]);
     const monitor = startLivenessMonitor({ db: env.db, redis: env.redis, config: env.config, clock: env.clock, logger: silentLogger, alerts, intervalMs: 150, startupGraceMs: 0 });
     const open = async () => (await env.db.alert.findMany({ where: { resolvedAt: null }, orderBy: { id: "asc" } })).map((a) => a.kind);
@@ -33,8 +38,10 @@ describe("liveness alerts", () => {
       // The worker dies without a clean stop: its key vanishes (as at expiry).
       const keys = await env.redis.keys(`${env.config.QUEUE_PREFIX}:hb:*playout`);
       expect(keys).toHaveLength(1);
-      await worker.stop();
-      await env.redis.del(...(await env.redis.keys(`${env.config.QUEUE_PREFIX}:hb:stopped:*`)));
+      workerRedis.disconnect();
+      await worker.stop(); // its note cannot reach Redis
+      await env.redis.del(...keys);
+      expect(await env.redis.keys(`${env.config.QUEUE_PREFIX}:hb:stopped:*`)).toEqual([]);
       await waitFor(async () => (await open()).length === 2, 10_000);
       expect((await open()).sort()).toEqual(["worker_lost", "zone_unserved"]);
       const unserved = await env.db.alert.findFirstOrThrow({ where: { kind: "zone_unserved" } });
