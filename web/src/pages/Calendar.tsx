@@ -57,7 +57,7 @@ export function WeekCalendar() {
   );
 
   return (
-    <section className="panel" aria-labelledby="cal-h" data-testid="calendar">
+    <section className="panel" aria-labelledby="cal-h" data-testid="calendar" data-loaded={cal.data ? "1" : undefined}>
       <div className="cal-toolbar">
         <h2 id="cal-h" className="grow" data-testid="calendar-title">
           {weekLabel}

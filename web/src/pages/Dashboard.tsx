@@ -219,7 +219,7 @@ export function Dashboard() {
             {status && !status.queue.ok ? <p className="bad">{l.t("dash.queueDown")}</p> : null}
           </section>
 
-          <section className="panel" aria-labelledby="def-h" data-testid="campaign-deficits">
+          <section className="panel" aria-labelledby="def-h" data-testid="campaign-deficits" data-loaded={deficits.data ? "1" : undefined}>
             <h2 id="def-h">{l.t("dash.deficits")}</h2>
             <ErrorBox error={deficits.error} />
             {!deficits.data && !deficits.error ? <Loading /> : null}
