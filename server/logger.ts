@@ -28,11 +28,12 @@ export interface LoggerOptions {
 }
 
 // Keys whose values never reach a log line, at any of the first four levels of nesting:
-// passwords (users, the Icecast source password of an output), session and API tokens,
-// cookies and the Authorization header.
+// passwords (users, the Icecast source password of an output), session and API tokens
+// (the cloud voices' keys too: FPT.AI's "api-key" header, TtsSetting's columns), cookies
+// and the Authorization header.
 const SECRET_KEYS = [
   "password", "newPassword", "currentPassword", "passwordHash", "credential", "secret",
-  "token", "csrfToken", "accessToken", "refreshToken", "apiKey", "api_key",
+  "token", "csrfToken", "accessToken", "refreshToken", "apiKey", "api_key", "api-key", "fptKey", "viettelToken",
   "authorization", "Authorization", "cookie", "Cookie", "set-cookie", "x-api-key", "x-csrf-token",
 ];
 const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {

@@ -22,9 +22,10 @@ describe("secrets in logged objects", () => {
       request: { headers: { authorization: "Basic c291cmNlOmh1bnRlcjI=", cookie: "loaxa_session=abc123secret" } },
       apiKey: "sk-live-42",
       token: "tok-77",
+      tts: { fptKey: "fpt-key-5150", viettelToken: "vt-token-8086", headers: { "api-key": "fpt-key-5150" } },
     });
     expect(lines).toHaveLength(1);
-    for (const secret of ["hunter2-icecast", "c291cmNlOmh1bnRlcjI=", "abc123secret", "sk-live-42", "tok-77"]) expect(lines[0]).not.toContain(secret);
+    for (const secret of ["hunter2-icecast", "c291cmNlOmh1bnRlcjI=", "abc123secret", "sk-live-42", "tok-77", "fpt-key-5150", "vt-token-8086"]) expect(lines[0]).not.toContain(secret);
     const [r] = records();
     expect(r!.msg).toBe("output config");
     expect(r!.scope).toBe("test:outputs");
