@@ -154,7 +154,7 @@ async function main() {
     logger.info(`${signal}: shutting down${drainMs !== undefined ? ` (airings on air get ${drainMs} ms; press Ctrl-C again to exit at once)` : ""}`);
     if (drainMs !== undefined) {
       const deadline = setTimeout(() => {
-        logger.error("shutdown deadline passed; exiting");
+        logger.error(`shutdown deadline passed while waiting for: ${runtime!.stopStage() || "start-up"}; exiting`);
         playout?.kill("SIGKILL");
         runtime!.abort();
         process.exit(1);

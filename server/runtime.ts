@@ -51,6 +51,8 @@ export interface Runtime {
   /** drainMs: how long airings on air may finish (default DRAIN_MAX_MINUTES; Ctrl-C uses a
    *  short one); a private Redis is stopped last, after `redisNeededUntil` (the playout child). */
   stop(opts?: { drainMs?: number; redisNeededUntil?: Promise<unknown> }): Promise<void>;
+  /** The shutdown step under way ("" before stop()), for the deadline's log line. */
+  stopStage(): string;
   /** Second Ctrl-C: asks the private Redis to exit without waiting for anything. */
   abort(): void;
 }
@@ -105,6 +107,7 @@ export async function startRuntime(opts: {
   const workerId = `${os.hostname()}-${process.pid}`;
   const jobs = ALL_JOBS.filter((j) => (roles.includes("worker") && !(j === "playout" && opts.playoutElsewhere)) || (j === "playout" && roles.includes("playout")) || (j !== "playout" && roles.includes("jobs")));
   let workers: Workers | undefined;
+  let stopStage = "";
   let leaseSweeper: { stop(): Promise<void> } | undefined;
   let workerConn: ReturnType<typeof workerConnection> | undefined;
   const channels = createPlayoutChannels({ db, config, events, logger: logger.child("playout"), workerId, clock, subscriber: jobs.includes("playout") ? workerConnection(config.REDIS_URL) : undefined, publisher: producer, channel: `${config.QUEUE_PREFIX}-control` });
@@ -158,27 +161,34 @@ export async function startRuntime(opts: {
     port,
     redis: () => redisHandle.status(),
     abort: () => redisHandle.abort(),
+    stopStage: () => stopStage,
     async stop(stopOpts = {}) {
+      // Each step names itself first: a shutdown that overruns its deadline says what it waited for.
+      const step = async <T>(name: string, p: () => Promise<T> | T | undefined) => {
+        stopStage = name;
+        return p();
+      };
       monitor?.stop();
       airable?.stop();
-      await alertDelivery?.stop();
-      await heartbeat.stop();
+      await step("alert delivery", () => alertDelivery?.stop());
+      await step("heartbeat", () => heartbeat.stop());
       if (server) {
         server.closeAllConnections?.();
-        await new Promise<void>((r) => server!.close(() => r()));
+        await step("HTTP server", () => new Promise<void>((r) => server!.close(() => r())));
       }
-      await scheduler?.stop();
+      await step("scheduler", () => scheduler?.stop());
       // Drain (playout): airings on air finish up to DRAIN_MAX_MINUTES; pre-roll ones are handed on.
-      await workers?.close({ drainMs: stopOpts.drainMs ?? config.DRAIN_MAX_MINUTES * 60_000 });
-      await leaseSweeper?.stop();
-      await channels.close();
-      await events.close();
-      await queues.close();
+      await step("workers (drain)", () => workers?.close({ drainMs: stopOpts.drainMs ?? config.DRAIN_MAX_MINUTES * 60_000 }));
+      await step("lease sweeper", () => leaseSweeper?.stop());
+      await step("playout channels", () => channels.close());
+      await step("event hub", () => events.close());
+      await step("queues", () => queues.close());
       producer.disconnect();
       workerConn?.disconnect();
-      await db.$disconnect();
-      await stopOpts.redisNeededUntil;
-      await redisHandle.stop();
+      await step("database", () => db.$disconnect());
+      await step("the playout process to exit", () => stopOpts.redisNeededUntil);
+      await step("private Redis", () => redisHandle.stop());
+      stopStage = "done";
     },
   };
 }

@@ -131,6 +131,8 @@ describe("npm start: private Redis and a supervised playout process", () => {
     const exit = await main.exited;
     const took = Date.now() - t0;
     console.log(`SIGINT → exit ${JSON.stringify(exit)} after ${took} ms`);
+    // What the parent and its playout process said while stopping, when it went wrong.
+    if (exit.code !== 0) console.log(main.log().split("\n").slice(-60).join("\n"));
     expect(exit).toEqual({ code: 0, signal: null });
     expect(took).toBeLessThan(15_000);
     for (const k of kids) expect(procInfo(k.pid), k.cmdline).toBeNull();
