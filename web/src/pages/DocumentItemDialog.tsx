@@ -7,7 +7,7 @@ import { Dialog, ErrorBox, Field, ProgressBar, useAction } from "../components/u
 import { useLocale } from "../i18n/index.ts";
 import { validate } from "../forms.ts";
 import type { Item } from "../types.ts";
-import { MetaFields, VOICES, emptyMeta, metaBody, type Meta } from "./LibraryForms.tsx";
+import { MetaFields, VoiceFields, emptyMeta, metaBody, type Meta } from "./LibraryForms.tsx";
 
 interface Made {
   items: Item[];
@@ -21,7 +21,7 @@ export function DocumentItemDialog({ onClose, onCreated }: { onClose: () => void
   const l = useLocale();
   const [file, setFile] = useState<File | null>(null);
   const [meta, setMeta] = useState<Meta>(emptyMeta);
-  const [voice, setVoice] = useState<(typeof VOICES)[number]>("vi");
+  const [voice, setVoice] = useState<string>("vi");
   const [rate, setRate] = useState(100);
   const [progress, setProgress] = useState<number | null>(null);
   const [made, setMade] = useState<Made | null>(null);
@@ -53,20 +53,7 @@ export function DocumentItemDialog({ onClose, onCreated }: { onClose: () => void
           </Field>
           <MetaFields meta={meta} onChange={setMeta} />
           <p className="field-hint">{l.t("docItem.titleHint")}</p>
-          <div className="grid2">
-            <Field label={l.t("tts.voice")}>
-              <select value={voice} onChange={(e) => setVoice(e.target.value as (typeof VOICES)[number])} data-testid="doc-item-voice">
-                {VOICES.map((v) => (
-                  <option key={v} value={v}>
-                    {l.t(`voice.${v}`)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field label={l.t("tts.rate", { n: rate })}>
-              <input type="range" min={50} max={200} step={5} value={rate} onChange={(e) => setRate(Number(e.target.value))} />
-            </Field>
-          </div>
+          <VoiceFields voice={voice} onVoice={setVoice} rate={rate} onRate={setRate} testId="doc-item" />
           {progress !== null ? <ProgressBar value={progress} label={l.t("upload.progress")} /> : null}
           <ErrorBox error={error} testId="doc-item-error" />
           <div className="row gap end form-actions">

@@ -8,7 +8,7 @@ import { useLocale, type MessageKey } from "../i18n/index.ts";
 import { parseDecimal, validate, type Check } from "../forms.ts";
 import { useApiGet } from "../query.ts";
 import type { Item } from "../types.ts";
-import { MetaFields, VOICES, metaBody, splitReason, type Meta } from "./LibraryForms.tsx";
+import { MetaFields, VoiceFields, metaBody, splitReason, type Meta } from "./LibraryForms.tsx";
 
 interface ItemFull extends Item {
   originalAsset: { durationMs: number; codec: string; sampleRate: number; channels: number; sizeBytes: number } | null;
@@ -199,20 +199,7 @@ function ItemEditForm({ item, onCancel, onSaved }: { item: Item; onCancel: () =>
           <Field label={l.t("tts.text")}>
             <textarea value={text} onChange={(e) => setText(e.target.value)} rows={6} lang="vi" />
           </Field>
-          <div className="grid2">
-            <Field label={l.t("tts.voice")}>
-              <select value={voice} onChange={(e) => setVoice(e.target.value)}>
-                {VOICES.map((v) => (
-                  <option key={v} value={v}>
-                    {l.t(`voice.${v}`)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field label={l.t("tts.rate", { n: rate })}>
-              <input type="range" min={50} max={200} step={5} value={rate} onChange={(e) => setRate(Number(e.target.value))} />
-            </Field>
-          </div>
+          <VoiceFields voice={voice} onVoice={setVoice} rate={rate} onRate={setRate} />
         </>
       ) : null}
       {item.kind === "relay" ? (

@@ -32,6 +32,27 @@ export const metaBody = (m: Meta) => ({
 /** espeak-ng (offline) first; the cloud voices need the service's key on the server, and fall back to espeak-ng. */
 export const VOICES = ["vi", "vi-vn-x-central", "vi-vn-x-south", "fpt:banmai", "fpt:leminh", "fpt:myan", "fpt:lannhi", "viettel:hn-quynhanh", "viettel:hue-maingoc", "viettel:hcm-diemmy"] as const;
 
+/** The voice and reading speed of a spoken item (percent of normal speed). */
+export function VoiceFields({ voice, onVoice, rate, onRate, testId }: { voice: string; onVoice: (v: string) => void; rate: number; onRate: (n: number) => void; testId?: string }) {
+  const l = useLocale();
+  return (
+    <div className="grid2">
+      <Field label={l.t("tts.voice")}>
+        <select value={voice} onChange={(e) => onVoice(e.target.value)} data-testid={testId ? `${testId}-voice` : undefined}>
+          {VOICES.map((v) => (
+            <option key={v} value={v}>
+              {l.t(`voice.${v}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={l.t("tts.rate", { n: rate })}>
+        <input type="range" min={50} max={200} step={5} value={rate} onChange={(e) => onRate(Number(e.target.value))} data-testid={testId ? `${testId}-rate` : undefined} />
+      </Field>
+    </div>
+  );
+}
+
 /** Titles of the items in the library, to warn about a second item of the same name. */
 export function useDuplicateTitle(title: string, selfId?: number): Item | undefined {
   const all = useApiGetAll<"items", Item>(["items", "all"], "/api/items", "items");
@@ -212,7 +233,7 @@ export function TtsDialog({ onClose, onCreated }: { onClose: () => void; onCreat
   const l = useLocale();
   const [meta, setMeta] = useState<Meta>(emptyMeta);
   const [text, setText] = useState("");
-  const [voice, setVoice] = useState<(typeof VOICES)[number]>("vi");
+  const [voice, setVoice] = useState<string>("vi");
   const [rate, setRate] = useState(100);
   const { busy, error, run } = useAction();
   const [created, setCreated] = useState<Item | null>(null);
@@ -244,20 +265,7 @@ export function TtsDialog({ onClose, onCreated }: { onClose: () => void; onCreat
           <Field label={l.t("tts.text")} hint={l.t("tts.textHint", { n: text.length })}>
             <textarea value={text} onChange={(e) => setText(e.target.value)} rows={7} lang="vi" data-testid="tts-text" />
           </Field>
-          <div className="grid2">
-            <Field label={l.t("tts.voice")}>
-              <select value={voice} onChange={(e) => setVoice(e.target.value as (typeof VOICES)[number])} data-testid="tts-voice">
-                {VOICES.map((v) => (
-                  <option key={v} value={v}>
-                    {l.t(`voice.${v}`)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field label={l.t("tts.rate", { n: rate })}>
-              <input type="range" min={50} max={200} step={5} value={rate} onChange={(e) => setRate(Number(e.target.value))} data-testid="tts-rate" />
-            </Field>
-          </div>
+          <VoiceFields voice={voice} onVoice={setVoice} rate={rate} onRate={setRate} testId="tts" />
           <ErrorBox error={error} testId="tts-error" />
           <div className="row gap end form-actions">
             <button type="button" className="btn" onClick={onClose}>
