@@ -15,7 +15,7 @@ import { seedMonth } from "./seed-month.ts";
 import { settlePlays } from "../server/settle-plays.ts";
 import { localDateOf } from "../server/domain/time.ts";
 import { prepareInstall, startMain, login, type Install, type MainProcess } from "../test/supervise/processes.ts";
-import { createPgDatabase, pgTestUrl, type PgDatabase } from "../test/helpers/pg.ts";
+import { requirePgDatabase } from "../test/helpers/pg.ts";
 import { loadConfig } from "../server/config.ts";
 
 const args = process.argv.slice(2);
@@ -115,14 +115,8 @@ function startWriter(db: Db, today: string): () => Promise<number> {
 }
 
 async function main() {
-  let pgDb: PgDatabase | null = null;
-  const env: Record<string, string> = { TZ, LOG_LEVEL: "warn" };
-  if (DB === "pg") {
-    const admin = await pgTestUrl();
-    if (!admin) throw new Error("--db pg: no PostgreSQL (set PG_TEST_URL or start a trust-auth server on 127.0.0.1:5432)");
-    pgDb = await createPgDatabase(admin, "bench");
-    env.DATABASE_URL = pgDb.url;
-  }
+  const pgDb = DB === "pg" ? await requirePgDatabase("bench") : null;
+  const env: Record<string, string> = { TZ, LOG_LEVEL: "warn", ...(pgDb ? { DATABASE_URL: pgDb.url } : {}) };
   let install: Install | null = null;
   let api: MainProcess | null = null;
   try {

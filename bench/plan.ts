@@ -19,7 +19,7 @@ import { planSessions } from "../server/domain/plan.ts";
 import { localToUtc } from "../server/domain/time.ts";
 import { loadPlanInput } from "../server/plan-input.ts";
 import { createTestEnv } from "../test/helpers/env.ts";
-import { createPgDatabase, pgTestUrl, type PgDatabase } from "../test/helpers/pg.ts";
+import { requirePgDatabase } from "../test/helpers/pg.ts";
 import { LOAD_FIRST_DAY, LOAD_TZ, seedPlanLoad } from "../test/helpers/plan-load.ts";
 
 const { values: args } = parseArgs({ options: { db: { type: "string", default: "sqlite" }, zones: { type: "string", default: "50" }, hours: { type: "string", default: "336" }, trace: { type: "boolean", default: false } } });
@@ -27,12 +27,7 @@ if (args.db !== "sqlite" && args.db !== "pg") throw new Error(`--db sqlite | pg,
 const zones = Number(args.zones);
 const hours = Number(args.hours);
 
-let pgDb: PgDatabase | null = null;
-if (args.db === "pg") {
-  const admin = await pgTestUrl();
-  if (!admin) throw new Error("no PostgreSQL answers on 127.0.0.1:5432 (or set PG_TEST_URL)");
-  pgDb = await createPgDatabase(admin, "benchplan");
-}
+const pgDb = args.db === "pg" ? await requirePgDatabase("benchplan") : null;
 const clock = new ManualClock(localToUtc(LOAD_FIRST_DAY, "00:00", LOAD_TZ));
 const env = await createTestEnv({ clock, withRoutes: false, env: { PLAN_HORIZON_HOURS: String(hours), ...(pgDb ? { DATABASE_URL: pgDb.url } : {}) } });
 try {

@@ -9,21 +9,15 @@ import { loadConfig } from "../server/config.ts";
 import { localDateOf } from "../server/domain/time.ts";
 import { settlePlays } from "../server/settle-plays.ts";
 import { prepareInstall } from "../test/supervise/processes.ts";
-import { createPgDatabase, pgTestUrl, type PgDatabase } from "../test/helpers/pg.ts";
+import { requirePgDatabase } from "../test/helpers/pg.ts";
 import { seedMonth } from "./seed-month.ts";
 
 const DB = process.argv.includes("--db") && process.argv[process.argv.indexOf("--db") + 1] === "pg" ? "pg" : "sqlite";
 const TZ = "Asia/Ho_Chi_Minh";
 const log = (s: string) => process.stderr.write(`[bench:settle] ${s}\n`);
 
-let pgDb: PgDatabase | null = null;
-const env: Record<string, string> = { TZ, LOG_LEVEL: "warn" };
-if (DB === "pg") {
-  const admin = await pgTestUrl();
-  if (!admin) throw new Error("--db pg: no PostgreSQL (set PG_TEST_URL or start a trust-auth server on 127.0.0.1:5432)");
-  pgDb = await createPgDatabase(admin, "bench");
-  env.DATABASE_URL = pgDb.url;
-}
+const pgDb = DB === "pg" ? await requirePgDatabase("bench") : null;
+const env: Record<string, string> = { TZ, LOG_LEVEL: "warn", ...(pgDb ? { DATABASE_URL: pgDb.url } : {}) };
 const install = await prepareInstall({ env });
 const db = await createDb(loadConfig(install.env).databaseUrl);
 try {

@@ -2,8 +2,8 @@
 // closed network, and a screenshot helper writing to test-results/screenshots.
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { REPO_ROOT } from "./server.ts";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { REPO_ROOT, startServer, type E2eServer } from "./server.ts";
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, "test-results", "screenshots");
 
@@ -51,3 +51,41 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined>, t
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
+
+/** A demo server and one Chromium page on it (Vietnamese, commune time zone), its page errors collected. */
+export interface BrowserSession {
+  server: E2eServer;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  pageErrors: string[];
+}
+
+export async function openSession(contextOptions: BrowserContextOptions): Promise<BrowserSession> {
+  const server = await startServer();
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const context = await browser.newContext({ locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh", ...contextOptions });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const pageErrors: string[] = [];
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    return { server, browser, context, page, pageErrors };
+  } catch (err) {
+    await browser?.close().catch(() => {});
+    await server.stop();
+    throw err;
+  }
+}
+
+/** Closes the browser and stops the server, keeping its log as test-results/<logName>. */
+export async function closeSession(s: BrowserSession | undefined, logName: string): Promise<void> {
+  if (!s) return;
+  await s.context.close().catch(() => {});
+  await s.browser.close().catch(() => {});
+  fs.mkdirSync(path.join(REPO_ROOT, "test-results"), { recursive: true });
+  fs.writeFileSync(path.join(REPO_ROOT, "test-results", logName), s.server.log());
+  await s.server.stop();
+}
+

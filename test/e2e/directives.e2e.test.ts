@@ -2,42 +2,27 @@
 // (a document registered with its due date and linked item), the approval queue (approval
 // switched on, an item approved from the queue) and the one-step emergency from typed text
 // (spoken and on air from the dialog). Screenshots in test-results/screenshots/.
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type E2eServer } from "./server.ts";
-import { launchChromium, screenshot, signInFirstTime } from "./browser.ts";
+import type { Page } from "playwright-core";
+import type { E2eServer } from "./server.ts";
+import { closeSession, openSession, screenshot, signInFirstTime, type BrowserSession } from "./browser.ts";
 import { CONG_VAN, docxOf } from "../helpers/documents.ts";
 
 const PASSWORD = "Mat-khau-van-ban-2026";
 
 describe("directives, approval and the one-step emergency on a phone", () => {
+  let session: BrowserSession | undefined;
   let server: E2eServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    context = await browser.newContext({ locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh", viewport: { width: 390, height: 844 }, hasTouch: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (err) => pageErrors.push(err.message));
+    session = await openSession({ viewport: { width: 390, height: 844 }, hasTouch: true });
+    ({ server, page, pageErrors } = session);
     await signInFirstTime(page, server.url, "admin", server.adminPassword, PASSWORD);
   });
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    if (server) {
-      fs.mkdirSync(path.resolve("test-results"), { recursive: true });
-      fs.writeFileSync(path.resolve("test-results", "e2e-directives-server.log"), server.log());
-      await server.stop();
-    }
-  });
+  afterAll(() => closeSession(session, "e2e-directives-server.log"));
 
   const go = async (nav: string, pageId: string) => {
     await page.getByTestId("menu-toggle").click();

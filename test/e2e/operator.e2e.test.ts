@@ -9,9 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type E2eServer } from "./server.ts";
-import { launchChromium, screenshot, until } from "./browser.ts";
+import type { Page } from "playwright-core";
+import type { E2eServer } from "./server.ts";
+import { closeSession, openSession, screenshot, until, type BrowserSession } from "./browser.ts";
 
 const require = createRequire(import.meta.url);
 const ffmpegBin = (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
@@ -33,33 +33,22 @@ function communeDateTime(d: Date): { dmy: string; hhmm: string } {
 }
 
 describe("operator web app in Chromium", () => {
+  let session: BrowserSession | undefined;
   let server: E2eServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
+  let pageErrors: string[] = [];
   let tmp: string;
   const ids = { audio: 0, tts: 0 };
   let viewerOneTime = "";
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-e2e-files-"));
-    server = await startServer();
-    browser = await launchChromium();
-    context = await browser.newContext({ locale: "vi-VN", timezoneId: TZ, viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (err) => pageErrors.push(err.message));
+    session = await openSession({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    ({ server, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    if (server) {
-      fs.mkdirSync(path.resolve("test-results"), { recursive: true });
-      fs.writeFileSync(path.resolve("test-results", "e2e-server.log"), server.log());
-      await server.stop();
-    }
+    await closeSession(session, "e2e-server.log");
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 

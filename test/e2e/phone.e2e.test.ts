@@ -9,9 +9,9 @@ import { createRequire } from "node:module";
 import Database from "better-sqlite3";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startServer, type E2eServer } from "./server.ts";
-import { launchChromium, screenshot } from "./browser.ts";
+import type { Page } from "playwright-core";
+import type { E2eServer } from "./server.ts";
+import { closeSession, openSession, screenshot, type BrowserSession } from "./browser.ts";
 import { en } from "../../web/src/i18n/en.ts";
 import { vi } from "../../web/src/i18n/vi.ts";
 
@@ -71,30 +71,17 @@ async function noEnglish(page: Page, what: string, root = "body"): Promise<void>
 }
 
 describe("operator app on a phone and a desktop", () => {
+  let session: BrowserSession | undefined;
   let server: E2eServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    context = await browser.newContext({ locale: "vi-VN", timezoneId: TZ, viewport: { width: 390, height: 844 }, hasTouch: true, acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (err) => pageErrors.push(err.message));
+    session = await openSession({ viewport: { width: 390, height: 844 }, hasTouch: true, acceptDownloads: true });
+    ({ server, page, pageErrors } = session);
   });
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    if (server) {
-      fs.mkdirSync(path.resolve("test-results"), { recursive: true });
-      fs.writeFileSync(path.resolve("test-results", "e2e-phone-server.log"), server.log());
-      await server.stop();
-    }
-  });
+  afterAll(() => closeSession(session, "e2e-phone-server.log"));
 
   const db = () => new Database(path.join(server.dataDir, "loa-xa.db"), { readonly: true, fileMustExist: true });
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { freePort } from "../helpers/icecast.ts";
-import { createPgDatabase, pgTestUrl, type PgDatabase } from "../helpers/pg.ts";
+import { requirePgDatabase, type PgDatabase } from "../helpers/pg.ts";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -48,9 +48,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<E2e
   const log = () => chunks.join("");
   let pg: PgDatabase | null = null;
   if (process.env.E2E_DB === "pg" && !env.DATABASE_URL) {
-    const admin = await pgTestUrl();
-    if (!admin) throw new Error("E2E_DB=pg but no PostgreSQL answers (set PG_TEST_URL or start a trust-auth server on 127.0.0.1:5432)");
-    pg = await createPgDatabase(admin, "e2e");
+    pg = await requirePgDatabase("e2e", "E2E_DB=pg");
     env = { ...env, DATABASE_URL: pg.url };
   }
   // `node --import tsx` keeps the server in one process, so stop() signals the server itself.

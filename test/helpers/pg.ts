@@ -70,3 +70,11 @@ export async function createPgDatabase(adminUrl: string, label = "t"): Promise<P
     },
   };
 }
+
+/** A throw-away database for something that was asked to run on PostgreSQL (`--db pg`, E2E_DB=pg): none is an error. */
+export async function requirePgDatabase(label: string, why = "--db pg"): Promise<PgDatabase> {
+  const admin = await pgTestUrl();
+  if (!admin) throw new Error(`${why}: no PostgreSQL answers (set PG_TEST_URL or start a trust-auth server on 127.0.0.1:5432)`);
+  return createPgDatabase(admin, label);
+}
+
