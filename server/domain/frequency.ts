@@ -45,7 +45,7 @@
 // horizon's end, and aired + planned < target. Its cause is the strongest blocker seen
 // (session_full > min_gap > per_session_cap > no_eligible_items), else failed_airings /
 // no_session_left.
-import type { PeriodKind, ShortfallCause } from "./explain.ts";
+import type { Bilingual, PeriodKind, ShortfallCause } from "./explain.ts";
 import type { BaseRundown, Insertion, ItemInfo, KeyCampaignRef, RundownLinePlan } from "./rundown.ts";
 import { localMinuteOfDay } from "./time.ts";
 import type { CampaignSpec } from "./campaign.ts";
@@ -130,31 +130,45 @@ export interface FrequencyEngine {
 
 /** The engine is composed of parts, each testable alone (server/domain/frequency/). */
 export function createFrequencyEngine(input: EngineInput): FrequencyEngine {
-  const keys = createKeys();
-  const campaigns = prepareCampaigns(input.campaigns, input.items, keys);
-  const ledger = createLedger(keys, campaigns);
-  const minuteOf = (ms: number) => localMinuteOfDay(ms, input.timeZone);
-  loadHistory(ledger, input.asRun, input.pending, minuteOf);
-  const eligibility = indexEligibleSessions(input.calendar, keys, campaigns);
-  const parts: EngineParts = { timeZone: input.timeZone, items: input.items, keys, campaigns, ledger, eligibility };
+  return new Engine(input);
+}
 
-  return {
-    keyCampaignOf(zoneId, localDate, itemId) {
-      const cs = campaigns.byItem.get(itemId);
-      if (cs) for (const c of cs) if (campaigns.active(c, zoneId, localDate)) return c.ref;
-      return undefined;
-    },
-    insertionsFor(session, base, maxDurationMs) {
-      const inSession = itemsInSession(base);
-      const demands = sessionDemands(parts, session, inSession);
-      const order = pickInsertions(parts, session, base, maxDurationMs, inSession, demands);
-      for (const dm of demands) if (dm.blocked) for (const f of dm.facts) if (f.want > 0) ledger.block(f.row, f.p, dm.blocked);
-      return insertionLines(order);
-    },
-    record(session, lines) {
-      const minute = minuteOf(session.startMs);
-      for (const l of lines) if (!l.bumped) ledger.count(session.zoneId, l.itemId, session.localDate, session.startMs + l.offsetMs, "planned", true, undefined, minute);
-    },
-    shortfalls: (range, zoneIds) => findShortfalls(parts, range, zoneIds, input.zoneNames),
-  };
+/** A class rather than closures, for the reason given at DenseKeys (frequency/keys.ts). */
+class Engine implements FrequencyEngine {
+  private readonly parts: EngineParts;
+  // Campaign line texts by their facts: few distinct ones, repeated on many lines.
+  private readonly lineTexts = new Map<string, Bilingual>();
+  constructor(private readonly input: EngineInput) {
+    const keys = createKeys();
+    const campaigns = prepareCampaigns(input.campaigns, input.items, keys);
+    const ledger = createLedger(keys, campaigns);
+    loadHistory(ledger, input.asRun, input.pending, (ms) => localMinuteOfDay(ms, input.timeZone));
+    const eligibility = indexEligibleSessions(input.calendar, keys, campaigns);
+    this.parts = { timeZone: input.timeZone, items: input.items, keys, campaigns, ledger, eligibility };
+  }
+
+  keyCampaignOf(zoneId: number, localDate: string, itemId: number): KeyCampaignRef | undefined {
+    const { campaigns } = this.parts;
+    const cs = campaigns.byItem.get(itemId);
+    if (cs) for (const c of cs) if (campaigns.active(c, zoneId, localDate)) return c.ref;
+    return undefined;
+  }
+
+  insertionsFor(session: CalendarSession, base: BaseRundown, maxDurationMs: number): Insertion[] {
+    const { parts } = this;
+    const inSession = itemsInSession(base);
+    const demands = sessionDemands(parts, session, inSession);
+    const order = pickInsertions(parts, session, base, maxDurationMs, inSession, demands);
+    for (const dm of demands) if (dm.blocked) for (const f of dm.facts) if (f.want > 0) parts.ledger.block(f.row, f.p, dm.blocked);
+    return insertionLines(order, this.lineTexts);
+  }
+
+  record(session: { zoneId: number; localDate: string; startMs: number }, lines: readonly RundownLinePlan[]): void {
+    const minute = localMinuteOfDay(session.startMs, this.input.timeZone);
+    for (const l of lines) if (!l.bumped) this.parts.ledger.count(session.zoneId, l.itemId, session.localDate, session.startMs + l.offsetMs, "planned", true, undefined, minute);
+  }
+
+  shortfalls(range: { fromMs: number; toMs: number }, zoneIds: readonly number[]): Shortfall[] {
+    return findShortfalls(this.parts, range, zoneIds, this.input.zoneNames);
+  }
 }

@@ -63,11 +63,21 @@ const sha = (text: string) => createHash("sha256").update(text).digest("hex").sl
 /** Digest of one reason text; planSessions memoizes it (few distinct texts, many lines). */
 export const textDigest = (text: string): string => sha(text).slice(0, 16);
 
-export function planHashOf(s: SessionInstance, lines: readonly RundownLinePlan[], digest: (text: string) => string = textDigest): string {
-  let text = [s.scheduleId, s.zoneId, s.start.getTime(), s.maxDurationMs].join(US);
+/** Memoised textDigest. A class, not a closure: see DenseKeys (frequency/keys.ts). */
+export class TextDigests {
+  private readonly memo = new Map<string, string>();
+  of(text: string): string {
+    let d = this.memo.get(text);
+    if (d === undefined) this.memo.set(text, (d = textDigest(text)));
+    return d;
+  }
+}
+
+export function planHashOf(s: SessionInstance, lines: readonly RundownLinePlan[], digests: TextDigests = new TextDigests()): string {
+  let text = s.scheduleId + US + s.zoneId + US + s.start.getTime() + US + s.maxDurationMs;
   for (const l of lines) {
     text += RS + l.position + US + l.itemId + US + l.reason + US + (l.campaignId ?? "") + US + l.offsetMs + US + l.durationMs + US +
-      (l.bumped ? 1 : 0) + US + digest(l.reasonVi) + US + digest(l.reasonEn);
+      (l.bumped ? 1 : 0) + US + digests.of(l.reasonVi) + US + digests.of(l.reasonEn);
   }
   return sha(text);
 }
@@ -116,12 +126,7 @@ export function planSessions(input: PlanInput): PlanResult {
     ...(input.zoneNames ? { zoneNames: input.zoneNames } : {}),
   });
 
-  const digests = new Map<string, string>();
-  const digest = (t: string) => {
-    let d = digests.get(t);
-    if (d === undefined) digests.set(t, (d = textDigest(t)));
-    return d;
-  };
+  const digests = new TextDigests();
   const sessions: PlannedSession[] = [];
   for (const c of calendar) {
     if (c.frozen || c.startMs < fromMs || c.startMs >= toMs) continue;
@@ -135,7 +140,7 @@ export function planSessions(input: PlanInput): PlanResult {
     const insertions = engine.insertionsFor(c, base, s.maxDurationMs);
     const { lines, totalMs } = assembleRundown(base, insertions, s.maxDurationMs, items);
     engine.record({ zoneId: s.zoneId, localDate: s.localDate, startMs: c.startMs }, lines);
-    sessions.push({ ...s, lines, totalMs, planHash: planHashOf(s, lines, digest), audioHash: audioHashOf(lines) });
+    sessions.push({ ...s, lines, totalMs, planHash: planHashOf(s, lines, digests), audioHash: audioHashOf(lines) });
   }
 
   const zoneIds = input.zoneIds ?? [...new Set(input.schedules.flatMap((s) => s.zoneIds))].sort((a, b) => a - b);

@@ -180,6 +180,18 @@ export function fixedLoad(base: BaseRundown): { ms: number; lines: number } {
   return { ms, lines };
 }
 
+// Few distinct session lengths: their bumped texts are built once (see keyText).
+const bumpedTexts = new Map<string, Bilingual>();
+function bumpedTextOf(why: "key_content" | "too_long", maxDurationMs: number): Bilingual {
+  const k = `${why}|${maxDurationMs}`;
+  let t = bumpedTexts.get(k);
+  if (!t) {
+    if (bumpedTexts.size >= 256) bumpedTexts.clear();
+    bumpedTexts.set(k, (t = bumpedText(why, maxDurationMs)));
+  }
+  return t;
+}
+
 type Kind = "intro" | "priority" | "insertion" | "normal" | "outro";
 interface Slot {
   kind: Kind;
@@ -190,12 +202,22 @@ interface Slot {
   bumped: boolean;
 }
 
+// The texts of key entries, once per campaign reference (the frequency engine hands out one
+// per campaign): a plan repeats them on thousands of lines, and the plan hash then digests
+// the same string objects instead of equal copies.
+const keyTexts = new WeakMap<KeyCampaignRef, { name: string; priority: Bilingual; normal: Bilingual }>();
+function keyText(key: KeyCampaignRef, priority: boolean): Bilingual {
+  let t = keyTexts.get(key);
+  if (t?.name !== key.name) keyTexts.set(key, (t = { name: key.name, priority: keyProgramText(key.name, true), normal: keyProgramText(key.name, false) }));
+  return priority ? t!.priority : t!.normal;
+}
+
 function slotText(s: Slot): Bilingual {
   switch (s.kind) {
     case "intro": return introText();
     case "outro": return outroText();
-    case "priority": return s.key ? keyProgramText(s.key.name, true) : priorityText();
-    case "normal": return s.key ? keyProgramText(s.key.name, false) : programText();
+    case "priority": return s.key ? keyText(s.key, true) : priorityText();
+    case "normal": return s.key ? keyText(s.key, false) : programText();
     case "insertion": return { vi: s.insertion!.reasonVi, en: s.insertion!.reasonEn };
   }
 }
@@ -270,9 +292,10 @@ export function assembleRundown(
     offset += s.durationMs;
   }
   const totalMs = offset;
-  const why = bumpedText(programFits ? "key_content" : "too_long", maxDurationMs);
+  let why: Bilingual | null = null;
   for (const s of slots) {
     if (!s.bumped) continue;
+    why ??= bumpedTextOf(programFits ? "key_content" : "too_long", maxDurationMs);
     lines.push({
       position: lines.length,
       itemId: s.itemId,

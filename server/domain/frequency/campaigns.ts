@@ -49,23 +49,34 @@ export function prepareCampaigns(specs: readonly CampaignSpec[], items: Readonly
   const itemGap = new Map<number, number>();
   for (const [i, cs] of byItem) itemGap.set(i, Math.max(...cs.map((c) => c.gapMs)));
 
-  const targetMemo = new Table<number>();
-  const playableMemo = new Table<number[]>();
-  return {
-    list,
-    byItem,
-    itemGap,
-    active: (c, z, d) => campaignActiveOn(c.spec, z, d, c.zones),
-    target: (c, kind, d) => {
-      const p = keys.pk(kind, d);
-      let v = targetMemo.get(c.ci, p);
-      if (v === undefined) targetMemo.set(c.ci, p, (v = periodTarget(c.spec, kind, keys.periodStart(kind, d))));
-      return v;
-    },
-    playableItems: (c, d) => {
-      let v = playableMemo.get(c.ci, keys.dn(d));
-      if (!v) playableMemo.set(c.ci, keys.dn(d), (v = [...new Set(c.spec.itemIds)].filter((i) => isItemAirable(items.get(i), d))));
-      return v;
-    },
-  };
+  return new CampaignTable(list, byItem, itemGap, items, keys);
+}
+
+/** A class rather than closures, for the reason given at DenseKeys (keys.ts). */
+class CampaignTable implements Campaigns {
+  private readonly targetMemo = new Table<number>();
+  private readonly playableMemo = new Table<number[]>();
+  constructor(
+    readonly list: Camp[],
+    readonly byItem: Map<number, Camp[]>,
+    readonly itemGap: Map<number, number>,
+    private readonly items: ReadonlyMap<number, ItemInfo>,
+    private readonly keys: Keys,
+  ) {}
+
+  active(c: Camp, zoneId: number, localDate: string): boolean {
+    return campaignActiveOn(c.spec, zoneId, localDate, c.zones);
+  }
+  target(c: Camp, kind: PeriodKind, localDate: string): number {
+    const p = this.keys.pk(kind, localDate);
+    let v = this.targetMemo.get(c.ci, p);
+    if (v === undefined) this.targetMemo.set(c.ci, p, (v = periodTarget(c.spec, kind, this.keys.periodStart(kind, localDate))));
+    return v;
+  }
+  playableItems(c: Camp, localDate: string): number[] {
+    const dn = this.keys.dn(localDate);
+    let v = this.playableMemo.get(c.ci, dn);
+    if (!v) this.playableMemo.set(c.ci, dn, (v = [...new Set(c.spec.itemIds)].filter((i) => isItemAirable(this.items.get(i), localDate))));
+    return v;
+  }
 }

@@ -35,17 +35,16 @@ export function spreadCumulative(target: number, n: number, cap: number): number
 }
 
 export function indexEligibleSessions(calendar: readonly CalendarSession[], keys: Keys, campaigns: Campaigns): Eligibility {
-  const { pk, zk, ck } = keys;
   const cal = new Table<EligibleSessions>();
   const zonePeriods = new Set<number>();
   const sessions = [...calendar].sort((a, b) => a.startMs - b.startMs);
   for (const s of sessions) {
-    zonePeriods.add(zk(s.zoneId) * PERIOD_CAP + pk("day", s.localDate));
-    zonePeriods.add(zk(s.zoneId) * PERIOD_CAP + pk("week", s.localDate));
+    zonePeriods.add(keys.zk(s.zoneId) * PERIOD_CAP + keys.pk("day", s.localDate));
+    zonePeriods.add(keys.zk(s.zoneId) * PERIOD_CAP + keys.pk("week", s.localDate));
     for (const c of campaigns.list) {
       if (!campaigns.active(c, s.zoneId, s.localDate) || !windowsAllow(c.windows, s.minuteOfDay)) continue;
       for (const kd of c.kinds) {
-        const row = ck(c.ci, s.zoneId), p = pk(kd, s.localDate);
+        const row = keys.ck(c.ci, s.zoneId), p = keys.pk(kd, s.localDate);
         let e = cal.get(row, p);
         if (!e) cal.set(row, p, (e = { starts: [], frozen: [], open: [], spread: null }));
         e.starts.push(s.startMs);

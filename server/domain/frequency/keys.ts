@@ -62,42 +62,52 @@ export interface Keys {
   ik(zoneId: number, itemId: number): number;
 }
 
-/** Keys of one engine: dense indexes are handed out in the order ids are first seen. */
-export function createKeys(): Keys {
-  const weekMemo = new Map<string, string>();
-  const weekOf = (d: string) => {
-    let w = weekMemo.get(d);
-    if (w === undefined) weekMemo.set(d, (w = startOfIsoWeek(d)));
-    return w;
-  };
-  const zoneIdx = new Map<number, number>();
-  const itemIdx = new Map<number, number>();
-  const dense = (m: Map<number, number>, id: number, cap: number) => {
-    let i = m.get(id);
-    if (i === undefined) {
-      i = m.size;
-      if (i >= cap) throw new Error(`frequency engine: more than ${cap} distinct ids`);
-      m.set(id, i);
-    }
-    return i;
-  };
-  const dayMemo = new Map<string, number>();
-  const dn = (d: string) => {
-    let v = dayMemo.get(d);
-    if (v === undefined) dayMemo.set(d, (v = dayNumber(d)));
+/** Keys of one engine: dense indexes are handed out in the order ids are first seen. A class,
+ *  not closures: its methods are the same functions in every planning pass, so code the
+ *  JIT optimised in one pass is not thrown away in the next for calling "another" function. */
+class DenseKeys implements Keys {
+  private readonly weekMemo = new Map<string, string>();
+  private readonly dayMemo = new Map<string, number>();
+  private readonly zoneIdx = new Map<number, number>();
+  private readonly itemIdx = new Map<number, number>();
+
+  dn(d: string): number {
+    let v = this.dayMemo.get(d);
+    if (v === undefined) this.dayMemo.set(d, (v = dayNumber(d)));
     return v;
-  };
-  const zk = (z: number) => dense(zoneIdx, z, ZONE_CAP);
-  return {
-    dn,
-    // 1970-01-01 was a Thursday: (n + 3) % 7 days back is the Monday.
-    pk: (kind, d) => {
-      const n = dn(d);
-      return kind === "day" ? n * 2 : (n - ((n + 3) % 7)) * 2 + 1;
-    },
-    periodStart: (kind, d) => (kind === "day" ? d : weekOf(d)),
-    zk,
-    ck: (ci, z) => ci * ZONE_CAP + zk(z),
-    ik: (z, item) => zk(z) * ITEM_CAP + dense(itemIdx, item, ITEM_CAP),
-  };
+  }
+  // 1970-01-01 was a Thursday: (n + 3) % 7 days back is the Monday.
+  pk(kind: PeriodKind, d: string): number {
+    const n = this.dn(d);
+    return kind === "day" ? n * 2 : (n - ((n + 3) % 7)) * 2 + 1;
+  }
+  periodStart(kind: PeriodKind, d: string): string {
+    if (kind === "day") return d;
+    let w = this.weekMemo.get(d);
+    if (w === undefined) this.weekMemo.set(d, (w = startOfIsoWeek(d)));
+    return w;
+  }
+  zk(zoneId: number): number {
+    return dense(this.zoneIdx, zoneId, ZONE_CAP);
+  }
+  ck(ci: number, zoneId: number): number {
+    return ci * ZONE_CAP + this.zk(zoneId);
+  }
+  ik(zoneId: number, itemId: number): number {
+    return this.zk(zoneId) * ITEM_CAP + dense(this.itemIdx, itemId, ITEM_CAP);
+  }
+}
+
+function dense(m: Map<number, number>, id: number, cap: number): number {
+  let i = m.get(id);
+  if (i === undefined) {
+    i = m.size;
+    if (i >= cap) throw new Error(`frequency engine: more than ${cap} distinct ids`);
+    m.set(id, i);
+  }
+  return i;
+}
+
+export function createKeys(): Keys {
+  return new DenseKeys();
 }

@@ -32,41 +32,49 @@ export interface Ledger {
 }
 
 export function createLedger(keys: Keys, campaigns: Campaigns): Ledger {
-  const { pk, ik, ck } = keys;
-  const aired = new Table<number>();
-  const failed = new Table<number>();
-  const planned = new Table<number>();
-  const itemCount = new Table<number>();
-  const times = new Map<number, number[]>();
-  const blockers = new Table<Set<ShortfallCause>>();
-  return {
-    aired, failed, planned, itemCount, times, blockers,
-    block(row, p, cause) {
-      let s = blockers.get(row, p);
-      if (!s) blockers.set(row, p, (s = new Set()));
-      s.add(cause);
-    },
-    count(z, item, d, ms, kind, sorted, only, minute) {
-      const zi = ik(z, item);
-      let t = times.get(zi);
-      if (!t) times.set(zi, (t = []));
-      if (sorted) insertSorted(t, ms);
-      else t.push(ms);
-      const pDay = pk("day", d), pWeek = pk("week", d);
-      if (kind !== "failed") {
-        itemCount.inc(zi, pDay);
-        itemCount.inc(zi, pWeek);
-      }
-      const cs = campaigns.byItem.get(item);
-      if (!cs) return;
-      const m = kind === "planned" ? planned : kind === "completed" ? aired : failed;
-      for (const c of cs) {
-        if (only ? !only.includes(c.spec.id) : !campaigns.active(c, z, d)) continue;
-        if (minute !== undefined && !windowsAllow(c.windows, minute)) continue;
-        for (const kd of c.kinds) m.inc(ck(c.ci, z), kd === "day" ? pDay : pWeek);
-      }
-    },
-  };
+  return new CountLedger(keys, campaigns);
+}
+
+/** A class rather than closures, for the reason given at DenseKeys (keys.ts). */
+class CountLedger implements Ledger {
+  readonly aired = new Table<number>();
+  readonly failed = new Table<number>();
+  readonly planned = new Table<number>();
+  readonly itemCount = new Table<number>();
+  readonly times = new Map<number, number[]>();
+  readonly blockers = new Table<Set<ShortfallCause>>();
+  constructor(
+    private readonly keys: Keys,
+    private readonly campaigns: Campaigns,
+  ) {}
+
+  block(row: number, p: number, cause: ShortfallCause): void {
+    let s = this.blockers.get(row, p);
+    if (!s) this.blockers.set(row, p, (s = new Set()));
+    s.add(cause);
+  }
+
+  count(z: number, item: number, d: string, ms: number, kind: CountKind, sorted: boolean, only?: readonly number[], minute?: number): void {
+    const { keys, campaigns } = this;
+    const zi = keys.ik(z, item);
+    let t = this.times.get(zi);
+    if (!t) this.times.set(zi, (t = []));
+    if (sorted) insertSorted(t, ms);
+    else t.push(ms);
+    const pDay = keys.pk("day", d), pWeek = keys.pk("week", d);
+    if (kind !== "failed") {
+      this.itemCount.inc(zi, pDay);
+      this.itemCount.inc(zi, pWeek);
+    }
+    const cs = campaigns.byItem.get(item);
+    if (!cs) return;
+    const m = kind === "planned" ? this.planned : kind === "completed" ? this.aired : this.failed;
+    for (const c of cs) {
+      if (only ? !only.includes(c.spec.id) : !campaigns.active(c, z, d)) continue;
+      if (minute !== undefined && !windowsAllow(c.windows, minute)) continue;
+      for (const kd of c.kinds) m.inc(keys.ck(c.ci, z), kd === "day" ? pDay : pWeek);
+    }
+  }
 }
 
 /** Loads the as-run history and the pending airings' lines; `minuteOf` gives a session's local minute. */

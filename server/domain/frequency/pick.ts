@@ -3,7 +3,7 @@
 // planned) in the zone, then least recently aired, then campaign order. An item is
 // skipped when it would break the min gap or overflow the session; a demand with no item
 // left is blocked, and the blocker is its shortfall's cause.
-import { campaignLineText } from "../explain.ts";
+import { campaignLineText, type Bilingual } from "../explain.ts";
 import { fixedLoad, rundownLengthMs, type BaseRundown, type Insertion } from "../rundown.ts";
 import type { CalendarSession } from "../frequency.ts";
 import { upperBound } from "./keys.ts";
@@ -103,7 +103,7 @@ export function pickInsertions(
 }
 
 /** The insertions in pick order; a demand's first picks (up to its make-goods) are make-goods. */
-export function insertionLines(order: readonly Demand[]): Insertion[] {
+export function insertionLines(order: readonly Demand[], texts: Map<string, Bilingual> = new Map()): Insertion[] {
   const out: Insertion[] = [];
   const emitted = new Map<Demand, number>();
   for (const dm of order) {
@@ -112,10 +112,13 @@ export function insertionLines(order: readonly Demand[]): Insertion[] {
     const p = dm.picks[n]!;
     const makingGood = Math.min(dm.makeGood, dm.picks.length);
     const isMakeGood = n < makingGood;
-    const t = campaignLineText(
-      { campaignName: dm.camp.spec.name, period: dm.drive.kind, aired: dm.drive.aired, target: dm.drive.target, planned: dm.drive.planned, inserting: dm.picks.length, makingGood },
-      isMakeGood,
-    );
+    // The text is a function of these facts alone (the campaign's name is its spec's).
+    const key = `${dm.camp.ci}|${dm.drive.kind}|${dm.drive.aired}|${dm.drive.target}|${dm.drive.planned}|${dm.picks.length}|${makingGood}|${isMakeGood ? 1 : 0}`;
+    let t = texts.get(key);
+    if (!t) {
+      const facts = { campaignName: dm.camp.spec.name, period: dm.drive.kind, aired: dm.drive.aired, target: dm.drive.target, planned: dm.drive.planned, inserting: dm.picks.length, makingGood };
+      texts.set(key, (t = campaignLineText(facts, isMakeGood)));
+    }
     out.push({ itemId: p.itemId, durationMs: p.durationMs, campaignId: dm.camp.spec.id, reason: isMakeGood ? "make_good" : "campaign", reasonVi: t.vi, reasonEn: t.en });
   }
   return out;
