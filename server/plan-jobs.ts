@@ -102,12 +102,17 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
       return out;
     },
 
-    /** Removes the queued playout jobs of airings that will not air (active ones stay with their worker). */
-    async removePlayouts(airings: readonly { id: number; zoneId: number; attempt: number }[]): Promise<void> {
-      if (!airings.length) return;
-      await queues.ready();
-      const queueOf = await groupsOfZones();
-      await Promise.all(airings.flatMap((a) => [...new Set([queueOf(a.zoneId), queues.byName.playout])].map((q) => q.remove(jobId(playoutJob(a.id, a.attempt))))));
+    /** The playout queue of each zone, for removePlayouts. */
+    playoutQueues: groupsOfZones,
+
+    /** Removes the queued playout jobs of airings that will not air (active ones stay with their
+     *  worker): the airings whose removal failed, with the error. Given the zones' queues, its
+     *  commands are on their way when this returns. */
+    async removePlayouts(airings: readonly { id: number; zoneId: number; attempt: number }[], queueOf: (zoneId: number) => Queue): Promise<Map<number, unknown>> {
+      const failed = new Map<number, unknown>();
+      const removals = airings.flatMap((a) => [...new Set([queueOf(a.zoneId), queues.byName.playout])].map((q) => q.remove(jobId(playoutJob(a.id, a.attempt))).catch((err: unknown) => void failed.set(a.id, err))));
+      await Promise.all(removals);
+      return failed;
     },
 
     /** Drops delayed or waiting renders of these airings made for another run-down than the one

@@ -27,7 +27,7 @@ import { jobId, playoutJob } from "./jobs/catalogue.ts";
 import { ingestJob } from "./jobs/ingest-revision.ts";
 import { createPlanLease, PlanFenced, planVersion, raisePlanVersion } from "./plan-lock.ts";
 import { loadPlanInput, planKey, OPEN } from "./plan-input.ts";
-import { diffPlan, diffShortfalls, lineFields, loadWindow, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
+import { diffPlan, diffShortfalls, lineFields, loadWindow, type Committed, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
 import { createSqlitePlanWriter } from "./plan-write-sqlite.ts";
 import { createPgPlanWriter } from "./plan-write-pg.ts";
 import { createJobSync, programGaps, renderItems, storedRenderHashes, RENDER_AHEAD_MS } from "./plan-jobs.ts";
@@ -155,7 +155,19 @@ export function createPlanner(deps: {
     const shortfalls = await diffShortfalls(db, plan.shortfalls, startOfIsoWeek(localDateOf(now, input.timeZone)), zones);
     t.lap("diff");
     const dirty = diff.create.length || diff.update.length || diff.stale.length || shortfalls.remove.length || shortfalls.upsert.length;
-    const done = dirty ? await commit(version, diff, shortfalls) : { written: [], superseded: [] };
+    // With Redis at hand, the playout jobs of the airings the plan drops are removed while the
+    // commit runs (Redis works beside the database); else after it, as the others are added.
+    // Should the commit not happen (fenced, failed), a dropped airing that still airs gets its
+    // job back from the retry, which checks every job, or from the reconciliation that follows
+    // each planning tick.
+    const early = queues.connection.status === "ready" ? await dropJobsOf(diff.stale) : null;
+    let done: Committed;
+    try {
+      done = dirty ? await commit(version, diff, shortfalls) : { written: [], superseded: [] };
+    } catch (err) {
+      await early?.removing;
+      throw err;
+    }
     if (key && memo) memo.inPlaceAt = dirty ? version + 1 : version;
     t.lap("commit");
     try {
@@ -163,7 +175,13 @@ export function createPlanner(deps: {
       // item's edit or ingest (their render may have changed with the same plan) and by the
       // reconciliation that follows every planning tick, not by each pass again.
       const itemEdited = scopes?.some((s) => s.itemId !== undefined) ?? false;
-      await syncJobs(itemEdited || checkAllJobs ? [...diff.same, ...done.written] : done.written, done.superseded, now.getTime());
+      const { removing } = early ?? (await dropJobsOf(done.superseded));
+      const synced = await Promise.allSettled([syncJobs(itemEdited || checkAllJobs ? [...diff.same, ...done.written] : done.written, now.getTime())]);
+      // Only the airings the commit superseded had to lose their jobs (a playout may hold another's).
+      const failed = await removing;
+      const lost = done.superseded.find((a) => failed.has(a.id));
+      if (lost) throw failed.get(lost.id);
+      if (synced[0].status === "rejected") throw synced[0].reason;
     } catch (err) {
       logger.warn(`jobs of the plan not all queued yet (reconciliation retries): ${(err as Error).message}`);
     }
@@ -174,29 +192,40 @@ export function createPlanner(deps: {
     return { planned: plan.sessions.length, changed, cancelled: done.superseded.length, shortfalls: plan.shortfalls.length };
   }
 
-  /** Jobs of the planned airings (render hashes from the plan's lines), stale ones dropped. */
-  async function syncJobs(kept: { session: PlannedSession; airing: WindowAiring }[], superseded: WindowAiring[], now: number): Promise<void> {
-    // Different airings: the superseded ones' jobs go while the kept ones' are checked.
-    const removed = jobs.removePlayouts(superseded);
-    const ensured = (async () => {
-      const [items, gaps] = await Promise.all([
-        renderItems(db, [...new Set(kept.flatMap((k) => k.session.lines.map((l) => l.itemId)))]),
-        programGaps(db, [...new Set(kept.map((k) => k.session.programId))]),
-      ]);
-      const wanted = new Map<number, string>();
-      const targets = kept.map(({ session: s, airing: a }) => {
-        const aired = s.lines.filter((l) => !l.bumped);
-        const hash = aired.length ? renderHashOf(aired.map((l) => ({ reason: l.reason, item: items.get(l.itemId)! })), gaps.get(s.programId) ?? 1000, s.maxDurationMs) : null;
-        if (hash) wanted.set(a.id, hash);
-        return { ...a, render: hash && hash !== a.renderHash ? hash : null };
-      });
-      await jobs.ensure(targets, now);
-      // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
-      await jobs.dropOutdatedRenders(wanted);
-    })();
-    const [r, e] = await Promise.allSettled([removed, ensured]);
-    if (r.status === "rejected") throw r.reason;
-    if (e.status === "rejected") throw e.reason;
+  /** Starts removing the playout jobs of these airings and returns once the commands are sent
+   *  (SQLite's commit then holds the thread): `removing` gives the airings whose removal
+   *  failed, and never rejects. */
+  async function dropJobsOf(airings: readonly WindowAiring[]): Promise<{ removing: Promise<Map<number, unknown>> }> {
+    const failedAll = (err: unknown) => new Map(airings.map((a) => [a.id, err]));
+    if (!airings.length) return { removing: Promise.resolve(new Map()) };
+    let queueOf: Awaited<ReturnType<typeof jobs.playoutQueues>>;
+    try {
+      await queues.ready();
+      queueOf = await jobs.playoutQueues();
+    } catch (err) {
+      return { removing: Promise.resolve(failedAll(err)) };
+    }
+    const removing = jobs.removePlayouts(airings, queueOf).catch(failedAll);
+    await new Promise((r) => setImmediate(r)); // the commands leave in microtasks
+    return { removing };
+  }
+
+  /** Jobs of the planned airings (render hashes from the plan's lines). */
+  async function syncJobs(kept: { session: PlannedSession; airing: WindowAiring }[], now: number): Promise<void> {
+    const [items, gaps] = await Promise.all([
+      renderItems(db, [...new Set(kept.flatMap((k) => k.session.lines.map((l) => l.itemId)))]),
+      programGaps(db, [...new Set(kept.map((k) => k.session.programId))]),
+    ]);
+    const wanted = new Map<number, string>();
+    const targets = kept.map(({ session: s, airing: a }) => {
+      const aired = s.lines.filter((l) => !l.bumped);
+      const hash = aired.length ? renderHashOf(aired.map((l) => ({ reason: l.reason, item: items.get(l.itemId)! })), gaps.get(s.programId) ?? 1000, s.maxDurationMs) : null;
+      if (hash) wanted.set(a.id, hash);
+      return { ...a, render: hash && hash !== a.renderHash ? hash : null };
+    });
+    await jobs.ensure(targets, now);
+    // Renders queued for an earlier version of a run-down would only be skipped later: drop them now.
+    await jobs.dropOutdatedRenders(wanted);
   }
 
   // Requests that arrive while a pass waits for its turn join it (their scopes merged).
