@@ -17,6 +17,8 @@ import { REPLANNABLE, SUPERSEDED, SUPERSEDED_REASON, lineFields } from "./plan-w
 const LOCK_WAIT_MS = 30_000;
 /** Airings a transaction writes at most (~20 ms of lock on this kind of machine). */
 const PART = 150;
+/** Run-down lines one INSERT writes (10 parameters each, well under SQLite's 32,766). */
+const LINES_AT_ONCE = 50;
 const inList = (xs: readonly string[]) => xs.map((s) => `'${s}'`).join(", ");
 /** Instants as the Prisma adapter stores them, so textual comparisons keep working. */
 const at = (d: Date) => d.toISOString().replace("Z", "+00:00");
@@ -28,6 +30,9 @@ export function createSqlitePlanWriter(file: string) {
     conn = new Database(file);
     conn.pragma("busy_timeout = 0");
     conn.pragma("foreign_keys = ON");
+    // As on the application's connection (server/db/client.ts): in WAL mode a commit then
+    // waits for no fsync (the WAL is synced at checkpoints), and the database stays consistent.
+    conn.pragma("synchronous = NORMAL");
     return conn;
   };
 
@@ -37,15 +42,26 @@ export function createSqlitePlanWriter(file: string) {
     // Guarded on the status, as on PostgreSQL (a playout may have claimed it since it was read).
     const rewrite = c.prepare(`UPDATE "Airing" SET "programId" = ?, "maxDurationMs" = ?, "localDate" = ?, "planHash" = ?, "status" = 'planned', "statusReason" = '', "updatedAt" = ? WHERE "id" = ? AND "status" IN (${inList(REPLANNABLE)})`);
     const dropLines = c.prepare(`DELETE FROM "RundownLine" WHERE "airingId" = ?`);
-    const insertLine = c.prepare(`INSERT INTO "RundownLine" ("airingId", "position", "itemId", "reason", "reasonVi", "reasonEn", "campaignId", "bumped", "offsetMs", "durationMs") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // Lines go LINES_AT_ONCE to a statement (one statement per line cost twice as much).
+    const insertLines = (n: number) => c.prepare(`INSERT INTO "RundownLine" ("airingId", "position", "itemId", "reason", "reasonVi", "reasonEn", "campaignId", "bumped", "offsetMs", "durationMs") VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`);
+    const insertLine = insertLines(1), insertMany = insertLines(LINES_AT_ONCE);
     const supersede = c.prepare(`UPDATE "Airing" SET "status" = '${SUPERSEDED}', "statusReason" = ?, "updatedAt" = ? WHERE "id" = ? AND "status" IN (${inList(OPEN)})`);
     const dropShortfall = c.prepare(`DELETE FROM "Shortfall" WHERE "id" = ?`);
     const upsertShortfall = c.prepare(`INSERT INTO "Shortfall" ("campaignId", "zoneId", "periodKind", "periodStart", "target", "aired", "reasonVi", "reasonEn", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT ("campaignId", "zoneId", "periodKind", "periodStart") DO UPDATE SET "target" = excluded."target", "aired" = excluded."aired", "reasonVi" = excluded."reasonVi", "reasonEn" = excluded."reasonEn"`);
+    // Values of lines not inserted yet; each part flushes its own before it commits.
+    let pending: unknown[] = [];
+    const flushLines = () => {
+      const row = 10, full = LINES_AT_ONCE * row;
+      let i = 0;
+      for (; i + full <= pending.length; i += full) insertMany.run(pending.slice(i, i + full));
+      for (; i < pending.length; i += row) insertLine.run(pending.slice(i, i + row));
+      pending = [];
+    };
     const withLines = (w: Committed["written"][number]) => {
       for (const l of w.session.lines) {
         const f = lineFields(l);
-        insertLine.run(w.airing.id, f.position, f.itemId, f.reason, f.reasonVi, f.reasonEn, f.campaignId, f.bumped ? 1 : 0, f.offsetMs, f.durationMs);
+        pending.push(w.airing.id, f.position, f.itemId, f.reason, f.reasonVi, f.reasonEn, f.campaignId, f.bumped ? 1 : 0, f.offsetMs, f.durationMs);
       }
       out.written.push(w);
     };
@@ -55,6 +71,7 @@ export function createSqlitePlanWriter(file: string) {
           const id = Number(insertAiring.run(s.scheduleId, s.zoneId, s.programId, s.localDate, at(s.start), s.maxDurationMs, s.planHash, now, now).lastInsertRowid);
           withLines({ session: s, airing: { id, scheduleId: s.scheduleId, zoneId: s.zoneId, scheduledStart: s.start, status: "planned", planHash: s.planHash, renderHash: "", attempt: 0, programId: s.programId, maxDurationMs: s.maxDurationMs } });
         }
+        flushLines();
       }),
       ...chunked(diff.update, PART).map((part) => () => {
         for (const { session: s, airing: a } of part) {
@@ -62,6 +79,7 @@ export function createSqlitePlanWriter(file: string) {
           dropLines.run(a.id);
           withLines({ session: s, airing: { ...a, status: "planned", planHash: s.planHash, programId: s.programId, maxDurationMs: s.maxDurationMs } });
         }
+        flushLines();
       }),
       ...chunked(diff.stale, PART * 5).map((part) => () => {
         out.superseded.push(...part.filter((a) => supersede.run(SUPERSEDED_REASON, now, a.id).changes === 1));
