@@ -25,6 +25,8 @@ function unnest(columns: Record<string, string>, first = 1): string {
 const AIRING = { scheduleId: "int", zoneId: "int", programId: "int", localDate: "text", scheduledStart: "timestamp(3)", maxDurationMs: "int", planHash: "text" };
 const REWRITE = { aid: "int", programId: "int", maxDurationMs: "int", localDate: "text", planHash: "text" };
 const LINE = { airingId: "int", position: "int", itemId: "int", reason: "text", reasonVi: "text", reasonEn: "text", campaignId: "int", bumped: "boolean", offsetMs: "int", durationMs: "int" };
+/** LINE with the reason texts as indexes (1-based) into one array of distinct texts. */
+const LINE_REFS = { ...LINE, reasonVi: "int", reasonEn: "int" };
 const SHORTFALL = { campaignId: "int", zoneId: "int", periodKind: "text", periodStart: "text", target: "int", aired: "int", reasonVi: "text", reasonEn: "text" };
 
 /** Instants as Prisma stores them on PostgreSQL: UTC, in a timestamp without time zone. */
@@ -76,9 +78,23 @@ export function createPgPlanWriter(databaseUrl: string) {
     }
     const lines = out.written.flatMap((w) => w.session.lines.map((l) => ({ airingId: w.airing.id, l })));
     for (const part of chunked(lines, ROWS)) {
+      // A few hundred distinct reason texts on thousands of lines: each travels once, the
+      // lines carry its index (megabytes less to serialise, send and parse).
+      const texts = new Map<string, number>();
+      const textIndex = (t: string) => {
+        let i = texts.get(t);
+        if (i === undefined) texts.set(t, (i = texts.size + 1));
+        return i;
+      };
+      const n = Object.keys(LINE_REFS).length;
       await c.query(
-        `INSERT INTO "RundownLine" (${Object.keys(LINE).map((n) => `"${n}"`).join(", ")}) SELECT * FROM ${unnest(LINE)}`,
-        columnsOf(part, [(x) => x.airingId, (x) => x.l.position, (x) => x.l.itemId, (x) => x.l.reason, (x) => x.l.reasonVi, (x) => x.l.reasonEn, (x) => x.l.campaignId, (x) => x.l.bumped, (x) => x.l.offsetMs, (x) => x.l.durationMs]),
+        `INSERT INTO "RundownLine" (${Object.keys(LINE).map((k) => `"${k}"`).join(", ")})
+         SELECT v."airingId", v."position", v."itemId", v."reason", t[v."reasonVi"], t[v."reasonEn"], v."campaignId", v."bumped", v."offsetMs", v."durationMs"
+         FROM ${unnest(LINE_REFS)}, (SELECT $${n + 1}::text[] AS t) AS texts`,
+        [
+          ...columnsOf(part, [(x) => x.airingId, (x) => x.l.position, (x) => x.l.itemId, (x) => x.l.reason, (x) => textIndex(x.l.reasonVi), (x) => textIndex(x.l.reasonEn), (x) => x.l.campaignId, (x) => x.l.bumped, (x) => x.l.offsetMs, (x) => x.l.durationMs]),
+          [...texts.keys()],
+        ],
       );
     }
     for (const part of chunked(diff.stale, ROWS)) {

@@ -176,6 +176,12 @@ describe.skipIf(!adminUrl)("PostgreSQL", () => {
           [zoneA, "2026-12-02T22:30:00.000Z", "2026-12-03"],
         ]);
         expect(airings[1]!.lines.map((l) => [l.itemId, l.reason])).toEqual([[items[1], "priority"], [items[0], "program"], [items[2], "program"]]);
+        // The reason texts travel once per distinct text (server/plan-write-pg.ts): each line has its own.
+        expect(airings[1]!.lines.map((l) => [l.reasonVi, l.reasonEn])).toEqual([
+          ["Tin ưu tiên: phát đầu chương trình", "Priority bulletin: played first in the program"],
+          ["Theo chương trình", "Program entry"],
+          ["Theo chương trình", "Program entry"],
+        ]);
         const again = await planner.planHorizon();
         expect([again.changed, again.cancelled]).toEqual([0, 0]);
         const after = await env.db.airing.findMany({ orderBy: { scheduledStart: "asc" } });
