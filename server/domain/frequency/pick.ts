@@ -10,6 +10,10 @@ import { upperBound } from "./keys.ts";
 import type { Demand } from "./demand.ts";
 import type { EngineParts } from "./parts.ts";
 
+// pickOne's per-candidate facts, reused (entries past the candidates' count are stale): the
+// planner calls it tens of thousands of times a pass, and fresh arrays were much of its garbage.
+const scratch = { n: [] as number[], last: [] as number[], times: [] as (readonly number[] | undefined)[], tried: [] as boolean[] };
+
 /**
  * Picks items for `demands` (their `picks` and `blocked` are filled in) and returns the
  * demands in the order their insertions were made, one entry per insertion.
@@ -39,7 +43,8 @@ export function pickInsertions(
       const i = upperBound(t, lo - gapMs);
       if (i < t.length && t[i]! < hi + gapMs) return true;
     }
-    return demands.some((o) => o.picks.some((p) => p.itemId === itemId && Math.abs(p.offLo - insOff) < gapMs));
+    for (const o of demands) for (const p of o.picks) if (p.itemId === itemId && Math.abs(p.offLo - insOff) < gapMs) return true;
+    return false;
   };
 
   const pickOne = (dm: Demand): boolean => {
@@ -51,15 +56,14 @@ export function pickInsertions(
     }
     const rankPeriod = keys.pk(c.kinds[0] ?? "day", d);
     // Rank: fewest airings in the period, then least recently aired, then campaign order.
-    const rows = cands.map((itemId) => keys.ik(z, itemId));
-    const times = rows.map((row) => ledger.times.get(row));
-    const n = cands.map((itemId, k) => (ledger.itemCount.get(rows[k]!, rankPeriod) ?? 0) + (picked.get(itemId) ?? 0));
-    const last = cands.map((itemId, k) => {
-      if (picked.has(itemId)) return Infinity;
-      const t = times[k];
-      return t ? (t[upperBound(t, start - 1) - 1] ?? -Infinity) : -Infinity;
-    });
-    const tried = new Array<boolean>(cands.length).fill(false);
+    const { n, last, times, tried } = scratch;
+    for (let k = 0; k < cands.length; k++) {
+      const itemId = cands[k]!, row = keys.ik(z, itemId), t = ledger.times.get(row);
+      times[k] = t;
+      n[k] = (ledger.itemCount.get(row, rankPeriod) ?? 0) + (picked.get(itemId) ?? 0);
+      last[k] = picked.has(itemId) ? Infinity : t ? (t[upperBound(t, start - 1) - 1] ?? -Infinity) : -Infinity;
+      tried[k] = false;
+    }
     let sawFull = false;
     for (let round = 0; round < cands.length; round++) {
       let best = -1;
