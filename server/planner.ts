@@ -161,6 +161,13 @@ export function createPlanner(deps: {
     // job back from the retry, which checks every job, or from the reconciliation that follows
     // each planning tick.
     const early = queues.connection.status === "ready" ? await dropJobsOf(diff.stale) : null;
+    // Airings this pass rewrites get their jobs after the commit; what their renders depend on
+    // is read meanwhile. Unchanged ones are checked after an item's edit or ingest (their
+    // render may have changed with the same plan) and by the reconciliation that follows
+    // every planning tick, not by each pass again.
+    const checkSame = checkAllJobs || (scopes?.some((s) => s.itemId !== undefined) ?? false);
+    const renders = renderHashes([...(checkSame ? diff.same.map((x) => x.session) : []), ...diff.create, ...diff.update.map((x) => x.session)]);
+    renders.catch(() => {}); // awaited with the jobs below
     let done: Committed;
     try {
       done = dirty ? await commit(version, diff, shortfalls) : { written: [], superseded: [] };
@@ -171,12 +178,8 @@ export function createPlanner(deps: {
     if (key && memo) memo.inPlaceAt = dirty ? version + 1 : version;
     t.lap("commit");
     try {
-      // Airings this pass rewrote get their jobs now. Unchanged ones are checked after an
-      // item's edit or ingest (their render may have changed with the same plan) and by the
-      // reconciliation that follows every planning tick, not by each pass again.
-      const itemEdited = scopes?.some((s) => s.itemId !== undefined) ?? false;
       const { removing } = early ?? (await dropJobsOf(done.superseded));
-      const synced = await Promise.allSettled([syncJobs(itemEdited || checkAllJobs ? [...diff.same, ...done.written] : done.written, now.getTime())]);
+      const synced = await Promise.allSettled([renders.then((hashes) => syncJobs(checkSame ? [...diff.same, ...done.written] : done.written, hashes, now.getTime()))]);
       // Only the airings the commit superseded had to lose their jobs (a playout may hold another's).
       const failed = await removing;
       const lost = done.superseded.find((a) => failed.has(a.id));
@@ -210,16 +213,23 @@ export function createPlanner(deps: {
     return { removing };
   }
 
-  /** Jobs of the planned airings (render hashes from the plan's lines). */
-  async function syncJobs(kept: { session: PlannedSession; airing: WindowAiring }[], now: number): Promise<void> {
+  /** The render hash of each session's run-down (from the plan's lines), null with no line to air. */
+  async function renderHashes(sessions: readonly PlannedSession[]): Promise<Map<PlannedSession, string | null>> {
     const [items, gaps] = await Promise.all([
-      renderItems(db, [...new Set(kept.flatMap((k) => k.session.lines.map((l) => l.itemId)))]),
-      programGaps(db, [...new Set(kept.map((k) => k.session.programId))]),
+      renderItems(db, [...new Set(sessions.flatMap((s) => s.lines.map((l) => l.itemId)))]),
+      programGaps(db, [...new Set(sessions.map((s) => s.programId))]),
     ]);
+    return new Map(sessions.map((s) => {
+      const aired = s.lines.filter((l) => !l.bumped);
+      return [s, aired.length ? renderHashOf(aired.map((l) => ({ reason: l.reason, item: items.get(l.itemId)! })), gaps.get(s.programId) ?? 1000, s.maxDurationMs) : null];
+    }));
+  }
+
+  /** Jobs of the planned airings, given their run-downs' render hashes. */
+  async function syncJobs(kept: { session: PlannedSession; airing: WindowAiring }[], hashes: ReadonlyMap<PlannedSession, string | null>, now: number): Promise<void> {
     const wanted = new Map<number, string>();
     const targets = kept.map(({ session: s, airing: a }) => {
-      const aired = s.lines.filter((l) => !l.bumped);
-      const hash = aired.length ? renderHashOf(aired.map((l) => ({ reason: l.reason, item: items.get(l.itemId)! })), gaps.get(s.programId) ?? 1000, s.maxDurationMs) : null;
+      const hash = hashes.get(s) ?? null;
       if (hash) wanted.set(a.id, hash);
       return { ...a, render: hash && hash !== a.renderHash ? hash : null };
     });
