@@ -141,7 +141,8 @@ export function baseRundown(
     gapMs: Math.max(0, opts.gapMs ?? program.gapMs),
     withheld,
   };
-  const sorted = [...program.entries].sort((a, b) => a.position - b.position);
+  // Programs usually come in position order (the planner reads them so): no copy to sort then.
+  const sorted = inPositionOrder(program.entries) ? program.entries : [...program.entries].sort((a, b) => a.position - b.position);
   for (const e of sorted) {
     const be = entry(e.itemId, e.position);
     if (!be) continue;
@@ -153,6 +154,11 @@ export function baseRundown(
     if (isItemPlayable(item, localDate)) withheld.push({ itemId, durationMs: item.durationMs, position: sorted.length + i, key: null, programHeld: item.approved === false ? undefined : program.held!.why });
   }
   return base;
+}
+
+function inPositionOrder(entries: readonly { position: number }[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (entries[i - 1]!.position > entries[i]!.position) return false;
+  return true;
 }
 
 /** Sum of durations plus one gap between consecutive lines. */
