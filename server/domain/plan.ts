@@ -4,7 +4,7 @@
 // horizon closes. Same input → same output, so re-planning a horizon changes nothing.
 import { hash } from "node:crypto";
 import type { CampaignSpec } from "./campaign.ts";
-import { createFrequencyEngine, type AsRunRecord, type CalendarSession, type PendingAiring, type Shortfall } from "./frequency.ts";
+import { createFrequencyEngine, type AsRunRecord, type CalendarSession, type FrequencyEngine, type PendingAiring, type Shortfall } from "./frequency.ts";
 import { expandSchedules, type ScheduleSpec, type SessionInstance } from "./recurrence.ts";
 import { assembleRundown, baseRundown, type ItemInfo, type ProgramSpec, type RundownLinePlan } from "./rundown.ts";
 import { DEFAULT_TIME_ZONE, addDays, localDateOf, localMinuteOfDay, localToUtcMs, startOfIsoWeek } from "./time.ts";
@@ -131,19 +131,26 @@ export function planSessions(input: PlanInput): PlanResult {
   const sessions: PlannedSession[] = [];
   for (const c of calendar) {
     if (c.frozen || c.startMs < fromMs || c.startMs >= toMs) continue;
-    const s = c.s;
-    const program = programs.get(s.programId);
-    if (!program) throw new Error(`Program ${s.programId} of schedule ${s.scheduleId} was not passed to planSessions`);
-    const base = baseRundown(program, items, s.localDate, {
-      ...(input.gapMs !== undefined ? { gapMs: input.gapMs } : {}),
-      keyCampaignOf: (itemId) => engine.keyCampaignOf(s.zoneId, s.localDate, itemId),
-    });
-    const insertions = engine.insertionsFor(c, base, s.maxDurationMs);
-    const { lines, totalMs } = assembleRundown(base, insertions, s.maxDurationMs, items);
-    engine.record({ zoneId: s.zoneId, localDate: s.localDate, startMs: c.startMs }, lines);
-    sessions.push({ ...s, lines, totalMs, planHash: planHashOf(s, lines, digests), audioHash: audioHashOf(lines) });
+    const program = programs.get(c.s.programId);
+    if (!program) throw new Error(`Program ${c.s.programId} of schedule ${c.s.scheduleId} was not passed to planSessions`);
+    sessions.push(planSession(c, program, items, engine, digests, input.gapMs));
   }
 
   const zoneIds = input.zoneIds ?? [...new Set(input.schedules.flatMap((s) => s.zoneIds))].sort((a, b) => a - b);
   return { sessions, shortfalls: engine.shortfalls({ fromMs, toMs }, zoneIds) };
+}
+
+/** One session's run-down. A function of its own, not the loop body of planSessions: the JIT
+ *  optimises a long function's loop while it runs (OSR), and that code was thrown away at the
+ *  start of the next pass, which then ran slowly until optimised again. */
+function planSession(c: CalendarSession & { s: SessionInstance }, program: ProgramSpec, items: ReadonlyMap<number, ItemInfo>, engine: FrequencyEngine, digests: TextDigests, gapMs: number | undefined): PlannedSession {
+  const s = c.s;
+  const base = baseRundown(program, items, s.localDate, {
+    ...(gapMs !== undefined ? { gapMs } : {}),
+    keyCampaignOf: (itemId) => engine.keyCampaignOf(s.zoneId, s.localDate, itemId),
+  });
+  const insertions = engine.insertionsFor(c, base, s.maxDurationMs);
+  const { lines, totalMs } = assembleRundown(base, insertions, s.maxDurationMs, items);
+  engine.record({ zoneId: s.zoneId, localDate: s.localDate, startMs: c.startMs }, lines);
+  return { ...s, lines, totalMs, planHash: planHashOf(s, lines, digests), audioHash: audioHashOf(lines) };
 }

@@ -38,23 +38,26 @@ export function indexEligibleSessions(calendar: readonly CalendarSession[], keys
   const cal = new Table<EligibleSessions>();
   const zonePeriods = new Set<number>();
   const sessions = [...calendar].sort((a, b) => a.startMs - b.startMs);
-  for (const s of sessions) {
-    zonePeriods.add(keys.zk(s.zoneId) * PERIOD_CAP + keys.pk("day", s.localDate));
-    zonePeriods.add(keys.zk(s.zoneId) * PERIOD_CAP + keys.pk("week", s.localDate));
-    for (const c of campaigns.list) {
-      if (!campaigns.active(c, s.zoneId, s.localDate) || !windowsAllow(c.windows, s.minuteOfDay)) continue;
-      for (const kd of c.kinds) {
-        const row = keys.ck(c.ci, s.zoneId), p = keys.pk(kd, s.localDate);
-        let e = cal.get(row, p);
-        if (!e) cal.set(row, p, (e = { starts: [], frozen: [], open: [], spread: null }));
-        e.starts.push(s.startMs);
-        e.frozen.push(s.frozen);
-      }
-    }
-  }
+  for (const s of sessions) indexSession(s, keys, campaigns, cal, zonePeriods);
   for (const e of cal.values()) {
     e.open = new Array<number>(e.starts.length + 1).fill(0);
     for (let i = e.starts.length - 1; i >= 0; i--) e.open[i] = e.open[i + 1]! + (e.frozen[i] ? 0 : 1);
   }
   return { cal, zoneHadSession: (zi, p) => zonePeriods.has(zi * PERIOD_CAP + p) };
+}
+
+/** One session into the index: a function of its own for the reason given at planSession (plan.ts). */
+function indexSession(s: CalendarSession, keys: Keys, campaigns: Campaigns, cal: Table<EligibleSessions>, zonePeriods: Set<number>): void {
+  zonePeriods.add(keys.zk(s.zoneId) * PERIOD_CAP + keys.pk("day", s.localDate));
+  zonePeriods.add(keys.zk(s.zoneId) * PERIOD_CAP + keys.pk("week", s.localDate));
+  for (const c of campaigns.list) {
+    if (!campaigns.active(c, s.zoneId, s.localDate) || !windowsAllow(c.windows, s.minuteOfDay)) continue;
+    for (const kd of c.kinds) {
+      const row = keys.ck(c.ci, s.zoneId), p = keys.pk(kd, s.localDate);
+      let e = cal.get(row, p);
+      if (!e) cal.set(row, p, (e = { starts: [], frozen: [], open: [], spread: null }));
+      e.starts.push(s.startMs);
+      e.frozen.push(s.frozen);
+    }
+  }
 }
