@@ -59,6 +59,23 @@ describe("planner at 336 h with 50 zones on SQLite", () => {
     expect((await env.queues.byName.playout.getJobs(["delayed", "waiting"])).map((j) => j.id!).filter((id) => !handSet.includes(id)).sort()).toEqual(openIds.sort());
   }, 180_000);
 
+  it("a schedule moved back brings its superseded airings back, each with its playout job at the right delay", async () => {
+    const morning = load.scheduleIds[0]!;
+    await env.db.schedule.update({ where: { id: morning }, data: { startTime: "05:30" } });
+    const back = await planner.replan({ scheduleId: morning });
+    expect(back.cancelled).toBe(50 * 14);
+    expect(new Set(await localTimes(morning, ["planned", "ready"]))).toEqual(new Set(["05:30"]));
+    expect(new Set(await localTimes(morning, ["superseded"]))).toEqual(new Set(["06:00"]));
+    // One queued playout job per open airing (none left for 06:00), due at its start less the pre-roll.
+    const open = await env.db.airing.findMany({ where: { status: { in: ["planned", "ready"] } }, select: { id: true, scheduledStart: true } });
+    const jobs = await env.queues.byName.playout.getJobs(["delayed", "waiting"]);
+    const byId = new Map(jobs.map((j) => [j.id!, j]));
+    const preroll = env.config.PLAYOUT_PREROLL_SECONDS * 1000;
+    expect(open.map((a) => byId.get(`playout-${a.id}`)?.delay)).toEqual(open.map((a) => a.scheduledStart.getTime() - preroll - clock.now().getTime()));
+    const superseded = await env.db.airing.findMany({ where: { scheduleId: morning, status: "superseded" }, select: { id: true } });
+    expect(superseded.filter((a) => byId.has(`playout-${a.id}`))).toEqual([]);
+  }, 180_000);
+
   it("a re-plan limited to one zone plans what a full pass would (zones are not coupled)", async () => {
     const evening = load.scheduleIds[2]!;
     const zone = load.zoneIds[4]!;
