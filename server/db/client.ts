@@ -10,6 +10,35 @@ export type Db = PrismaClient;
 export type DbProvider = "sqlite" | "postgresql";
 
 const providers = new WeakMap<object, DbProvider>();
+const urls = new WeakMap<object, string>();
+const closers = new WeakMap<object, (() => Promise<void>)[]>();
+
+/** The DATABASE_URL a client built by createDb was made for (server/db/fast-read.ts opens its
+ *  own connection); null for any other client, such as a transaction's. */
+export function databaseUrlOf(db: object): string | null {
+  return urls.get(db) ?? null;
+}
+
+/** Runs `close` when the client disconnects (connections opened beside Prisma's). */
+export function onDisconnect(db: object, close: () => Promise<void>): void {
+  closers.get(db)?.push(close);
+}
+
+/** Remembers how the client was made; its $disconnect also closes what was opened beside it. */
+function register<T extends Db>(db: T, provider: DbProvider, url: string): T {
+  providers.set(db, provider);
+  urls.set(db, url);
+  const list: (() => Promise<void>)[] = [];
+  closers.set(db, list);
+  const disconnect = db.$disconnect.bind(db);
+  Object.defineProperty(db, "$disconnect", {
+    value: async () => {
+      await Promise.allSettled(list.splice(0).map((c) => c()));
+      await disconnect();
+    },
+  });
+  return db;
+}
 
 /** Which database a client built by createDb talks to (SQLite for anything else). */
 export const dbProvider = (db: object): DbProvider => providers.get(db) ?? "sqlite";
@@ -95,8 +124,7 @@ async function createSqliteDb(databaseUrl: string): Promise<Db> {
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   retryBusyTransactions(db);
-  providers.set(db, "sqlite");
-  return db;
+  return register(db, "sqlite", databaseUrl);
 }
 
 async function createPgDb(databaseUrl: string, opts: DbOptions): Promise<Db> {
@@ -111,8 +139,7 @@ async function createPgDb(databaseUrl: string, opts: DbOptions): Promise<Db> {
   // `mode: "insensitive"`); the shared code is written against the SQLite one.
   const db = new PgClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
   await db.$queryRawUnsafe("SELECT 1"); // fail at start-up, not at the first request
-  providers.set(db, "postgresql");
-  return db;
+  return register(db, "postgresql", databaseUrl);
 }
 
 /** A unique constraint refused the write (Prisma P2002): usually a concurrent insert won. */
