@@ -91,24 +91,33 @@ export async function createDb(databaseUrl: string, opts: DbOptions = {}): Promi
  */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
-const BUSY_RETRIES = 8;
-const isBusy = (err: unknown) => /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? ""));
+/** As long as a plain statement waits for a lock (busy_timeout). */
+const BUSY_RETRY_MS = 10_000;
+/**
+ * SQLITE_BUSY_SNAPSHOT (another connection committed after this transaction read), or plain
+ * SQLITE_BUSY from a transaction that read and then wants to write while another connection
+ * holds the write lock: SQLite answers that at once, without the busy timeout, because a
+ * reader waiting for a writer could deadlock. The adapter reports the latter as P1008.
+ */
+const isBusy = (err: unknown) => {
+  const code = String((err as { code?: unknown } | null)?.code ?? "");
+  return /^SQLITE_BUSY/.test(code) || code === "P1008";
+};
 
 /**
- * A transaction that read before it writes meets SQLITE_BUSY_SNAPSHOT when another
- * connection (another process, or the planner's own connection) committed in between: the
- * busy timeout does not apply, SQLite refuses at once. Such a transaction rolled back whole,
- * so it is run again (transactions here touch only the database), after a short random pause.
+ * Such a transaction rolled back whole, so it is run again (transactions here touch only the
+ * database), after a short random pause, until the busy timeout's worth of time has passed.
  */
 function retryBusyTransactions(db: PrismaClient): void {
   const run = db.$transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
   const retrying = async (...args: unknown[]) => {
+    const deadline = Date.now() + BUSY_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         return await run(...args);
       } catch (err) {
-        if (!isBusy(err) || attempt >= BUSY_RETRIES) throw err;
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+        if (!isBusy(err) || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(100, 5 + Math.random() * 20 * attempt)));
       }
     }
   };

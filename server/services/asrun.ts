@@ -67,5 +67,14 @@ export async function asRunLog(deps: Pick<Deps, "db" | "reports">, q: z.output<t
     return { kind: "csv", csv: csvDocument([header, ...lines]) } as const;
   }
   // Notes as codes rendered by the one catalogue, in both languages (the UI picks one).
-  return { kind: "page", page: { rows: rows.map((r) => ({ ...r, noteVi: reasonVi(r.noteCode, r.noteParams), noteEn: reasonEn(r.noteCode, r.noteParams) })), nextCursor } } as const;
+  // A page repeats a few notes many times: each text is rendered once per page. The rows
+  // are this request's own objects: the notes are added to them, not to copies.
+  const notes = new Map<string, [string, string]>();
+  const noted = rows.map((r) => {
+    const key = `${r.noteCode}\u0000${r.noteParams}`;
+    let n = notes.get(key);
+    if (!n) notes.set(key, (n = [reasonVi(r.noteCode, r.noteParams), reasonEn(r.noteCode, r.noteParams)]));
+    return Object.assign(r, { noteVi: n[0], noteEn: n[1] });
+  });
+  return { kind: "page", page: { rows: noted, nextCursor } } as const;
 }
