@@ -7,14 +7,18 @@
 // as-run row a second to today (the playout's rate in a busy hour), so the report cache is
 // invalidated as in production rather than measured only warm.
 // Last line: {"connections":50,"endpoints":{name:{rps,p50_ms,p99_ms,max_ms,kb,errors}},"worst_p99_ms":…,"errors":…,"db":…}
+// The API runs as deployed on a machine of this size: API_PROCESSES = the machine's cores
+// (docs/deploy.md), sharing them with the load generator, which runs here too.
 // Run: npm run bench:api [-- --db pg] [--seconds 10] [--connections 50] [--only a,b] [--keep]
 //      [--reuse DIR]  (a DATA_DIR kept by --keep: skips seeding; SQLite only)
+//      [--api-processes N]  (default: the number of cores)
 import http from "node:http";
+import os from "node:os";
 import { createDb, type Db } from "../server/db/client.ts";
 import { seedMonth } from "./seed-month.ts";
 import { settlePlays } from "../server/settle-plays.ts";
 import { localDateOf } from "../server/domain/time.ts";
-import { prepareInstall, startMain, login, type Install, type MainProcess } from "../test/supervise/processes.ts";
+import { prepareInstall, startMain, login, waitFor, type Install, type MainProcess } from "../test/supervise/processes.ts";
 import { requirePgDatabase } from "../test/helpers/pg.ts";
 import { loadConfig } from "../server/config.ts";
 
@@ -29,6 +33,7 @@ const CONNECTIONS = Number(opt("connections", "50"));
 const KEEP = args.includes("--keep");
 const REUSE = opt("reuse", "");
 const ONLY = opt("only", "").split(",").filter(Boolean);
+const API_PROCESSES = Number(opt("api-processes", String(os.availableParallelism())));
 const TZ = "Asia/Ho_Chi_Minh";
 
 const log = (s: string) => process.stderr.write(`[bench:api] ${s}\n`);
@@ -116,7 +121,8 @@ function startWriter(db: Db, today: string): () => Promise<number> {
 
 async function main() {
   const pgDb = DB === "pg" ? await requirePgDatabase("bench") : null;
-  const env: Record<string, string> = { TZ, LOG_LEVEL: "warn", ...(pgDb ? { DATABASE_URL: pgDb.url } : {}) };
+  // info: the API processes say when they all listen (requests are logged at debug only).
+  const env: Record<string, string> = { TZ, LOG_LEVEL: "info", ...(pgDb ? { DATABASE_URL: pgDb.url } : {}) };
   let install: Install | null = null;
   let api: MainProcess | null = null;
   try {
@@ -131,7 +137,9 @@ async function main() {
       const settled = await settlePlays(db);
       log(`settled ${settled.rows} rows and ${settled.airings} airings in ${Date.now() - t1} ms`);
     }
-    api = await startMain(install, ["--role", "api"]);
+    api = await startMain(install, ["--role", "api"], { API_PROCESSES: String(API_PROCESSES) });
+    // The port answers once the first process listens; the others start after it.
+    if (API_PROCESSES > 1) await waitFor("every API process listening", () => api!.log().includes(`${API_PROCESSES} API processes are listening`), 120_000);
     const { cookie } = await login(api.url);
     const get = async (p: string) => {
       const r = await fetch(api!.url + p, { headers: { cookie } });
@@ -169,8 +177,12 @@ async function main() {
     const worst = Math.max(...Object.values(results).map((r) => r.p99_ms));
     const errors = Object.values(results).reduce((s, r) => s + r.errors, 0);
     const targetsMet = lists.every(([, r]) => r.p99_ms <= 250) && month_p99 <= 500 && errors === 0;
-    console.log(JSON.stringify({ connections: CONNECTIONS, endpoints: results, worst_p99_ms: worst, errors, db: DB, seconds: SECONDS, report_cold_ms: reportColdMs, targets_met: targetsMet }));
+    console.log(JSON.stringify({ connections: CONNECTIONS, endpoints: results, worst_p99_ms: worst, errors, db: DB, api_processes: API_PROCESSES, seconds: SECONDS, report_cold_ms: reportColdMs, targets_met: targetsMet }));
   } finally {
+    if (api) {
+      const lines = api.log().split("\n");
+      lines.forEach((l, i) => /ERROR/.test(l) && log(`api: ${lines.slice(i, i + 6).join(" | ").slice(0, 1200)}`));
+    }
     await api?.stop();
     if (KEEP && install) log(`kept ${install.dataDir}`);
     else await install?.cleanup();

@@ -92,6 +92,8 @@ const envSchema = z.object({
   // Zone affinity: this worker also airs the zones bound to this group (e.g. the machine
   // with the sound card); unset, it airs only unbound zones.
   WORKER_GROUP: z.string().regex(WORKER_GROUP_RE, "lowercase letters, digits, _ and - (at most 40), starting with a letter or digit").optional(),
+  // `--role api` alone: this many API processes share the port (server/api-processes.ts).
+  API_PROCESSES: int(1, 64).default(1),
   // PostgreSQL connections per process (ignored for SQLite, which has one connection).
   DATABASE_POOL_SIZE: int(1, 500).default(10),
   // 0, 1, or the private addresses/CIDRs a relay may reach (e.g. the LAN station only).

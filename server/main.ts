@@ -19,6 +19,7 @@ import { RedisUnavailableError } from "./redis.ts";
 import { ROLE_NAMES, startRuntime, type RoleName, type Runtime } from "./runtime.ts";
 import { setNiceness } from "./priority.ts";
 import { supervise, type Supervisor } from "./supervisor.ts";
+import { isApiInstance, isStopMessage, runApiProcesses } from "./api-processes.ts";
 
 /** How long airings on air may wind down after a Ctrl-C in the foreground. */
 export const CTRL_C_DRAIN_MS = 2_000;
@@ -88,6 +89,10 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  if (roles?.length === 1 && roles[0] === "api" && config.API_PROCESSES > 1 && !isApiInstance()) {
+    await runApiProcesses(config.API_PROCESSES, logger.child("api-processes"));
+    return;
+  }
   const supervising = roles === null;
   let runtime: Runtime | undefined;
   let playout: Supervisor | undefined;
@@ -99,8 +104,17 @@ async function main() {
     pending = signal;
     logger.info(`${signal}: stopping as soon as start-up is done (again to exit at once)`);
   };
-  process.on("SIGINT", () => onSignal("SIGINT"));
-  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  if (isApiInstance()) {
+    // One of API_PROCESSES: its primary turns signals into one stop message each (a signal
+    // to the process group would otherwise arrive twice), and its end stops this one.
+    process.on("SIGINT", () => {});
+    process.on("SIGTERM", () => {});
+    process.on("message", (m) => isStopMessage(m) && onSignal(m.loaXaStop));
+    process.on("disconnect", () => onSignal("SIGTERM"));
+  } else {
+    process.on("SIGINT", () => onSignal("SIGINT"));
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
+  }
   // A supervised child whose parent is gone (even kill -9) stops instead of lingering; its
   // output pipes are gone with the parent, so writing to them must not crash the drain.
   if (process.env.LOA_XA_SUPERVISED === "1") {

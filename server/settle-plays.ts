@@ -6,6 +6,7 @@
 // Rows are written in chunks, one transaction each, rows with the same facts in one update:
 // a month of history (14,000 rows) settles in seconds, not minutes, and SQLite commits once
 // a chunk rather than once a row.
+import { fastReader, type SqlParam } from "./db/fast-read.ts";
 import { Prisma } from "./generated/prisma/client.ts";
 import { isUniqueViolation, type Db } from "./db/client.ts";
 import { campaignSpecFromRow } from "./domain/campaign.ts";
@@ -28,9 +29,11 @@ export interface SettleSummary {
  * under load this is one query per request rather than two (each Prisma call costs ~0.5 ms).
  */
 async function pending(db: Db): Promise<{ unsettledRows: number; unsettledAirings: number }> {
-  const [row] = await db.$queryRaw<{ rows: unknown; airings: unknown }[]>(Prisma.sql`
+  // Asked before every as-run page and report: on the fast reader (server/db/fast-read.ts).
+  const q = Prisma.sql`
     SELECT (SELECT COUNT(*) FROM "AsRun" WHERE "settled" = FALSE AND "status" <> 'playing') AS "rows",
-           (SELECT COUNT(*) FROM "Airing" WHERE "settled" = FALSE AND "status" IN (${Prisma.join(CLOSED_AIRING)})) AS "airings"`);
+           (SELECT COUNT(*) FROM "Airing" WHERE "settled" = FALSE AND "status" IN (${Prisma.join(CLOSED_AIRING)})) AS "airings"`;
+  const [row] = await fastReader(db).rows(q.sql, q.values as SqlParam[]);
   return { unsettledRows: Number(row?.rows ?? 0), unsettledAirings: Number(row?.airings ?? 0) };
 }
 

@@ -1,6 +1,7 @@
 // Cookie sessions: the browser holds a random token; the DB holds only its sha256.
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/client.ts";
+import { fastReader } from "../db/fast-read.ts";
 import type { Role } from "./roles.ts";
 
 export interface AuthUser {
@@ -31,12 +32,19 @@ export async function createSession(db: Db, userId: number, ttlHours: number, no
 }
 
 export async function loadSession(db: Db, token: string, now: Date): Promise<AuthSession | null> {
-  // findFirst, not findUnique: the same row, but Prisma's findUnique with an include costs
-  // ~2.6 ms of CPU against ~1 ms, and this runs before every API request.
-  const row = await db.session.findFirst({ where: { id: sha256(token) }, include: { user: true } });
-  if (!row || row.expiresAt <= now || row.user.disabled) return null;
-  const u = row.user;
-  return { id: row.id, csrfToken: row.csrfToken, user: { id: u.id, username: u.username, displayName: u.displayName, role: u.role as Role, mustChangePassword: u.mustChangePassword } };
+  // Runs before every API request: plain SQL (server/db/fast-read.ts), not Prisma's ~2 ms.
+  const [row] = await fastReader(db).rows(
+    `SELECT s."id", s."csrfToken", s."expiresAt", u."id" AS "userId", u."username", u."displayName", u."role", u."mustChangePassword", u."disabled"
+     FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = ?`,
+    [sha256(token)],
+    { dates: ["expiresAt"], bools: ["mustChangePassword", "disabled"] },
+  );
+  if (!row || (row.expiresAt as Date) <= now || row.disabled) return null;
+  return {
+    id: row.id as string,
+    csrfToken: row.csrfToken as string,
+    user: { id: row.userId as number, username: row.username as string, displayName: row.displayName as string, role: row.role as Role, mustChangePassword: row.mustChangePassword as boolean },
+  };
 }
 
 export async function destroySession(db: Db, token: string): Promise<void> {

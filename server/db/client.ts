@@ -10,6 +10,35 @@ export type Db = PrismaClient;
 export type DbProvider = "sqlite" | "postgresql";
 
 const providers = new WeakMap<object, DbProvider>();
+const urls = new WeakMap<object, string>();
+const closers = new WeakMap<object, (() => Promise<void>)[]>();
+
+/** The DATABASE_URL a client built by createDb was made for (server/db/fast-read.ts opens its
+ *  own connection); null for any other client, such as a transaction's. */
+export function databaseUrlOf(db: object): string | null {
+  return urls.get(db) ?? null;
+}
+
+/** Runs `close` when the client disconnects (connections opened beside Prisma's). */
+export function onDisconnect(db: object, close: () => Promise<void>): void {
+  closers.get(db)?.push(close);
+}
+
+/** Remembers how the client was made; its $disconnect also closes what was opened beside it. */
+function register<T extends Db>(db: T, provider: DbProvider, url: string): T {
+  providers.set(db, provider);
+  urls.set(db, url);
+  const list: (() => Promise<void>)[] = [];
+  closers.set(db, list);
+  const disconnect = db.$disconnect.bind(db);
+  Object.defineProperty(db, "$disconnect", {
+    value: async () => {
+      await Promise.allSettled(list.splice(0).map((c) => c()));
+      await disconnect();
+    },
+  });
+  return db;
+}
 
 /** Which database a client built by createDb talks to (SQLite for anything else). */
 export const dbProvider = (db: object): DbProvider => providers.get(db) ?? "sqlite";
@@ -62,24 +91,33 @@ export async function createDb(databaseUrl: string, opts: DbOptions = {}): Promi
  */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
-const BUSY_RETRIES = 8;
-const isBusy = (err: unknown) => /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? ""));
+/** As long as a plain statement waits for a lock (busy_timeout). */
+const BUSY_RETRY_MS = 10_000;
+/**
+ * SQLITE_BUSY_SNAPSHOT (another connection committed after this transaction read), or plain
+ * SQLITE_BUSY from a transaction that read and then wants to write while another connection
+ * holds the write lock: SQLite answers that at once, without the busy timeout, because a
+ * reader waiting for a writer could deadlock. The adapter reports the latter as P1008.
+ */
+const isBusy = (err: unknown) => {
+  const code = String((err as { code?: unknown } | null)?.code ?? "");
+  return /^SQLITE_BUSY/.test(code) || code === "P1008";
+};
 
 /**
- * A transaction that read before it writes meets SQLITE_BUSY_SNAPSHOT when another
- * connection (another process, or the planner's own connection) committed in between: the
- * busy timeout does not apply, SQLite refuses at once. Such a transaction rolled back whole,
- * so it is run again (transactions here touch only the database), after a short random pause.
+ * Such a transaction rolled back whole, so it is run again (transactions here touch only the
+ * database), after a short random pause, until the busy timeout's worth of time has passed.
  */
 function retryBusyTransactions(db: PrismaClient): void {
   const run = db.$transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
   const retrying = async (...args: unknown[]) => {
+    const deadline = Date.now() + BUSY_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         return await run(...args);
       } catch (err) {
-        if (!isBusy(err) || attempt >= BUSY_RETRIES) throw err;
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+        if (!isBusy(err) || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(100, 5 + Math.random() * 20 * attempt)));
       }
     }
   };
@@ -95,8 +133,7 @@ async function createSqliteDb(databaseUrl: string): Promise<Db> {
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
   retryBusyTransactions(db);
-  providers.set(db, "sqlite");
-  return db;
+  return register(db, "sqlite", databaseUrl);
 }
 
 async function createPgDb(databaseUrl: string, opts: DbOptions): Promise<Db> {
@@ -111,8 +148,7 @@ async function createPgDb(databaseUrl: string, opts: DbOptions): Promise<Db> {
   // `mode: "insensitive"`); the shared code is written against the SQLite one.
   const db = new PgClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
   await db.$queryRawUnsafe("SELECT 1"); // fail at start-up, not at the first request
-  providers.set(db, "postgresql");
-  return db;
+  return register(db, "postgresql", databaseUrl);
 }
 
 /** A unique constraint refused the write (Prisma P2002): usually a concurrent insert won. */

@@ -40,13 +40,21 @@ type Dir = "asc" | "desc";
  */
 export function keyset(field: string, dir: Dir, cursor: string | undefined, opts: { date?: boolean } = {}) {
   const orderBy = field === "id" ? [{ id: dir }] : [{ [field]: dir }, { id: dir }];
-  if (!cursor) return { where: {}, orderBy };
-  const [rawKey, id] = decodeCursor(cursor);
+  const after = cursorAfter(cursor, opts);
+  if (!after) return { where: {}, orderBy };
+  const { key, id } = after;
   const op = dir === "asc" ? "gt" : "lt";
   if (field === "id") return { where: { id: { [op]: id } }, orderBy };
+  return { where: { OR: [{ [field]: { [op]: key } }, { [field]: key, id: { [op]: id } }] }, orderBy };
+}
+
+/** The cursor's (sort key, id) for SQL keyset conditions (server/db/fast-read.ts `Where.after`). */
+export function cursorAfter(cursor: string | undefined, opts: { date?: boolean } = {}): { key: string | number | Date; id: number } | null {
+  if (!cursor) return null;
+  const [rawKey, id] = decodeCursor(cursor);
   const key = opts.date ? new Date(String(rawKey)) : rawKey;
   if (key instanceof Date && Number.isNaN(key.getTime())) throw badCursor();
-  return { where: { OR: [{ [field]: { [op]: key } }, { [field]: key, id: { [op]: id } }] }, orderBy };
+  return { key, id };
 }
 
 /** Rows fetched with `take: limit + 1` → the page and the cursor of its last row. */

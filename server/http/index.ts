@@ -38,7 +38,7 @@ export function registerResourceRoutes(api: Hono<AppEnv>, base: AppDeps & { chan
     ...base,
     storage,
     planner,
-    reports: createReportCache(base.db),
+    reports: createReportCache(base.db, { events: base.events }),
     replan: async (scope) => {
       try {
         await planner.replan(scope);

@@ -4,7 +4,7 @@ import type { Context, Hono } from "hono";
 import { requireRole, type AppEnv } from "./context.ts";
 import { zv } from "./validate.ts";
 import { CAN } from "../auth/roles.ts";
-import { sendFile } from "./common.ts";
+import { jsonOnce, sendFile } from "./common.ts";
 import { archiveFileParam, logbookQuery, monthlyReportBody, reportQuery } from "../contract/reports.ts";
 import { archivedReportFile, archivedReports, logbook, periodReport, queueMonthlyReport, type ReportFile } from "../services/reports.ts";
 import type { ResourceDeps } from "./index.ts";
@@ -14,7 +14,7 @@ const download = (c: Context, f: ReportFile) => c.body(f.bytes, 200, { "content-
 export function reportsRoutes(api: Hono<AppEnv>, deps: ResourceDeps) {
   api.get("/reports", zv("query", reportQuery), async (c) => {
     const { report, file } = await periodReport(deps, c.req.valid("query"));
-    return file ? download(c, file) : c.json({ report });
+    return file ? download(c, file) : jsonOnce(c, "report", report);
   });
 
   api.get("/reports/logbook", zv("query", logbookQuery), async (c) => download(c, await logbook(deps, c.req.valid("query"))));

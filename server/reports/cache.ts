@@ -14,9 +14,11 @@
 // and a directive turning overdue as time passes, are covered by a 5-minute lifetime.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "../db/client.ts";
+import { fastReader, type SqlParam } from "../db/fast-read.ts";
 import { settlePlays } from "../settle-plays.ts";
 import { computeReport, type ComputeOptions, type ReportRange } from "./compute.ts";
 import type { BroadcastReport } from "./types.ts";
+import type { EventHub } from "../events.ts";
 
 const MAX_ENTRIES = 64;
 const MAX_AGE_MS = 5 * 60_000;
@@ -46,7 +48,9 @@ export const watermarkSql = (r: { from: string; to: string }) => Prisma.sql`
                (SELECT COUNT(*) FROM "Category") AS "categories") dims`;
 
 export async function reportWatermark(db: Db, r: { from: string; to: string }): Promise<string> {
-  const [row] = await db.$queryRaw<Record<string, unknown>[]>(watermarkSql(r));
+  // Read before every report answer: on the fast reader (server/db/fast-read.ts).
+  const q = watermarkSql(r);
+  const [row] = await fastReader(db).rows(q.sql, q.values as SqlParam[]);
   return JSON.stringify(row ?? {}, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Date ? v.getTime() : v));
 }
 
@@ -68,16 +72,50 @@ interface Entry {
   report: Promise<BroadcastReport>;
 }
 
-export function createReportCache(db: Db, opts: { now?: () => number } = {}): ReportCache {
+export interface ReportCacheOptions {
+  now?: () => number;
+  /**
+   * The live events this instance sees. With them, one watermark read serves the requests
+   * of the next `markMaxAgeMs` (dashboards polling today's counts and the month together
+   * cost one read, not one each), and any event drops it: a report asked for because of an
+   * event (an airing ended) is read after it. A write that announces nothing (another
+   * instance settling) is then seen at most `markMaxAgeMs` later. Without events every
+   * request reads the watermark.
+   */
+  events?: Pick<EventHub, "subscribe">;
+  markMaxAgeMs?: number;
+}
+
+export function createReportCache(db: Db, opts: ReportCacheOptions = {}): ReportCache {
   const now = opts.now ?? Date.now;
+  const markMaxAgeMs = opts.events ? (opts.markMaxAgeMs ?? 500) : 0;
+  const marks = new Map<string, { at: number; mark: Promise<string> }>();
+  opts.events?.subscribe(() => marks.clear());
+  const watermark = (key: string, range: ReportRange): Promise<string> => {
+    const m = marks.get(key);
+    if (m && now() - m.at < markMaxAgeMs) return m.mark;
+    const mark = reportWatermark(db, range);
+    if (markMaxAgeMs > 0) {
+      const entry = { at: now(), mark };
+      marks.set(key, entry);
+      mark.catch(() => marks.get(key) === entry && marks.delete(key));
+    }
+    return mark;
+  };
   const entries = new Map<string, Entry>();
   let hits = 0;
   let misses = 0;
   let settling: Promise<unknown> | null = null;
   const settle = () =>
-    (settling ??= settlePlays(db).finally(() => {
-      settling = null;
-    }));
+    (settling ??= settlePlays(db)
+      .then((done) => {
+        // Newly settled rows move the watermarks: none may be reused.
+        if (done.rows || done.airings) marks.clear();
+        return done;
+      })
+      .finally(() => {
+        settling = null;
+      }));
   /**
    * Requests for one period arriving while its settle and watermark are being read join that
    * read instead of starting their own (50 dashboards cost one read, not 50), like settle()
@@ -87,7 +125,7 @@ export function createReportCache(db: Db, opts: { now?: () => number } = {}): Re
   const cachedReport = async (key: string, range: ReportRange, o: ComputeOptions) => {
     // Settle first: the watermark must see closed rows as they will be counted.
     await settle();
-    const mark = await reportWatermark(db, range);
+    const mark = await watermark(key, range);
     const hit = entries.get(key);
     if (hit && hit.mark === mark && now() - hit.at < MAX_AGE_MS) {
       hits++;

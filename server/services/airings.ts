@@ -1,19 +1,28 @@
 // Planned and past airings (buổi phát) with their run-down lines, and manual "air now".
 import { AppError, notFound } from "../errors.ts";
-import { keyset, pageOf } from "../db/page.ts";
+import { cursorAfter, pageOf } from "../db/page.ts";
+import { fastReader, nest, Where } from "../db/fast-read.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import type { airingListQuery } from "../contract/scheduling.ts";
 import type { z } from "zod";
 import type { Deps } from "./deps.ts";
 
+type AiringRow = Prisma.AiringGetPayload<{ include: { zone: { select: { name: true; code: true } }; program: { select: { name: true } }; schedule: { select: { name: true } } } }>;
+const AIRING_COLUMNS = { dates: ["scheduledStart", "actualStart", "actualEnd", "createdAt", "updatedAt", "leaseUntil", "heartbeatAt"], bools: ["settled"] };
+
 /** In air-time order; the cursor continues after the last airing sent (scheduledStart, id). */
 export async function listAirings({ db }: Pick<Deps, "db">, q: z.output<typeof airingListQuery>) {
-  const page = keyset("scheduledStart", "asc", q.cursor, { date: true });
-  const found = await db.airing.findMany({
-    where: { AND: [{ localDate: { gte: q.from, lte: q.to }, zoneId: q.zoneId, status: q.status }, page.where] },
-    include: { zone: { select: { name: true, code: true } }, program: { select: { name: true } }, schedule: { select: { name: true } } },
-    orderBy: page.orderBy,
-    take: q.limit + 1,
-  });
+  const where = new Where()
+    .cmp(`t."localDate"`, ">=", q.from).cmp(`t."localDate"`, "<=", q.to).eq(`t."zoneId"`, q.zoneId).eq(`t."status"`, q.status)
+    .after(`t."scheduledStart"`, `t."id"`, "asc", cursorAfter(q.cursor, { date: true }) as { key: Date; id: number } | null);
+  const rows = await fastReader(db).rows(
+    `SELECT t.*, z."name" AS "zone.name", z."code" AS "zone.code", p."name" AS "program.name", s."name" AS "schedule.name"
+     FROM "Airing" t JOIN "Zone" z ON z."id" = t."zoneId" LEFT JOIN "Program" p ON p."id" = t."programId" LEFT JOIN "Schedule" s ON s."id" = t."scheduleId"
+     ${where} ORDER BY t."scheduledStart" ASC, t."id" ASC LIMIT ?`,
+    [...where.params, q.limit + 1],
+    AIRING_COLUMNS,
+  );
+  const found = rows.map((r) => nest(r, { program: "programId", schedule: "scheduleId" }) as AiringRow);
   return pageOf(found, q.limit, (a) => a.scheduledStart);
 }
 

@@ -4,7 +4,9 @@ import { csvDocument } from "../reports/csv.ts";
 import { formatCell } from "../reports/tables.ts";
 import { LEVEL_LABELS, SOURCE_VI, STATUS_VI } from "../reports/labels.ts";
 import { reasonEn, reasonVi } from "../domain/reasons.ts";
-import { keyset, pageOf } from "../db/page.ts";
+import { cursorAfter, pageOf } from "../db/page.ts";
+import { fastReader, nest, Where } from "../db/fast-read.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { AppError } from "../errors.ts";
 import type { asRunQuery } from "../contract/reports.ts";
 import { communeTimeZone } from "./commune.ts";
@@ -29,21 +31,28 @@ function startsAround(from?: string, to?: string) {
   };
 }
 
+type AsRunRow = Prisma.AsRunGetPayload<{ include: { zone: { select: { name: true } }; item: { select: { title: true } } } }>;
+const AS_RUN_COLUMNS = { dates: ["scheduledStart", "actualStart", "actualEnd", "createdAt"], bools: ["counted", "settled"] };
+
 /** Newest first; the cursor continues after the last row sent (actualStart, id). */
 export async function asRunLog(deps: Pick<Deps, "db" | "reports">, q: z.output<typeof asRunQuery>) {
   const { db, reports } = deps;
   const limit = q.limit ?? (q.format === "csv" ? CSV_MAX : JSON_DEFAULT);
   if (q.format === "json" && limit > JSON_MAX) throw new AppError(422, "PAGE_TOO_LARGE", `Mỗi trang tối đa ${JSON_MAX} dòng.`, `A page holds at most ${JSON_MAX} rows.`);
   await reports.settle();
-  const page = keyset("actualStart", "desc", q.cursor, { date: true });
-  const found = await db.asRun.findMany({
-    where: {
-      AND: [{ localDate: { gte: q.from, lte: q.to }, actualStart: startsAround(q.from, q.to), zoneId: q.zoneId, itemId: q.itemId, status: q.status, source: q.source }, page.where],
-    },
-    include: { zone: { select: { name: true } }, item: { select: { title: true } } },
-    orderBy: page.orderBy,
-    take: limit + 1,
-  });
+  const around = startsAround(q.from, q.to);
+  const where = new Where()
+    .cmp(`t."localDate"`, ">=", q.from).cmp(`t."localDate"`, "<=", q.to)
+    .cmp(`t."actualStart"`, ">=", around.gte).cmp(`t."actualStart"`, "<", around.lt)
+    .eq(`t."zoneId"`, q.zoneId).eq(`t."itemId"`, q.itemId).eq(`t."status"`, q.status).eq(`t."source"`, q.source)
+    .after(`t."actualStart"`, `t."id"`, "desc", cursorAfter(q.cursor, { date: true }) as { key: Date; id: number } | null);
+  const found = (await fastReader(db).rows(
+    `SELECT t.*, z."name" AS "zone.name", i."title" AS "item.title"
+     FROM "AsRun" t JOIN "Zone" z ON z."id" = t."zoneId" LEFT JOIN "Item" i ON i."id" = t."itemId"
+     ${where} ORDER BY t."actualStart" DESC, t."id" DESC LIMIT ?`,
+    [...where.params, limit + 1],
+    AS_RUN_COLUMNS,
+  )).map((r) => nest(r, { item: "itemId" }) as AsRunRow);
   const { rows, nextCursor } = pageOf(found, limit, (r) => r.actualStart);
   if (q.format === "csv") {
     // An official record: Vietnamese, commune time, codes rendered in words, no host names.
@@ -58,5 +67,14 @@ export async function asRunLog(deps: Pick<Deps, "db" | "reports">, q: z.output<t
     return { kind: "csv", csv: csvDocument([header, ...lines]) } as const;
   }
   // Notes as codes rendered by the one catalogue, in both languages (the UI picks one).
-  return { kind: "page", page: { rows: rows.map((r) => ({ ...r, noteVi: reasonVi(r.noteCode, r.noteParams), noteEn: reasonEn(r.noteCode, r.noteParams) })), nextCursor } } as const;
+  // A page repeats a few notes many times: each text is rendered once per page. The rows
+  // are this request's own objects: the notes are added to them, not to copies.
+  const notes = new Map<string, [string, string]>();
+  const noted = rows.map((r) => {
+    const key = `${r.noteCode}\u0000${r.noteParams}`;
+    let n = notes.get(key);
+    if (!n) notes.set(key, (n = [reasonVi(r.noteCode, r.noteParams), reasonEn(r.noteCode, r.noteParams)]));
+    return Object.assign(r, { noteVi: n[0], noteEn: n[1] });
+  });
+  return { kind: "page", page: { rows: noted, nextCursor } } as const;
 }

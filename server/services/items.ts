@@ -13,7 +13,9 @@ import { ingestJob } from "../jobs/ingest-revision.ts";
 import { probe } from "../../audio/probe.ts";
 import { AudioInputError } from "../../audio/errors.ts";
 import { dbProvider, isUniqueViolation } from "../db/client.ts";
-import { keyset, pageOf } from "../db/page.ts";
+import { cursorAfter, keyset, pageOf } from "../db/page.ts";
+import { fastReader, nest, Where } from "../db/fast-read.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import type { ItemListQuery, ItemUploadFields, itemCreateBody, itemPatchBody } from "../contract/items.ts";
 import type { z } from "zod";
 import type { Deps } from "./deps.ts";
@@ -44,6 +46,26 @@ async function findItem({ db }: Pick<Deps, "db">, id: number) {
   return item;
 }
 
+type ItemRow = Prisma.ItemGetPayload<{ include: { category: true; canonicalAsset: { select: { loudnessI: true; truePeak: true } } } }>;
+const ITEM_COLUMNS = { dates: ["approvedAt", "createdAt", "updatedAt"], bools: ["archived", "category.builtin"] };
+
+/** A page of the library without a text search, the list every library screen opens with (server/db/fast-read.ts). */
+async function itemPage(db: Pick<Deps, "db">["db"], q: ItemListQuery): Promise<ItemRow[]> {
+  const where = new Where()
+    .eq(`t."archived"`, q.archived === "1").eq(`t."categoryId"`, q.categoryId).eq(`t."priority"`, q.priority).eq(`t."status"`, q.status).eq(`t."kind"`, q.kind)
+    .after(`t."id"`, `t."id"`, "desc", cursorAfter(q.cursor));
+  const rows = await fastReader(db).rows(
+    `SELECT t.*, c."id" AS "category.id", c."code" AS "category.code", c."nameVi" AS "category.nameVi", c."nameEn" AS "category.nameEn",
+            c."builtin" AS "category.builtin", c."sortOrder" AS "category.sortOrder",
+            a."loudnessI" AS "canonicalAsset.loudnessI", a."truePeak" AS "canonicalAsset.truePeak"
+     FROM "Item" t LEFT JOIN "Category" c ON c."id" = t."categoryId" LEFT JOIN "AudioAsset" a ON a."id" = t."canonicalAssetId"
+     ${where} ORDER BY t."id" DESC LIMIT ?`,
+    [...where.params, q.limit + 1],
+    ITEM_COLUMNS,
+  );
+  return rows.map((r) => nest(r, { category: "categoryId", canonicalAsset: "canonicalAssetId" }) as ItemRow);
+}
+
 /** Newest first; a search keeps the rows holding the whole text (the database narrows by fragments). */
 export async function listItems({ db }: Pick<Deps, "db">, q: ItemListQuery) {
   // Case-insensitive search on both databases: SQLite's LIKE already ignores (ASCII) case;
@@ -55,7 +77,8 @@ export async function listItems({ db }: Pick<Deps, "db">, q: ItemListQuery) {
     db.item.findMany({ where, include: { category: true, canonicalAsset: { select: { loudnessI: true, truePeak: true } } }, orderBy: { id: "desc" }, take });
   // The cursor continues below the last id sent.
   const after = keyset("id", "desc", q.cursor).where as { id?: { lt: number } };
-  if (!text || text.exact) return pageOf(await find({ ...base, ...after }, q.limit + 1), q.limit);
+  if (!text) return pageOf(await itemPage(db, q), q.limit);
+  if (text.exact) return pageOf(await find({ ...base, ...after }, q.limit + 1), q.limit);
   // Walk back in batches until a page (and one more, to know there is a next) is found.
   const items: Awaited<ReturnType<typeof find>> = [];
   for (let before = after.id?.lt; items.length <= q.limit; ) {

@@ -47,3 +47,28 @@ it("runs a transaction again when another connection committed between its read 
     await db.$disconnect();
   }
 });
+
+it("runs a transaction again when it wants to write while another connection holds the write lock (plain SQLITE_BUSY, no busy wait)", async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "loaxa-tx-")), "t.db");
+  await migrateDatabase(`file:${file}`);
+  const db = await createDb(`file:${file}`);
+  const other = new Database(file);
+  try {
+    // Another process in the middle of a write transaction (a settle pass, a plan commit)...
+    other.prepare("BEGIN IMMEDIATE").run();
+    other.prepare("INSERT INTO Zone (code, name, outputKind, outputConfig, createdAt, updatedAt) VALUES ('other', 'O', 'file', '{}', 0, 0)").run();
+    setTimeout(() => other.prepare("COMMIT").run(), 400);
+    // ...while this one reads, then writes: SQLite refuses the upgrade at once.
+    let runs = 0;
+    await db.$transaction(async (tx) => {
+      runs++;
+      await tx.zone.count();
+      await tx.zone.create({ data: { code: "mine", name: "M", outputKind: "file" } });
+    });
+    expect(runs).toBeGreaterThan(1);
+    expect((await db.zone.findMany({ where: { code: { in: ["other", "mine"] } } })).map((z) => z.code).sort()).toEqual(["mine", "other"]);
+  } finally {
+    other.close();
+    await db.$disconnect();
+  }
+});

@@ -1,6 +1,7 @@
 // The paged lists and the report watermark read through indexes, checked with EXPLAIN on
-// SQLite and on PostgreSQL: every statement below is the shape Prisma sends for a list page
-// (keyset condition, ORDER BY sort key + id, LIMIT page + 1). A full scan of a growing table
+// SQLite and on PostgreSQL: every statement below is the shape a list page sends (the
+// services' plain SQL, server/db/fast-read.ts: keyset condition, ORDER BY sort key + id,
+// LIMIT page + 1; the joined names are primary-key lookups per row). A full scan of a growing table
 // (AsRun, Airing, AuditLog, Item) fails the test. PostgreSQL plans are taken with seqscan
 // disabled: on tiny test tables it would rightly prefer a scan; what is checked is that a
 // usable index exists. The printed plans are the record of the check.

@@ -69,3 +69,32 @@ describe("report cache keyed by the as-run watermark", () => {
     expect((await cache.report(OCT)).byZone.map((z) => z.name)).toContain("Thôn An");
   });
 });
+
+describe("one watermark read per instance for a moment, dropped by a live event", () => {
+  it("a change nobody announced shows after markMaxAgeMs; an event shows it at once; a settle pass too", async () => {
+    let t = 1_000_000;
+    const shared = createReportCache(env.db, { events: env.events, markMaxAgeMs: 500, now: () => t });
+    const zoneNames = async () => (await shared.report(OCT)).byZone.map((z) => z.name);
+    await env.db.zone.update({ where: { id: zoneId }, data: { name: "Thôn Một" } });
+    expect(await zoneNames()).toContain("Thôn Một");
+    await env.db.zone.update({ where: { id: zoneId }, data: { name: "Thôn Hai" } });
+    // Within the moment the last watermark read still stands (no event, nothing settled)...
+    t += 100;
+    expect(await zoneNames()).toContain("Thôn Một");
+    // ...an event (a worker's airing status, another instance's edit) drops it...
+    env.events.publish("plan.updated", {});
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await zoneNames()).toContain("Thôn Hai");
+    // ...and so does the moment passing.
+    await env.db.zone.update({ where: { id: zoneId }, data: { name: "Thôn Ba" } });
+    t += 100;
+    expect(await zoneNames()).toContain("Thôn Hai");
+    t += 500;
+    expect(await zoneNames()).toContain("Thôn Ba");
+    // A settle pass that settled rows drops it too: a new as-run row counts at once.
+    const before = (await shared.report(OCT)).totals.plays;
+    await addRow("2026-10-09");
+    t += 10;
+    expect((await shared.report(OCT)).totals.plays).toBe(before + 1);
+  });
+});
