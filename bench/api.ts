@@ -136,6 +136,9 @@ async function main() {
       const t1 = Date.now();
       const settled = await settlePlays(db);
       log(`settled ${settled.rows} rows and ${settled.airings} airings in ${Date.now() - t1} ms`);
+      // A month of history in a running PostgreSQL has statistics (autovacuum analyses it);
+      // freshly bulk-loaded tables have none until autovacuum comes by mid-run.
+      if (DB === "pg") await db.$executeRawUnsafe("ANALYZE");
     }
     api = await startMain(install, ["--role", "api"], { API_PROCESSES: String(API_PROCESSES) });
     // The port answers once the first process listens; the others start after it.

@@ -32,7 +32,8 @@ for step in \
   "20261222000001_directives 0644ccc" \
   "20261222000002_approval 7926fb3" \
   "20261230000001_tts_keys 96c9541" \
-  "20261230000002_program_approval ."; do
+  "20261230000002_program_approval e7ee55f" \
+  "20261230000003_asrun_zone_start ."; do
   set -- $step
   name=$1 rev=$2
   if [ "$rev" = "." ]; then cp prisma/schema.prisma "$tmp/sqlite.prisma"; else git show "$rev:prisma/schema.prisma" > "$tmp/sqlite.prisma"; fi

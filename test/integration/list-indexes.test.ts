@@ -17,7 +17,7 @@ const T = "2026-11-12T00:00:00.000Z";
 /** [name, SQL, tables that must not be scanned whole]. Positional parameters are inlined literals. */
 const LISTS: [string, string, string[]][] = [
   ["as-run, first page", `SELECT * FROM "AsRun" ORDER BY "actualStart" DESC, "id" DESC LIMIT 101`, ["AsRun"]],
-  ["as-run, next page", `SELECT * FROM "AsRun" WHERE ("actualStart" < '${T}' OR ("actualStart" = '${T}' AND "id" < 500)) ORDER BY "actualStart" DESC, "id" DESC LIMIT 101`, ["AsRun"]],
+  ["as-run, next page", `SELECT * FROM "AsRun" WHERE "actualStart" <= '${T}' AND ("actualStart" < '${T}' OR ("actualStart" = '${T}' AND "id" < 500)) ORDER BY "actualStart" DESC, "id" DESC LIMIT 101`, ["AsRun"]],
   // A date filter also bounds actualStart (the dates ± 14 h, server/http/asrun.ts), so the
   // page walks the actualStart index in order and stops after 101 rows, sorting nothing.
   ["as-run, a month", `SELECT * FROM "AsRun" WHERE "localDate" >= '2026-11-01' AND "localDate" <= '2026-11-30' AND "actualStart" >= '2026-10-31T10:00:00.000Z' AND "actualStart" < '2026-12-01T14:00:00.000Z' ORDER BY "actualStart" DESC, "id" DESC LIMIT 101`, ["AsRun"]],

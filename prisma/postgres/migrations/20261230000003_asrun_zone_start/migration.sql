@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "AsRun_zoneId_actualStart_idx" ON "AsRun"("zoneId", "actualStart");
+
