@@ -4,6 +4,7 @@
 // (server/plan-lock.ts): new airings and their run-down lines inserted, changed ones
 // rewritten, those the plan no longer has superseded, shortfalls of open periods brought in line.
 import type { Db } from "./db/client.ts";
+import { fastReader, Where } from "./db/fast-read.ts";
 import type { Airing } from "./generated/prisma/client.ts";
 import { sessionKey, type PlannedSession } from "./domain/plan.ts";
 import type { Shortfall } from "./domain/frequency.ts";
@@ -19,10 +20,17 @@ export type WindowAiring = Pick<Airing, "id" | "scheduleId" | "zoneId" | "schedu
 
 /** Scheduled airings of [from, to) (of these zones), whatever their status. */
 export async function loadWindow(db: Db, from: Date, to: Date, zones: ReadonlySet<number> | null): Promise<WindowAiring[]> {
-  return db.airing.findMany({
-    where: { source: "schedule", scheduledStart: { gte: from, lt: to }, ...(zones ? { zoneId: { in: [...zones] } } : {}) },
-    select: { id: true, scheduleId: true, zoneId: true, scheduledStart: true, status: true, planHash: true, renderHash: true, attempt: true, programId: true, maxDurationMs: true },
-  });
+  // Thousands of rows each pass: plain SQL (server/db/fast-read.ts), not Prisma's row mapping.
+  const where = new Where().add(`"source" = 'schedule'`).cmp(`"scheduledStart"`, ">=", from).cmp(`"scheduledStart"`, "<", to);
+  const ids = zones ? [...zones] : null;
+  // Zone ids are integers (a Set of numbers): inlined, so the statement stays one per zone count.
+  if (ids) where.add(ids.length ? `"zoneId" IN (${ids.map((z) => Math.trunc(z)).join(", ")})` : "1 = 0");
+  const rows = await fastReader(db).rows(
+    `SELECT "id", "scheduleId", "zoneId", "scheduledStart", "status", "planHash", "renderHash", "attempt", "programId", "maxDurationMs" FROM "Airing" ${where}`,
+    where.params,
+    { dates: ["scheduledStart"] },
+  );
+  return rows as WindowAiring[];
 }
 
 export interface PlanDiff {
