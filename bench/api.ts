@@ -182,6 +182,7 @@ async function main() {
     const targetsMet = lists.every(([, r]) => r.p99_ms <= 250) && month_p99 <= 500 && errors === 0;
     console.log(JSON.stringify({ connections: CONNECTIONS, endpoints: results, worst_p99_ms: worst, errors, db: DB, api_processes: API_PROCESSES, seconds: SECONDS, report_cold_ms: reportColdMs, targets_met: targetsMet }));
   } finally {
+    // A request answered with an error says why here, not only as a count.
     if (api) {
       const lines = api.log().split("\n");
       lines.forEach((l, i) => /ERROR/.test(l) && log(`api: ${lines.slice(i, i + 6).join(" | ").slice(0, 1200)}`));

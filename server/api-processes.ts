@@ -33,10 +33,12 @@ export async function runApiProcesses(n: number, logger: Logger): Promise<void> 
     if (!listening.has(w)) w.once("listening", () => w.isConnected() && w.send(m));
   };
 
-  /** Starts one instance; resolves once it listens, rejects with its exit code if it exits first. */
+  let started = false;
+  /** Starts one instance; resolves once it listens, rejects with its exit code if it exits
+   *  first. Once all have started, one that exits (listening or not) is started again. */
   const start = (slot: number, failures = 0): Promise<Worker> =>
     new Promise((resolve, reject) => {
-      const w = cluster.fork({ LOA_XA_API_SLOT: String(slot) });
+      const w = cluster.fork();
       live.add(w);
       const began = Date.now();
       w.once("listening", () => {
@@ -50,14 +52,15 @@ export async function runApiProcesses(n: number, logger: Logger): Promise<void> 
           if (live.size === 0) process.exit(exitCode);
           return;
         }
-        if (!listening.has(w)) return;
+        // An instance failing to start during start-up fails the whole (the others are stopped below).
+        if (!started && !listening.has(w)) return;
         // A run that lasted resets the backoff, as for the playout child.
-        const next = Date.now() - began >= DEFAULT_BACKOFF.resetAfterMs ? 1 : failures + 1;
+        const next = listening.has(w) && Date.now() - began >= DEFAULT_BACKOFF.resetAfterMs ? 1 : failures + 1;
         const delay = backoffDelay(next);
         logger.warn(`API process ${slot} exited unexpectedly (code ${code}, signal ${signal}); starting it again in ${delay} ms`);
         setTimeout(() => {
-          if (!stopping) start(slot, next).catch((err: Error) => logger.error(err.message));
-        }, delay).unref();
+          if (!stopping) start(slot, next).catch(() => {}); // its exit is handled here again
+        }, delay); // not unref'd: with every instance down, it is what keeps this process up
       });
     });
 
@@ -76,6 +79,7 @@ export async function runApiProcesses(n: number, logger: Logger): Promise<void> 
 
   try {
     for (let slot = 1; slot <= n && !stopping; slot++) await start(slot);
+    started = true;
     logger.info(`${n} API processes are listening`);
   } catch (err) {
     // An instance that cannot start (configuration, database, Redis) says why in its own
