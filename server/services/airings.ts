@@ -14,7 +14,7 @@ const AIRING_COLUMNS = { dates: ["scheduledStart", "actualStart", "actualEnd", "
 export async function listAirings({ db }: Pick<Deps, "db">, q: z.output<typeof airingListQuery>) {
   const where = new Where()
     .cmp(`t."localDate"`, ">=", q.from).cmp(`t."localDate"`, "<=", q.to).eq(`t."zoneId"`, q.zoneId).eq(`t."status"`, q.status)
-    .after(`t."scheduledStart"`, `t."id"`, "asc", cursorAfter(q.cursor, { date: true }) as { key: Date; id: number } | null);
+    .after(`t."scheduledStart"`, `t."id"`, "asc", cursorAfter(q.cursor, { date: true }));
   const rows = await fastReader(db).rows(
     `SELECT t.*, z."name" AS "zone.name", z."code" AS "zone.code", p."name" AS "program.name", s."name" AS "schedule.name"
      FROM "Airing" t JOIN "Zone" z ON z."id" = t."zoneId" LEFT JOIN "Program" p ON p."id" = t."programId" LEFT JOIN "Schedule" s ON s."id" = t."scheduleId"

@@ -45,7 +45,7 @@ export async function asRunLog(deps: Pick<Deps, "db" | "reports">, q: z.output<t
     .cmp(`t."localDate"`, ">=", q.from).cmp(`t."localDate"`, "<=", q.to)
     .cmp(`t."actualStart"`, ">=", around.gte).cmp(`t."actualStart"`, "<", around.lt)
     .eq(`t."zoneId"`, q.zoneId).eq(`t."itemId"`, q.itemId).eq(`t."status"`, q.status).eq(`t."source"`, q.source)
-    .after(`t."actualStart"`, `t."id"`, "desc", cursorAfter(q.cursor, { date: true }) as { key: Date; id: number } | null);
+    .after(`t."actualStart"`, `t."id"`, "desc", cursorAfter(q.cursor, { date: true }));
   const found = (await fastReader(db).rows(
     `SELECT t.*, z."name" AS "zone.name", i."title" AS "item.title"
      FROM "AsRun" t JOIN "Zone" z ON z."id" = t."zoneId" LEFT JOIN "Item" i ON i."id" = t."itemId"

@@ -75,9 +75,9 @@ export async function listItems({ db }: Pick<Deps, "db">, q: ItemListQuery) {
   const base = { archived: q.archived === "1", categoryId: q.categoryId, priority: q.priority, status: q.status, kind: q.kind, ...text?.where };
   const find = (where: object, take: number) =>
     db.item.findMany({ where, include: { category: true, canonicalAsset: { select: { loudnessI: true, truePeak: true } } }, orderBy: { id: "desc" }, take });
+  if (!text) return pageOf(await itemPage(db, q), q.limit);
   // The cursor continues below the last id sent.
   const after = keyset("id", "desc", q.cursor).where as { id?: { lt: number } };
-  if (!text) return pageOf(await itemPage(db, q), q.limit);
   if (text.exact) return pageOf(await find({ ...base, ...after }, q.limit + 1), q.limit);
   // Walk back in batches until a page (and one more, to know there is a next) is found.
   const items: Awaited<ReturnType<typeof find>> = [];

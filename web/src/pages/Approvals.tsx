@@ -52,14 +52,21 @@ export function Approvals() {
   );
 }
 
-function ApprovalCard({ item, canDecide }: { item: ApprovalQueue["items"][number]; canDecide: boolean }) {
+/** A card's title and where its approval stands (waiting or rejected). */
+function ApprovalHeader({ title, approval }: { title: string; approval: string }) {
   const l = useLocale();
   return (
+    <header className="row wrap gap">
+      <strong className="grow">{title}</strong>
+      <span className={`badge ${approval === "rejected" ? "tone-bad" : "tone-warn"}`}>{l.t(`approval.status.${approval}` as MessageKey)}</span>
+    </header>
+  );
+}
+
+function ApprovalCard({ item, canDecide }: { item: ApprovalQueue["items"][number]; canDecide: boolean }) {
+  return (
     <article className="doc-card" data-testid={`approval-item-${item.id}`}>
-      <header className="row wrap gap">
-        <strong className="grow">{item.title}</strong>
-        <span className={`badge ${item.approval === "rejected" ? "tone-bad" : "tone-warn"}`}>{l.t(`approval.status.${item.approval}` as MessageKey)}</span>
-      </header>
+      <ApprovalHeader title={item.title} approval={item.approval} />
       {item.ttsText ? <p className="small">{item.ttsText.length > 400 ? `${item.ttsText.slice(0, 400)}…` : item.ttsText}</p> : null}
       {item.relayUrl ? <p className="small muted">{item.relayUrl}</p> : null}
       {item.approvalNote ? <p className="small bad">{item.approvalNote}</p> : null}
@@ -73,10 +80,7 @@ function ProgramApprovalCard({ program, canDecide }: { program: ApprovalQueue["p
   const l = useLocale();
   return (
     <article className="doc-card" data-testid={`approval-program-${program.id}`}>
-      <header className="row wrap gap">
-        <strong className="grow">{program.name}</strong>
-        <span className={`badge ${program.approval === "rejected" ? "tone-bad" : "tone-warn"}`}>{l.t(`approval.status.${program.approval}` as MessageKey)}</span>
-      </header>
+      <ApprovalHeader title={program.name} approval={program.approval} />
       <p className="small muted">{program.everApproved ? l.t("approval.programChanged") : l.t("approval.programNew")}</p>
       <ol className="small">
         {program.entries.map((e, i) => (
