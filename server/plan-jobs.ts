@@ -32,12 +32,27 @@ export interface EnsureSummary {
 type Bulk = { name: string; data: unknown; opts: ReturnType<typeof jobOptions> };
 const ADD_CHUNK = 500;
 /**
- * Renders are queued for airings of the next 48 hours only: the render starts
- * RENDER_LEAD_MINUTES (at most 24 h) before air, and a file made two weeks ahead would
- * mostly be made again after the edits and ingests in between. Reconciliation (each
- * planning tick) queues the others as they come within the window.
+ * Jobs are queued for airings of the next 48 hours only. Reconciliation (each planning tick,
+ * every few minutes) queues the others as they come within the window, so the workers can
+ * go on airing for two days without a scheduler. A render starts RENDER_LEAD_MINUTES (at
+ * most 24 h) before air, and a job made two weeks ahead would mostly be made again after
+ * the edits and ingests in between: an edit that moves two weeks of sessions re-times the
+ * jobs of two days, not of the whole horizon.
  */
-export const RENDER_AHEAD_MS = 48 * 3600_000;
+export const JOBS_AHEAD_MS = 48 * 3600_000;
+/** The fields of a job's hash ensure() reads. */
+const JOB_STATE = ["timestamp", "finishedOn", "processedOn", "data"] as const;
+interface JobState {
+  exists: boolean;
+  /** Ran or runs: a worker has it, or had it. */
+  taken: boolean;
+  finished: boolean;
+  /** When the planner queued it to run (jobs queued otherwise do not say). */
+  due: number | undefined;
+}
+
+/** A job not taken yet that was queued to run at another time than `due` (its airing moved). */
+const mistimed = (s: JobState, due: number) => s.exists && !s.taken && s.due !== undefined && s.due !== due;
 
 export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) {
   const { db, queues, config } = deps;
@@ -53,15 +68,17 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
     await Promise.all([...adds].flatMap(([q, jobs]) => chunked(jobs, ADD_CHUNK).map((c) => q.addBulk(c as Parameters<Queue["addBulk"]>[0]))));
   }
 
-  function bulk(adds: Map<Queue, Bulk[]>, q: Queue, job: AnyJob, delay: number): void {
+  /** Queues the job to run at `due` (at once if that has passed), saying so in its data. */
+  function bulk(adds: Map<Queue, Bulk[]>, q: Queue, job: AnyJob, due: number, now: number): void {
     const list = adds.get(q) ?? [];
-    list.push({ name: job.name, data: job.data, opts: jobOptions(job, { delay }) });
+    list.push({ name: job.name, data: { ...job.data, due }, opts: jobOptions(job, { delay: Math.max(0, due - now) }) });
     adds.set(q, list);
   }
 
   return {
-    /** Adds the render and playout jobs that are missing; a finished playout job of an airing
-     *  still open (it ran before a re-plan) is replaced. */
+    /** Adds the render and playout jobs that are missing for airings of the next JOBS_AHEAD_MS;
+     *  a finished playout job of an airing still open (it ran before a re-plan) is replaced,
+     *  and so is a job queued for another time than its airing's. */
     async ensure(targets: readonly JobTarget[], now: number, o: { renderWithinMs?: number } = {}): Promise<EnsureSummary> {
       const out: EnsureSummary = { playouts: 0, renders: 0, playoutIds: new Set(), renderIds: new Set() };
       if (!targets.length) return out;
@@ -69,35 +86,59 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
       const queueOf = await groupsOfZones();
       const render = queues.byName.render;
       const pipe = queues.connection.pipeline();
-      for (const a of targets) {
-        pipe.hmget(queueOf(a.zoneId).toKey(jobId(playoutJob(a.id, a.attempt))), "timestamp", "finishedOn");
-        if (a.render && a.scheduledStart.getTime() - now <= RENDER_AHEAD_MS) pipe.exists(render.toKey(jobId(renderJob(a.id, a.render))));
+      const soon = targets.filter((a) => a.scheduledStart.getTime() - now <= JOBS_AHEAD_MS);
+      for (const a of soon) {
+        pipe.hmget(queueOf(a.zoneId).toKey(jobId(playoutJob(a.id, a.attempt))), ...JOB_STATE);
+        if (a.render) pipe.hmget(render.toKey(jobId(renderJob(a.id, a.render))), ...JOB_STATE);
       }
       const replies = (await pipe.exec()) ?? [];
       const adds = new Map<Queue, Bulk[]>();
       const finished: [Queue, string][] = [];
+      const retime: { q: Queue; job: AnyJob; due: number; airingId: number }[] = [];
       let i = 0;
-      for (const a of targets) {
+      const stateOf = (): JobState => {
         const [err, state] = replies[i++]!;
         if (err) throw err;
-        const [created, finishedOn] = state as [string | null, string | null];
-        if (!created || finishedOn) {
-          const q = queueOf(a.zoneId);
-          if (finishedOn) finished.push([q, jobId(playoutJob(a.id, a.attempt))]);
-          bulk(adds, q, playoutJob(a.id, a.attempt), Math.max(0, a.scheduledStart.getTime() - config.PLAYOUT_PREROLL_SECONDS * 1000 - now));
+        const [created, finishedOn, processedOn, data] = state as (string | null)[];
+        return { exists: !!created, taken: !!processedOn, finished: !!finishedOn, due: data ? (JSON.parse(data) as { due?: number }).due : undefined };
+      };
+      for (const a of soon) {
+        const state = stateOf();
+        const due = a.scheduledStart.getTime() - config.PLAYOUT_PREROLL_SECONDS * 1000;
+        const q = queueOf(a.zoneId);
+        const job = playoutJob(a.id, a.attempt);
+        if (!state.exists || state.finished) {
+          if (state.finished) finished.push([q, jobId(job)]);
+          bulk(adds, q, job, due, now);
           out.playouts++;
           out.playoutIds.add(a.id);
-        }
+        } else if (mistimed(state, due)) retime.push({ q, job, due, airingId: a.id });
         const ahead = a.scheduledStart.getTime() - now;
-        if (!a.render || ahead > RENDER_AHEAD_MS) continue;
-        const [rerr, exists] = replies[i++]!;
-        if (rerr) throw rerr;
-        if (exists || (o.renderWithinMs !== undefined && ahead <= o.renderWithinMs)) continue;
-        bulk(adds, render, renderJob(a.id, a.render), Math.max(0, a.scheduledStart.getTime() - config.RENDER_LEAD_MINUTES * 60_000 - now));
+        if (!a.render) continue;
+        const rstate = stateOf();
+        const rdue = a.scheduledStart.getTime() - config.RENDER_LEAD_MINUTES * 60_000;
+        const rjob = renderJob(a.id, a.render);
+        if (rstate.exists) {
+          if (mistimed(rstate, rdue)) retime.push({ q: render, job: rjob, due: rdue, airingId: a.id });
+          continue;
+        }
+        if (o.renderWithinMs !== undefined && ahead <= o.renderWithinMs) continue;
+        bulk(adds, render, rjob, rdue, now);
         out.renders++;
         out.renderIds.add(a.id);
       }
-      await Promise.all(finished.map(([q, id]) => q.remove(id)));
+      await Promise.all([
+        ...finished.map(([q, id]) => q.remove(id)),
+        // Queued for another time than the airing's (it moved, and the removal of its job
+        // failed): queued again, unless a worker took it meanwhile (remove() then gives 0).
+        ...retime.map(async ({ q, job, due, airingId }) => {
+          if ((await q.remove(jobId(job))) !== 1) return;
+          bulk(adds, q, job, due, now);
+          const kind = job.name === "render" ? "render" : "playout";
+          out[`${kind}s`]++;
+          out[`${kind}Ids`].add(airingId);
+        }),
+      ]);
       await addAll(adds);
       return out;
     },

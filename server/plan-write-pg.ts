@@ -9,8 +9,9 @@ import { chunked } from "./db/chunks.ts";
 import { pgConnection } from "./db/client.ts";
 import { PlanFenced } from "./plan-lock.ts";
 import { OPEN } from "./plan-input.ts";
-import type { Committed, PlanDiff, ShortfallDiff } from "./plan-write.ts";
-import { REPLANNABLE, SUPERSEDED, SUPERSEDED_REASON } from "./plan-write.ts";
+import type { PlannedSession } from "./domain/plan.ts";
+import type { Committed, PlanDiff, ShortfallDiff, WindowAiring } from "./plan-write.ts";
+import { REPLANNABLE, SUPERSEDED, SUPERSEDED_REASON, rewrittenFields } from "./plan-write.ts";
 
 /** Rows per statement: keeps each parameter to a few MB. */
 const ROWS = 10_000;
@@ -23,7 +24,7 @@ function unnest(columns: Record<string, string>, first = 1): string {
 }
 
 const AIRING = { scheduleId: "int", zoneId: "int", programId: "int", localDate: "text", scheduledStart: "timestamp(3)", maxDurationMs: "int", planHash: "text" };
-const REWRITE = { aid: "int", programId: "int", maxDurationMs: "int", localDate: "text", planHash: "text" };
+const REWRITE = { aid: "int", scheduledStart: "timestamp(3)", programId: "int", maxDurationMs: "int", localDate: "text", planHash: "text" };
 const LINE = { airingId: "int", position: "int", itemId: "int", reason: "text", reasonVi: "text", reasonEn: "text", campaignId: "int", bumped: "boolean", offsetMs: "int", durationMs: "int" };
 /** LINE with the reason texts as indexes (1-based) into one array of distinct texts. */
 const LINE_REFS = { ...LINE, reasonVi: "int", reasonEn: "int" };
@@ -61,20 +62,20 @@ export function createPgPlanWriter(databaseUrl: string) {
       );
       for (const m of made.rows) {
         const s = byHash.get(m.planHash)!;
-        out.written.push({ session: s, airing: { id: m.id, scheduleId: s.scheduleId, zoneId: s.zoneId, scheduledStart: s.start, status: "planned", planHash: s.planHash, renderHash: "", attempt: 0, programId: s.programId, maxDurationMs: s.maxDurationMs } });
+        out.written.push({ session: s, airing: { id: m.id, scheduleId: s.scheduleId, zoneId: s.zoneId, localDate: s.localDate, scheduledStart: s.start, status: "planned", planHash: s.planHash, renderHash: "", attempt: 0, programId: s.programId, maxDurationMs: s.maxDurationMs } });
       }
     }
     // Rewritten in place, guarded on the status: a playout may claim one meanwhile.
     const current = new Map(diff.update.map((u) => [u.airing.id, u]));
     for (const part of chunked(diff.update, ROWS)) {
       const done = await c.query<{ id: number }>(
-        `UPDATE "Airing" SET "programId" = v."programId", "maxDurationMs" = v."maxDurationMs", "localDate" = v."localDate", "planHash" = v."planHash", "status" = 'planned', "statusReason" = '', "updatedAt" = $6::timestamp(3)
+        `UPDATE "Airing" SET "scheduledStart" = v."scheduledStart", "programId" = v."programId", "maxDurationMs" = v."maxDurationMs", "localDate" = v."localDate", "planHash" = v."planHash", "status" = 'planned', "statusReason" = '', "updatedAt" = $7::timestamp(3)
          FROM ${unnest(REWRITE)} WHERE "Airing"."id" = v."aid" AND "Airing"."status" IN (${inList(REPLANNABLE)}) RETURNING "Airing"."id"`,
-        [...columnsOf(part, [(u) => u.airing.id, (u) => u.session.programId, (u) => u.session.maxDurationMs, (u) => u.session.localDate, (u) => u.session.planHash]), now],
+        [...rewriteColumns(part), now],
       );
       const rewritten = done.rows.map((d) => current.get(d.id)!);
       await c.query(`DELETE FROM "RundownLine" WHERE "airingId" = ANY($1::int[])`, [rewritten.map((u) => u.airing.id)]);
-      out.written.push(...rewritten.map(({ session: s, airing: a }) => ({ session: s, airing: { ...a, status: "planned", planHash: s.planHash, programId: s.programId, maxDurationMs: s.maxDurationMs } })));
+      out.written.push(...rewritten.map(({ session: s, airing: a }) => ({ session: s, airing: { ...a, ...rewrittenFields(s), status: "planned" } })));
     }
     const lines = out.written.flatMap((w) => w.session.lines.map((l) => ({ airingId: w.airing.id, l })));
     for (const part of chunked(lines, ROWS)) {
@@ -96,6 +97,16 @@ export function createPgPlanWriter(databaseUrl: string) {
           [...texts.keys()],
         ],
       );
+    }
+    // Moved with their run-down: lines, render and status stay.
+    const moving = new Map(diff.move.map((u) => [u.airing.id, u]));
+    for (const part of chunked(diff.move, ROWS)) {
+      const done = await c.query<{ id: number }>(
+        `UPDATE "Airing" SET "scheduledStart" = v."scheduledStart", "programId" = v."programId", "maxDurationMs" = v."maxDurationMs", "localDate" = v."localDate", "planHash" = v."planHash", "updatedAt" = $7::timestamp(3)
+         FROM ${unnest(REWRITE)} WHERE "Airing"."id" = v."aid" AND "Airing"."status" IN (${inList(OPEN)}) RETURNING "Airing"."id"`,
+        [...rewriteColumns(part), now],
+      );
+      out.written.push(...done.rows.map((d) => moving.get(d.id)!).map(({ session: s, airing: a }) => ({ session: s, airing: { ...a, ...rewrittenFields(s) } })));
     }
     for (const part of chunked(diff.stale, ROWS)) {
       const done = await c.query<{ id: number }>(
@@ -138,6 +149,11 @@ export function createPgPlanWriter(databaseUrl: string) {
       await (await p)?.end();
     },
   };
+}
+
+/** REWRITE's columns of these airings and their sessions. */
+function rewriteColumns(rows: readonly { session: PlannedSession; airing: WindowAiring }[]): unknown[][] {
+  return columnsOf(rows, [(u) => u.airing.id, (u) => iso(u.session.start), (u) => u.session.programId, (u) => u.session.maxDurationMs, (u) => u.session.localDate, (u) => u.session.planHash]);
 }
 
 /** One array a column: what unnest() takes back apart. */

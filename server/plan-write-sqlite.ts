@@ -12,7 +12,7 @@ import { chunked } from "./db/chunks.ts";
 import { PlanFenced } from "./plan-lock.ts";
 import { OPEN } from "./plan-input.ts";
 import type { Committed, PlanDiff, ShortfallDiff, WindowAiring } from "./plan-write.ts";
-import { REPLANNABLE, SUPERSEDED, SUPERSEDED_REASON, lineFields } from "./plan-write.ts";
+import { REPLANNABLE, SUPERSEDED, SUPERSEDED_REASON, lineFields, rewrittenFields } from "./plan-write.ts";
 
 const LOCK_WAIT_MS = 30_000;
 /** Airings a transaction writes at most (~20 ms of lock on this kind of machine). */
@@ -40,7 +40,9 @@ export function createSqlitePlanWriter(file: string) {
   function parts(c: Database.Database, diff: PlanDiff, shortfalls: ShortfallDiff, out: Committed, now: string): (() => void)[] {
     const insertAiring = c.prepare(`INSERT INTO "Airing" ("scheduleId", "zoneId", "programId", "source", "localDate", "scheduledStart", "maxDurationMs", "planHash", "createdAt", "updatedAt") VALUES (?, ?, ?, 'schedule', ?, ?, ?, ?, ?, ?)`);
     // Guarded on the status, as on PostgreSQL (a playout may have claimed it since it was read).
-    const rewrite = c.prepare(`UPDATE "Airing" SET "programId" = ?, "maxDurationMs" = ?, "localDate" = ?, "planHash" = ?, "status" = 'planned', "statusReason" = '', "updatedAt" = ? WHERE "id" = ? AND "status" IN (${inList(REPLANNABLE)})`);
+    const rewrite = c.prepare(`UPDATE "Airing" SET "scheduledStart" = ?, "programId" = ?, "maxDurationMs" = ?, "localDate" = ?, "planHash" = ?, "status" = 'planned', "statusReason" = '', "updatedAt" = ? WHERE "id" = ? AND "status" IN (${inList(REPLANNABLE)})`);
+    // A move keeps the run-down, its render and the status ("ready" stays ready).
+    const move = c.prepare(`UPDATE "Airing" SET "scheduledStart" = ?, "programId" = ?, "maxDurationMs" = ?, "localDate" = ?, "planHash" = ?, "updatedAt" = ? WHERE "id" = ? AND "status" IN (${inList(OPEN)})`);
     const dropLines = c.prepare(`DELETE FROM "RundownLine" WHERE "airingId" = ?`);
     // Lines go LINES_AT_ONCE to a statement (one statement per line cost twice as much).
     const insertLines = (n: number) => c.prepare(`INSERT INTO "RundownLine" ("airingId", "position", "itemId", "reason", "reasonVi", "reasonEn", "campaignId", "bumped", "offsetMs", "durationMs") VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`);
@@ -69,17 +71,23 @@ export function createSqlitePlanWriter(file: string) {
       ...chunked(diff.create, PART).map((part) => () => {
         for (const s of part) {
           const id = Number(insertAiring.run(s.scheduleId, s.zoneId, s.programId, s.localDate, at(s.start), s.maxDurationMs, s.planHash, now, now).lastInsertRowid);
-          withLines({ session: s, airing: { id, scheduleId: s.scheduleId, zoneId: s.zoneId, scheduledStart: s.start, status: "planned", planHash: s.planHash, renderHash: "", attempt: 0, programId: s.programId, maxDurationMs: s.maxDurationMs } });
+          withLines({ session: s, airing: { id, scheduleId: s.scheduleId, zoneId: s.zoneId, localDate: s.localDate, scheduledStart: s.start, status: "planned", planHash: s.planHash, renderHash: "", attempt: 0, programId: s.programId, maxDurationMs: s.maxDurationMs } });
         }
         flushLines();
       }),
       ...chunked(diff.update, PART).map((part) => () => {
         for (const { session: s, airing: a } of part) {
-          if (rewrite.run(s.programId, s.maxDurationMs, s.localDate, s.planHash, now, a.id).changes !== 1) continue;
+          if (rewrite.run(at(s.start), s.programId, s.maxDurationMs, s.localDate, s.planHash, now, a.id).changes !== 1) continue;
           dropLines.run(a.id);
-          withLines({ session: s, airing: { ...a, status: "planned", planHash: s.planHash, programId: s.programId, maxDurationMs: s.maxDurationMs } });
+          withLines({ session: s, airing: { ...a, ...rewrittenFields(s), status: "planned" } });
         }
         flushLines();
+      }),
+      ...chunked(diff.move, PART * 5).map((part) => () => {
+        for (const { session: s, airing: a } of part) {
+          if (move.run(at(s.start), s.programId, s.maxDurationMs, s.localDate, s.planHash, now, a.id).changes !== 1) continue;
+          out.written.push({ session: s, airing: { ...a, ...rewrittenFields(s) } });
+        }
       }),
       ...chunked(diff.stale, PART * 5).map((part) => () => {
         out.superseded.push(...part.filter((a) => supersede.run(SUPERSEDED_REASON, now, a.id).changes === 1));

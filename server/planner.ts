@@ -27,10 +27,10 @@ import { jobId, playoutJob } from "./jobs/catalogue.ts";
 import { ingestJob } from "./jobs/ingest-revision.ts";
 import { createPlanLease, PlanFenced, planVersion, raisePlanVersion } from "./plan-lock.ts";
 import { loadPlanInput, planKey, OPEN } from "./plan-input.ts";
-import { diffPlan, diffShortfalls, lineFields, loadWindow, type Committed, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
+import { diffPlan, diffShortfalls, lineFields, loadWindow, movedAirings, type Committed, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
 import { createSqlitePlanWriter } from "./plan-write-sqlite.ts";
 import { createPgPlanWriter } from "./plan-write-pg.ts";
-import { createJobSync, programGaps, renderItems, storedRenderHashes, RENDER_AHEAD_MS } from "./plan-jobs.ts";
+import { createJobSync, programGaps, renderItems, storedRenderHashes, JOBS_AHEAD_MS } from "./plan-jobs.ts";
 import { zonesOfScopes, type ReplanScope } from "./plan-scope.ts";
 
 export { SUPERSEDED } from "./plan-write.ts";
@@ -154,19 +154,21 @@ export function createPlanner(deps: {
     const diff = diffPlan(plan.sessions, await loadWindow(db, from, to, zones));
     const shortfalls = await diffShortfalls(db, plan.shortfalls, startOfIsoWeek(localDateOf(now, input.timeZone)), zones);
     t.lap("diff");
-    const dirty = diff.create.length || diff.update.length || diff.stale.length || shortfalls.remove.length || shortfalls.upsert.length;
-    // With Redis at hand, the playout jobs of the airings the plan drops are removed while the
-    // commit runs (Redis works beside the database); else after it, as the others are added.
-    // Should the commit not happen (fenced, failed), a dropped airing that still airs gets its
-    // job back from the retry, which checks every job, or from the reconciliation that follows
-    // each planning tick.
-    const early = queues.connection.status === "ready" ? await dropJobsOf(diff.stale) : null;
+    const dirty = diff.create.length || diff.update.length || diff.move.length || diff.stale.length || shortfalls.remove.length || shortfalls.upsert.length;
+    // With Redis at hand, the playout jobs of the airings the plan drops or moves are removed
+    // while the commit runs (Redis works beside the database); else after it. A moved airing's
+    // job is added again, at its new time, once the removal is through. Should the commit not
+    // happen (fenced, failed), an airing that still airs as it was gets its job back from the
+    // retry, which checks every job, or from the reconciliation that follows each planning tick.
+    const moved = movedAirings(diff);
+    const early = queues.connection.status === "ready" ? await dropJobsOf([...diff.stale, ...moved]) : null;
     // Airings this pass rewrites get their jobs after the commit; what their renders depend on
     // is read meanwhile. Unchanged ones are checked after an item's edit or ingest (their
     // render may have changed with the same plan) and by the reconciliation that follows
     // every planning tick, not by each pass again.
     const checkSame = checkAllJobs || (scopes?.some((s) => s.itemId !== undefined) ?? false);
-    const renders = renderHashes([...(checkSame ? diff.same.map((x) => x.session) : []), ...diff.create, ...diff.update.map((x) => x.session)]);
+    const soon = (s: PlannedSession) => s.start.getTime() - now.getTime() <= JOBS_AHEAD_MS; // only they get jobs (plan-jobs.ts)
+    const renders = renderHashes([...(checkSame ? diff.same.map((x) => x.session) : []), ...diff.create, ...diff.update.map((x) => x.session), ...diff.move.map((x) => x.session)].filter(soon));
     renders.catch(() => {}); // awaited with the jobs below
     let done: Committed;
     try {
@@ -178,10 +180,14 @@ export function createPlanner(deps: {
     if (key && memo) memo.inPlaceAt = dirty ? version + 1 : version;
     t.lap("commit");
     try {
-      const { removing } = early ?? (await dropJobsOf(done.superseded));
+      const movedIds = new Set(moved.map((a) => a.id));
+      const { removing } = early ?? (await dropJobsOf([...done.superseded, ...done.written.filter((w) => movedIds.has(w.airing.id)).map((w) => w.airing)]));
+      // The moved airings' old jobs go before their new ones are added (same job ids); a job
+      // whose removal failed is re-timed by ensure() (a job due at another time is replaced).
+      const removed = moved.length ? await removing : null;
       const synced = await Promise.allSettled([renders.then((hashes) => syncJobs(checkSame ? [...diff.same, ...done.written] : done.written, hashes, now.getTime()))]);
       // Only the airings the commit superseded had to lose their jobs (a playout may hold another's).
-      const failed = await removing;
+      const failed = removed ?? (await removing);
       const lost = done.superseded.find((a) => failed.has(a.id));
       if (lost) throw failed.get(lost.id);
       if (synced[0].status === "rejected") throw synced[0].reason;
@@ -273,7 +279,7 @@ export function createPlanner(deps: {
     }
     s.playoutJobsCreated += (await jobs.ensure(resumable.map((a) => ({ ...a, render: null })), now.getTime())).playouts;
     const open = await db.airing.findMany({ where: { status: { in: OPEN }, actualStart: null, scheduledStart: { gte: graceStart, lt: new Date(now.getTime() + config.PLAN_HORIZON_HOURS * 3600_000) } } });
-    const hashes = await storedRenderHashes(db, open.filter((a) => a.scheduledStart.getTime() - now.getTime() <= RENDER_AHEAD_MS));
+    const hashes = await storedRenderHashes(db, open.filter((a) => a.scheduledStart.getTime() - now.getTime() <= JOBS_AHEAD_MS));
     // Within a minute of air the playout renders inline if it has to.
     const made = await jobs.ensure(open.map((a) => ({ ...a, render: hashes.get(a.id) !== a.renderHash ? (hashes.get(a.id) ?? null) : null })), now.getTime(), { renderWithinMs: 60_000 });
     s.playoutJobsCreated += made.playouts;

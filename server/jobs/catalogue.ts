@@ -4,9 +4,10 @@ import type { JobsOptions, Queue } from "bullmq";
 
 export interface JobCatalogue {
   ingest: { itemId: number; revision: string };
-  render: { airingId: number; hash: string };
-  /** attempt: how many times the airing was claimed before (0: the first job). */
-  playout: { airingId: number; attempt?: number };
+  /** due: when the planner wanted it to run (ms), so a job left at another time is found. */
+  render: { airingId: number; hash: string; due?: number };
+  /** attempt: how many times the airing was claimed before (0: the first job). due: as for render. */
+  playout: { airingId: number; attempt?: number; due?: number };
   report: { month: string };
 }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../server/clock.ts";
 import { silentLogger } from "../../server/logger.ts";
 import { createPlanner, type Planner } from "../../server/planner.ts";
+import { JOBS_AHEAD_MS } from "../../server/plan-jobs.ts";
 import { createTestEnv, signedIn, type Client, type TestEnv } from "../helpers/env.ts";
 
 let env: TestEnv;
@@ -73,6 +74,39 @@ describe("planner", () => {
       if (a.programId === p1) expect(a.planHash).not.toBe(b.planHash);
       else expect([a.planHash, a.updatedAt.getTime()]).toEqual([b.planHash, b.updatedAt.getTime()]);
     }
+  });
+
+  it("moves the airings of a schedule whose time is edited (same ids, lines and render state), and their playout jobs with them", async () => {
+    const s = await env.db.schedule.findFirstOrThrow({ where: { name: "Sáng" }, include: { zones: true } });
+    const open = { scheduleId: s.id, status: { in: ["planned", "ready"] } };
+    const before = await env.db.airing.findMany({ where: open, include: { lines: true }, orderBy: { id: "asc" } });
+    expect(before.length).toBeGreaterThan(0);
+    // One of them rendered already: it stays ready (its audio does not depend on the time).
+    await env.db.airing.update({ where: { id: before[0]!.id }, data: { status: "ready" } });
+    const r = await op.req("PUT", `/api/schedules/${s.id}`, { name: "Sáng", programId: s.programId, kind: "recurring", daysOfWeek: [1, 2, 3, 4, 5, 6], startTime: "06:15", maxDurationSec: 1800, zoneIds: s.zones.map((z) => z.zoneId) });
+    expect(r.status).toBe(200);
+    const after = await env.db.airing.findMany({ where: { scheduleId: s.id }, include: { lines: true }, orderBy: { id: "asc" } });
+    expect(after.map((a) => [a.id, a.scheduledStart.getTime() - 45 * 60_000, a.lines, a.status])).toEqual(before.map((a, k) => [a.id, a.scheduledStart.getTime(), a.lines, k === 0 ? "ready" : "planned"]));
+    const preroll = env.config.PLAYOUT_PREROLL_SECONDS * 1000;
+    const dueOf = async (id: number) => (await env.queues.byName.playout.getJob(`playout-${id}`))?.data.due;
+    // Jobs are queued for the next 48 hours (server/plan-jobs.ts JOBS_AHEAD_MS).
+    const soon = after.filter((a) => a.scheduledStart.getTime() - clock.now().getTime() <= JOBS_AHEAD_MS);
+    expect(soon.length).toBeGreaterThan(0);
+    for (const a of after) expect(await dueOf(a.id)).toBe(soon.includes(a) ? a.scheduledStart.getTime() - preroll : undefined);
+
+    // A job left at an airing's old time (its removal failed) is queued again at the new one.
+    const moved = soon[soon.length - 1]!;
+    const at = new Date(moved.scheduledStart.getTime() + 10 * 60_000);
+    await env.db.airing.update({ where: { id: moved.id }, data: { scheduledStart: at } });
+    const rec = await planner.reconcile();
+    expect(rec.playoutJobsCreated).toBe(1);
+    expect(await dueOf(moved.id)).toBe(at.getTime() - preroll);
+    expect((await planner.reconcile()).playoutJobsCreated).toBe(0);
+    await env.db.airing.update({ where: { id: moved.id }, data: { scheduledStart: moved.scheduledStart } });
+    // Back to 05:30, where the next test expects it.
+    const back = await op.req("PUT", `/api/schedules/${s.id}`, { name: "Sáng", programId: s.programId, kind: "recurring", daysOfWeek: [1, 2, 3, 4, 5, 6], startTime: "05:30", maxDurationSec: 1800, zoneIds: s.zones.map((z) => z.zoneId) });
+    expect(back.status).toBe(200);
+    expect((await env.db.airing.findMany({ where: open, orderBy: { id: "asc" } })).map((a) => [a.id, a.scheduledStart.getTime()])).toEqual(before.map((a) => [a.id, a.scheduledStart.getTime()]));
   });
 
   it("rejects an overlapping schedule on the same zone with a clear bilingual error", async () => {
