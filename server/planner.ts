@@ -151,6 +151,9 @@ export function createPlanner(deps: {
       return { planned: plan.sessions.length, changed: 0, cancelled: 0, shortfalls: plan.shortfalls.length };
     }
     if (key) memo = { key, sessions: plan.sessions, shortfalls: plan.shortfalls, inPlaceAt: null };
+    // A pass over some zones follows a change of its input (an edit, an airing's end), so the
+    // next full pass will not find the last full plan's input again: holding it only feeds the GC.
+    else memo = null;
     const diff = diffPlan(plan.sessions, await loadWindow(db, from, to, zones));
     const shortfalls = await diffShortfalls(db, plan.shortfalls, startOfIsoWeek(localDateOf(now, input.timeZone)), zones);
     t.lap("diff");

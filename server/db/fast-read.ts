@@ -145,6 +145,10 @@ export class Where {
   cmp(column: string, op: "<" | "<=" | ">" | ">=", v: SqlParam | undefined): this {
     return v === undefined ? this : this.add(`${column} ${op} ?`, v);
   }
+  /** column IN (…) with a placeholder a value (one statement per list length, not content). */
+  in(column: string, values: readonly SqlParam[]): this {
+    return values.length ? this.add(`${column} IN (${values.map(() => "?").join(", ")})`, ...values) : this.add("1 = 0");
+  }
   /** `(key, id)` strictly after the cursor's in this direction (keyset pagination). */
   after(key: string, id: string, dir: "asc" | "desc", cursor: { key: SqlParam; id: number } | null): this {
     if (!cursor) return this;

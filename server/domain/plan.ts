@@ -6,7 +6,7 @@ import { hash } from "node:crypto";
 import type { CampaignSpec } from "./campaign.ts";
 import { createFrequencyEngine, type AsRunRecord, type CalendarSession, type FrequencyEngine, type PendingAiring, type Shortfall } from "./frequency.ts";
 import { expandSchedules, type ScheduleSpec, type SessionInstance } from "./recurrence.ts";
-import { assembleRundown, baseRundown, type ItemInfo, type ProgramSpec, type RundownLinePlan } from "./rundown.ts";
+import { assembleRundown, baseRundown, type ItemInfo, type LineReason, type ProgramSpec, type RundownLinePlan } from "./rundown.ts";
 import { DEFAULT_TIME_ZONE, addDays, localDateOf, localMinuteOfDay, localToUtcMs, startOfIsoWeek } from "./time.ts";
 
 export interface PlanInput {
@@ -42,8 +42,6 @@ export interface PlannedSession extends SessionInstance {
   totalMs: number;
   /** Hash of everything persisted for this airing (lines and their reason texts). */
   planHash: string;
-  /** Hash of what is heard only (aired item ids, durations, offsets): a render key. */
-  audioHash: string;
 }
 
 export interface PlanResult {
@@ -56,37 +54,52 @@ export function sessionKey(s: { scheduleId: number | null; zoneId: number; start
   return `${s.scheduleId ?? "-"}|${s.zoneId}|${typeof s.start === "number" ? s.start : s.start.getTime()}`;
 }
 
-// Unit/record separators keep the hashed text unambiguous without JSON's cost.
-const US = "\u001f", RS = "\u001e";
-// One-shot hash (Node ≥ 20.12): a fraction of createHash's cost on these short texts.
-const sha = (text: string) => hash("sha256", text, "hex").slice(0, 32);
+// One-shot hash (Node ≥ 20.12): a fraction of createHash's cost on these short inputs.
+const sha = (data: string | Uint32Array) => hash("sha256", data, "hex").slice(0, 32);
 
-/** Digest of one reason text; planSessions memoizes it (few distinct texts, many lines). */
-export const textDigest = (text: string): string => sha(text).slice(0, 16);
+/** Digest of one reason text (64 bits, as two words); planSessions memoizes it (few distinct
+ *  texts, many lines). */
+export function textDigest(text: string): [number, number] {
+  const h = sha(text);
+  return [parseInt(h.slice(0, 8), 16), parseInt(h.slice(8, 16), 16)];
+}
 
 /** Memoised textDigest. A class, not a closure: see DenseKeys (frequency/keys.ts). */
 export class TextDigests {
-  private readonly memo = new Map<string, string>();
-  of(text: string): string {
+  private readonly memo = new Map<string, [number, number]>();
+  of(text: string): [number, number] {
     let d = this.memo.get(text);
     if (d === undefined) this.memo.set(text, (d = textDigest(text)));
     return d;
   }
 }
 
-export function planHashOf(s: SessionInstance, lines: readonly RundownLinePlan[], digests: TextDigests = new TextDigests()): string {
-  let text = s.scheduleId + US + s.zoneId + US + s.start.getTime() + US + s.maxDurationMs;
-  for (const l of lines) {
-    text += RS + l.position + US + l.itemId + US + l.reason + US + (l.campaignId ?? "") + US + l.offsetMs + US + l.durationMs + US +
-      (l.bumped ? 1 : 0) + US + digests.of(l.reasonVi) + US + digests.of(l.reasonEn);
-  }
-  return sha(text);
-}
+/** Line reasons as numbers in the hashed words (a reason's code never changes). */
+const REASON_CODE: Readonly<Record<LineReason, number>> = { intro: 1, program: 2, priority: 3, outro: 4, campaign: 5, make_good: 6, bumped: 7, unapproved: 8 };
+const HEAD = 5, LINE = 11;
+// Words of the hashed record, reused: a pass hashes thousands of sessions, and building a
+// text of them (numbers to strings, then one string) cost more than the hash itself.
+let words = new Uint32Array(HEAD + 32 * LINE);
 
-export function audioHashOf(lines: readonly RundownLinePlan[]): string {
-  let text = "audio";
-  for (const l of lines) if (!l.bumped) text += RS + l.itemId + US + l.offsetMs + US + l.durationMs;
-  return sha(text);
+/**
+ * Hash of everything persisted for a session's airing: its identity and every line, with
+ * its reason texts. Fixed-width words (u32; a start instant as two), so the record is
+ * unambiguous without separators.
+ */
+export function planHashOf(s: SessionInstance, lines: readonly RundownLinePlan[], digests: TextDigests = new TextDigests()): string {
+  const n = HEAD + lines.length * LINE;
+  if (words.length < n) words = new Uint32Array(n * 2);
+  const w = words, start = s.start.getTime();
+  w[0] = s.scheduleId; w[1] = s.zoneId; w[2] = Math.floor(start / 0x1_0000_0000); w[3] = start >>> 0; w[4] = s.maxDurationMs;
+  let i = HEAD;
+  for (const l of lines) {
+    const vi = digests.of(l.reasonVi), en = digests.of(l.reasonEn);
+    w[i] = l.position; w[i + 1] = l.itemId; w[i + 2] = REASON_CODE[l.reason]; w[i + 3] = l.campaignId ?? 0xffff_ffff;
+    w[i + 4] = l.offsetMs; w[i + 5] = l.durationMs; w[i + 6] = l.bumped ? 1 : 0;
+    w[i + 7] = vi[0]; w[i + 8] = vi[1]; w[i + 9] = en[0]; w[i + 10] = en[1];
+    i += LINE;
+  }
+  return sha(w.subarray(0, n));
 }
 
 export function planSessions(input: PlanInput): PlanResult {
@@ -152,5 +165,5 @@ function planSession(c: CalendarSession & { s: SessionInstance }, program: Progr
   const insertions = engine.insertionsFor(c, base, s.maxDurationMs);
   const { lines, totalMs } = assembleRundown(base, insertions, s.maxDurationMs, items);
   engine.record({ zoneId: s.zoneId, localDate: s.localDate, startMs: c.startMs }, lines);
-  return { ...s, lines, totalMs, planHash: planHashOf(s, lines, digests), audioHash: audioHashOf(lines) };
+  return { ...s, lines, totalMs, planHash: planHashOf(s, lines, digests) };
 }

@@ -15,6 +15,8 @@ import { itemListQuery } from "../../server/contract/items.ts";
 import { airingListQuery } from "../../server/contract/scheduling.ts";
 import { asRunQuery } from "../../server/contract/reports.ts";
 import { auditListQuery } from "../../server/contract/audit.ts";
+import { loadPlanInput } from "../../server/plan-input.ts";
+import { addDays, localDateOf, startOfIsoWeek } from "../../server/domain/time.ts";
 import { createTestEnv, createUser, type TestEnv } from "../helpers/env.ts";
 import { createPgDatabase, pgTestUrl, type PgDatabase } from "../helpers/pg.ts";
 
@@ -126,6 +128,45 @@ function suite(name: string, make: () => Promise<{ env: TestEnv; drop?: () => Pr
       expect(await loadSession(db, token, now)).toBeNull();
       await db.user.update({ where: { id: userId }, data: { disabled: false } });
       expect(await communeTimeZone({ db })).toBe((await db.commune.findUniqueOrThrow({ where: { id: 1 } })).timeZone);
+    });
+
+    it("planning input: the week's as-run rows, the campaigns they count for and the frozen airings' lines left to air equal Prisma's", async () => {
+      const { db } = env;
+      const zone = await db.zone.findFirstOrThrow({ where: { code: "z1" } });
+      const items = await db.item.findMany({ orderBy: { id: "asc" } });
+      await db.campaign.create({ data: { name: "Phòng cháy", startDate: "2026-11-01", endDate: "2026-12-31", perDay: 2, items: { create: [0, 1, 3].map((k) => ({ itemId: items[k]!.id })) } } });
+      // On air: three lines, the last bumped, the first aired already (an as-run row names it).
+      const onAir = await db.airing.create({
+        data: { zoneId: zone.id, source: "manual", localDate: DAY, scheduledStart: at(10), maxDurationMs: 600_000, status: "airing", lines: { create: [0, 1, 2].map((k) => ({ position: k, itemId: items[k]!.id, reason: "program", offsetMs: k * 60_000, durationMs: 60_000, bumped: k === 2 })) } },
+        include: { lines: { orderBy: { position: "asc" } } },
+      });
+      await db.asRun.create({ data: { airingId: onAir.id, rundownLineId: onAir.lines[0]!.id, zoneId: zone.id, itemId: items[0]!.id, localDate: DAY, scheduledStart: at(10), actualStart: at(10), durationMs: 60_000, status: "completed", source: "manual" } });
+      const from = at(8);
+      const got = await loadPlanInput(db, from, null);
+      // The reference: Prisma's findMany of the same rows, read after the pass settled them.
+      const weekStart = addDays(startOfIsoWeek(localDateOf(from, got.timeZone)), -1);
+      const campaignItems = [...new Set(got.campaigns.flatMap((c) => c.itemIds))];
+      const plays = await db.asRunCampaign.findMany({ where: { localDate: { gte: weekStart } } });
+      const rows = await db.asRun.findMany({ where: { localDate: { gte: weekStart }, itemId: { in: campaignItems } }, orderBy: { id: "asc" } });
+      expect(rows.filter((r) => r.settled).length).toBeGreaterThan(0);
+      expect(got.asRun).toEqual(rows.map((r) => ({
+        zoneId: r.zoneId, itemId: r.itemId, localDate: r.localDate, actualStart: r.actualStart, status: r.status, settled: r.settled, counted: r.settled ? r.counted : false,
+        campaignIds: r.settled ? plays.filter((p) => p.asRunId === r.id).map((p) => p.campaignId).sort((a, b) => a - b) : [],
+      })));
+      const frozen = await db.airing.findMany({
+        where: { localDate: { gte: weekStart }, OR: [{ status: "airing" }, { status: { in: ["planned", "ready"] }, scheduledStart: { lt: from } }, { status: { in: ["planned", "ready"] }, source: { not: "schedule" } }] },
+        include: { lines: { where: { bumped: false }, orderBy: { position: "asc" } }, asRuns: { select: { rundownLineId: true } } },
+        orderBy: { id: "asc" },
+      });
+      expect(frozen.length).toBeGreaterThanOrEqual(4);
+      const expected = frozen.map((a) => ({ scheduleId: a.scheduleId, zoneId: a.zoneId, scheduledStart: a.scheduledStart, localDate: a.localDate, lines: a.lines.filter((l) => !a.asRuns.some((r) => r.rundownLineId === l.id)).map((l) => ({ itemId: l.itemId, offsetMs: l.offsetMs })) }));
+      expect(got.pending).toEqual(expected);
+      expect(got.pending.find((p) => p.scheduledStart.getTime() === at(10).getTime())!.lines).toEqual([{ itemId: items[1]!.id, offsetMs: 60_000 }]);
+      // Limited to zones: the same for the zone, nothing for another.
+      const scoped = await loadPlanInput(db, from, new Set([zone.id]));
+      expect([scoped.asRun, scoped.pending]).toEqual([got.asRun, got.pending]);
+      const other = await loadPlanInput(db, from, new Set([zone.id + 1000]));
+      expect([other.asRun, other.pending]).toEqual([[], []]);
     });
 
     it("inside a transaction the same SQL runs in that transaction (it sees the transaction's own writes)", async () => {
