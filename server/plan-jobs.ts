@@ -151,8 +151,20 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
      *  commands are on their way when this returns. */
     async removePlayouts(airings: readonly { id: number; zoneId: number; attempt: number }[], queueOf: (zoneId: number) => Queue): Promise<Map<number, unknown>> {
       const failed = new Map<number, unknown>();
-      const removals = airings.flatMap((a) => [...new Set([queueOf(a.zoneId), queues.byName.playout])].map((q) => q.remove(jobId(playoutJob(a.id, a.attempt))).catch((err: unknown) => void failed.set(a.id, err))));
-      await Promise.all(removals);
+      const jobs = airings.flatMap((a) => [...new Set([queueOf(a.zoneId), queues.byName.playout])].map((q) => ({ a, q, id: jobId(playoutJob(a.id, a.attempt)) })));
+      // Most have no job (jobs are queued JOBS_AHEAD_MS ahead): one pipeline finds those that
+      // do, instead of a removal script per airing.
+      let present = jobs;
+      try {
+        const pipe = queues.connection.pipeline();
+        for (const j of jobs) pipe.exists(j.q.toKey(j.id));
+        const replies = (await pipe.exec()) ?? [];
+        present = jobs.filter((_, i) => replies[i]?.[0] || replies[i]?.[1]);
+      } catch (err) {
+        for (const j of jobs) failed.set(j.a.id, err);
+        return failed;
+      }
+      await Promise.all(present.map((j) => j.q.remove(j.id).catch((err: unknown) => void failed.set(j.a.id, err))));
       return failed;
     },
 

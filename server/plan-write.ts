@@ -5,7 +5,7 @@
 // rewritten, those the plan no longer has superseded, shortfalls of open periods brought in line.
 import type { Db } from "./db/client.ts";
 import { fastReader, Where } from "./db/fast-read.ts";
-import type { Airing } from "./generated/prisma/client.ts";
+import type { Airing, Shortfall as ShortfallRow } from "./generated/prisma/client.ts";
 import { planHashOf, sessionKey, TextDigests, type PlannedSession } from "./domain/plan.ts";
 import type { Shortfall } from "./domain/frequency.ts";
 import type { RundownLinePlan } from "./domain/rundown.ts";
@@ -105,17 +105,22 @@ export interface ShortfallDiff {
   upsert: Shortfall[];
 }
 
-/** Shortfalls of periods still open (from openFrom on) are re-derived each pass; closed ones are final. */
-export async function diffShortfalls(db: Db, shortfalls: readonly Shortfall[], openFrom: string, zones: ReadonlySet<number> | null): Promise<ShortfallDiff> {
-  const key = (x: { campaignId: number; zoneId: number; periodKind: string; periodStart: string }) => `${x.campaignId}|${x.zoneId}|${x.periodKind}|${x.periodStart}`;
-  const rows = await db.shortfall.findMany({ where: { periodStart: { gte: openFrom }, ...(zones ? { zoneId: { in: [...zones] } } : {}) } });
-  const have = new Map(rows.map((r) => [key(r), r]));
+const shortfallKey = (x: { campaignId: number; zoneId: number; periodKind: string; periodStart: string }) => `${x.campaignId}|${x.zoneId}|${x.periodKind}|${x.periodStart}`;
+
+/** The recorded shortfalls of periods still open (from openFrom on), of these zones. */
+export function loadShortfalls(db: Db, openFrom: string, zones: ReadonlySet<number> | null): Promise<ShortfallRow[]> {
+  return db.shortfall.findMany({ where: { periodStart: { gte: openFrom }, ...(zones ? { zoneId: { in: [...zones] } } : {}) } });
+}
+
+/** Shortfalls of periods still open are re-derived each pass (`rows`: loadShortfalls); closed ones are final. */
+export function diffShortfalls(rows: readonly ShortfallRow[], shortfalls: readonly Shortfall[], zones: ReadonlySet<number> | null): ShortfallDiff {
+  const have = new Map(rows.map((r) => [shortfallKey(r), r]));
   const want = shortfalls.filter((s) => !zones || zones.has(s.zoneId));
-  const wanted = new Set(want.map(key));
+  const wanted = new Set(want.map(shortfallKey));
   return {
-    remove: rows.filter((r) => !wanted.has(key(r))).map((r) => r.id),
+    remove: rows.filter((r) => !wanted.has(shortfallKey(r))).map((r) => r.id),
     upsert: want.filter((s) => {
-      const r = have.get(key(s));
+      const r = have.get(shortfallKey(s));
       return !r || r.target !== s.target || r.aired !== s.aired || r.reasonVi !== s.reasonVi || r.reasonEn !== s.reasonEn;
     }),
   };

@@ -27,7 +27,7 @@ import { jobId, playoutJob } from "./jobs/catalogue.ts";
 import { ingestJob } from "./jobs/ingest-revision.ts";
 import { createPlanLease, PlanFenced, planVersion, raisePlanVersion } from "./plan-lock.ts";
 import { loadPlanInput, planKey, OPEN } from "./plan-input.ts";
-import { diffPlan, diffShortfalls, lineFields, loadWindow, movedAirings, type Committed, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
+import { diffPlan, diffShortfalls, lineFields, loadShortfalls, loadWindow, movedAirings, type Committed, type PlanDiff, type ShortfallDiff, type WindowAiring } from "./plan-write.ts";
 import { createSqlitePlanWriter } from "./plan-write-sqlite.ts";
 import { createPgPlanWriter } from "./plan-write-pg.ts";
 import { createJobSync, programGaps, renderItems, storedRenderHashes, JOBS_AHEAD_MS } from "./plan-jobs.ts";
@@ -141,21 +141,26 @@ export function createPlanner(deps: {
     t.lap("input");
     const key = zones ? null : planKey(input, from, to);
     const reused = key !== null && memo?.key === key;
-    const plan = reused ? memo! : planSessions({ ...input, from, to, now });
-    t.lap(reused ? "plan (reused)" : "plan");
     if (reused && memo!.inPlaceAt === version && !checkAllJobs) {
       // Same input, and no pass or re-plan request since this process found this very plan
       // in place: the database still holds it (the others who write airings only start,
       // cancel or close them, which is input to the next plan or never re-planned).
-      logger.debug(`planning pass (all zones): ${plan.sessions.length} sessions, unchanged since plan version ${version}; ${t.summary()}`);
-      return { planned: plan.sessions.length, changed: 0, cancelled: 0, shortfalls: plan.shortfalls.length };
+      t.lap("plan (reused)");
+      logger.debug(`planning pass (all zones): ${memo!.sessions.length} sessions, unchanged since plan version ${version}; ${t.summary()}`);
+      return { planned: memo!.sessions.length, changed: 0, cancelled: 0, shortfalls: memo!.shortfalls.length };
     }
+    // What the plan is compared with, asked for before planning: PostgreSQL answers meanwhile.
+    const window = loadWindow(db, from, to, zones);
+    const held = loadShortfalls(db, startOfIsoWeek(localDateOf(now, input.timeZone)), zones);
+    for (const p of [window, held]) p.catch(() => {}); // awaited below
+    const plan = reused ? memo! : planSessions({ ...input, from, to, now });
+    t.lap(reused ? "plan (reused)" : "plan");
     if (key) memo = { key, sessions: plan.sessions, shortfalls: plan.shortfalls, inPlaceAt: null };
     // A pass over some zones follows a change of its input (an edit, an airing's end), so the
     // next full pass will not find the last full plan's input again: holding it only feeds the GC.
     else memo = null;
-    const diff = diffPlan(plan.sessions, await loadWindow(db, from, to, zones));
-    const shortfalls = await diffShortfalls(db, plan.shortfalls, startOfIsoWeek(localDateOf(now, input.timeZone)), zones);
+    const diff = diffPlan(plan.sessions, await window);
+    const shortfalls = diffShortfalls(await held, plan.shortfalls, zones);
     t.lap("diff");
     const dirty = diff.create.length || diff.update.length || diff.move.length || diff.stale.length || shortfalls.remove.length || shortfalls.upsert.length;
     // With Redis at hand, the playout jobs of the airings the plan drops or moves are removed
