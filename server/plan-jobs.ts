@@ -129,8 +129,8 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
       }
       await Promise.all([
         ...finished.map(([q, id]) => q.remove(id)),
-        // Queued for another time than the airing's (it moved, and the removal of its job
-        // failed): queued again, unless a worker took it meanwhile (remove() then gives 0).
+        // Queued for another time than the airing's (the airing moved; a playout job's early
+        // removal failed): queued again, unless a worker took it meanwhile (remove() gives 0).
         ...retime.map(async ({ q, job, due, airingId }) => {
           if ((await q.remove(jobId(job))) !== 1) return;
           bulk(adds, q, job, due, now);
@@ -146,9 +146,9 @@ export function createJobSync(deps: { db: Db; queues: Queues; config: Config }) 
     /** The playout queue of each zone, for removePlayouts. */
     playoutQueues: groupsOfZones,
 
-    /** Removes the queued playout jobs of airings that will not air (active ones stay with their
-     *  worker): the airings whose removal failed, with the error. Given the zones' queues, its
-     *  commands are on their way when this returns. */
+    /** Removes the queued playout jobs of airings that will not air as queued (active ones stay
+     *  with their worker): the airings whose removal failed, with the error. Given the zones'
+     *  queues, its first command (which jobs exist) is on its way once this has been called. */
     async removePlayouts(airings: readonly { id: number; zoneId: number; attempt: number }[], queueOf: (zoneId: number) => Queue): Promise<Map<number, unknown>> {
       const failed = new Map<number, unknown>();
       const jobs = airings.flatMap((a) => [...new Set([queueOf(a.zoneId), queues.byName.playout])].map((q) => ({ a, q, id: jobId(playoutJob(a.id, a.attempt)) })));

@@ -209,9 +209,9 @@ export function createPlanner(deps: {
     return { planned: plan.sessions.length, changed, cancelled: done.superseded.length, shortfalls: plan.shortfalls.length };
   }
 
-  /** Starts removing the playout jobs of these airings and returns once the commands are sent
-   *  (SQLite's commit then holds the thread): `removing` gives the airings whose removal
-   *  failed, and never rejects. */
+  /** Starts removing the playout jobs of these airings and returns once the first command is
+   *  sent (which of them exist: Redis answers while SQLite's commit holds the thread; the
+   *  removals follow): `removing` gives the airings whose removal failed, and never rejects. */
   async function dropJobsOf(airings: readonly WindowAiring[]): Promise<{ removing: Promise<Map<number, unknown>> }> {
     const failedAll = (err: unknown) => new Map(airings.map((a) => [a.id, err]));
     if (!airings.length) return { removing: Promise.resolve(new Map()) };
