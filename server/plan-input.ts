@@ -98,7 +98,7 @@ async function playsOfWeek(db: Db, weekStart: string, zones: ReadonlySet<number>
  *  their lines still to air: not bumped, and no as-run row of the airing for them yet. */
 async function frozenAirings(db: Db, from: Date, weekStart: string, zones: ReadonlySet<number> | null): Promise<PendingAiring[]> {
   const read = fastReader(db);
-  const fw = zoneIn(new Where().cmp(`"localDate"`, ">=", weekStart).add(`("status" = 'airing' OR ("status" IN (?, ?) AND ("scheduledStart" < ? OR "source" <> 'schedule')))`, OPEN[0]!, OPEN[1]!, from), zones);
+  const fw = zoneIn(new Where().cmp(`"localDate"`, ">=", weekStart).add(`("status" = 'airing' OR ("status" IN (${OPEN.map(() => "?").join(", ")}) AND ("scheduledStart" < ? OR "source" <> 'schedule')))`, ...OPEN, from), zones);
   const frozen = (await read.rows(`SELECT "id", "scheduleId", "zoneId", "scheduledStart", "localDate" FROM "Airing" ${fw} ORDER BY "id"`, fw.params, { dates: ["scheduledStart"] })) as FrozenRow[];
   const linesOf = new Map<number, { itemId: number; offsetMs: number }[]>();
   for (const ids of chunked(frozen.map((a) => a.id))) {
