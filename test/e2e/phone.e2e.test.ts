@@ -11,7 +11,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { E2eServer } from "./server.ts";
-import { closeSession, openSession, screenshot, type BrowserSession } from "./browser.ts";
+import { closeSession, openSession, screenshot, until, type BrowserSession } from "./browser.ts";
 import { en } from "../../web/src/i18n/en.ts";
 import { vi } from "../../web/src/i18n/vi.ts";
 
@@ -408,6 +408,41 @@ describe("operator app on a phone and a desktop", () => {
     expect(await page.getByTestId(`alert-${id}`).textContent()).toContain("Quản trị viên");
     await page.getByTestId("alerts-dialog").getByTestId("dialog-close").click();
     await banner.waitFor({ state: "detached" });
+  });
+
+  it("loads each page's chunk when opened; one that cannot be fetched says so in Vietnamese and a reload brings the page", async () => {
+    // A context of its own without the service worker, whose cache would answer for the network.
+    const context = await session!.browser.newContext({ locale: "vi-VN", timezoneId: TZ, viewport: { width: 390, height: 844 }, serviceWorkers: "block" });
+    try {
+      const p = await context.newPage();
+      const chunks: string[] = [];
+      p.on("request", (r) => {
+        if (/\/assets\/.+\.js$/.test(r.url())) chunks.push(new URL(r.url()).pathname);
+      });
+      await p.goto(server.url);
+      await p.getByTestId("login-username").fill("admin");
+      await p.getByTestId("login-password").fill(PASSWORD);
+      await p.getByTestId("login-submit").click();
+      await p.getByTestId("page-dashboard").waitFor();
+      // The shell and the dashboard first; the other pages follow while the browser is idle.
+      expect(chunks.some((c) => /\/Dashboard-/.test(c)), chunks.join(" ")).toBe(true);
+      await until("every page's chunk prefetched", async () => (chunks.some((c) => /\/Queues-/.test(c)) ? true : undefined), 15_000);
+
+      const blocked = "**/assets/Reports-*.js";
+      const fresh = await context.newPage();
+      await fresh.route(blocked, (route) => route.abort("internetdisconnected"));
+      await fresh.goto(server.url + "/reports");
+      const failed = fresh.getByTestId("page-load-failed");
+      await failed.waitFor();
+      expect(await failed.innerText()).toContain("Không tải được trang này");
+      await noEnglish(fresh, "page that did not load");
+      await fits(fresh, "page that did not load");
+      await fresh.unroute(blocked);
+      await failed.getByRole("button", { name: "Tải lại trang" }).click();
+      await fresh.getByTestId("page-reports").waitFor();
+    } finally {
+      await context.close();
+    }
   });
 
   it("raised no script error in the page along the way", () => {

@@ -1,6 +1,6 @@
 // The application shell: who is signed in, language, reference data (through the query
 // cache), live events, the header with its phone menu, and a tiny History-API router.
-import { useCallback, useEffect, useMemo, useState, type MouseEvent, type ReactElement } from "react";
+import { useCallback, useEffect, useMemo, useState, type MouseEvent } from "react";
 import { QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { createApi } from "./api.ts";
 import { AppContext, permissionsOf, type AppState } from "./context.ts";
@@ -9,42 +9,47 @@ import { useLive } from "./live.ts";
 import { createQueryClient } from "./query.ts";
 import type { Category, Commune, User, Zone } from "./types.ts";
 import { ChangePassword, SignIn } from "./pages/SignIn.tsx";
-import { Dashboard } from "./pages/Dashboard.tsx";
-import { Library } from "./pages/Library.tsx";
-import { Programs } from "./pages/Programs.tsx";
-import { SchedulePage } from "./pages/Schedule.tsx";
-import { Campaigns } from "./pages/Campaigns.tsx";
-import { Directives } from "./pages/Directives.tsx";
-import { Approvals } from "./pages/Approvals.tsx";
-import { AsRunPage } from "./pages/AsRun.tsx";
-import { Reports } from "./pages/Reports.tsx";
-import { Users } from "./pages/Users.tsx";
-import { Settings } from "./pages/Settings.tsx";
-import { QueuesPage } from "./pages/Queues.tsx";
 import { Clock } from "./components/Clock.tsx";
 import { AlertsButton } from "./components/Alerts.tsx";
+import { PageLoader, lazyPage } from "./components/PageLoader.tsx";
 
 interface Route {
   path: string;
   label: MessageKey;
-  page: () => ReactElement;
+  page: ReturnType<typeof lazyPage>;
   admin?: boolean;
 }
 
+// Each page is a chunk of its own, so a phone on a slow link downloads the shell and the
+// page it opens first; the others follow while the browser is idle (prefetchPages).
 const ROUTES: Route[] = [
-  { path: "/", label: "nav.dashboard", page: () => <Dashboard /> },
-  { path: "/library", label: "nav.library", page: () => <Library /> },
-  { path: "/programs", label: "nav.programs", page: () => <Programs /> },
-  { path: "/schedule", label: "nav.schedule", page: () => <SchedulePage /> },
-  { path: "/campaigns", label: "nav.campaigns", page: () => <Campaigns /> },
-  { path: "/directives", label: "nav.directives", page: () => <Directives /> },
-  { path: "/approvals", label: "nav.approvals", page: () => <Approvals /> },
-  { path: "/asrun", label: "nav.asrun", page: () => <AsRunPage /> },
-  { path: "/reports", label: "nav.reports", page: () => <Reports /> },
-  { path: "/users", label: "nav.users", page: () => <Users />, admin: true },
-  { path: "/settings", label: "nav.settings", page: () => <Settings />, admin: true },
-  { path: "/queues", label: "nav.queues", page: () => <QueuesPage />, admin: true },
+  { path: "/", label: "nav.dashboard", page: lazyPage(() => import("./pages/Dashboard.tsx").then((m) => m.Dashboard)) },
+  { path: "/library", label: "nav.library", page: lazyPage(() => import("./pages/Library.tsx").then((m) => m.Library)) },
+  { path: "/programs", label: "nav.programs", page: lazyPage(() => import("./pages/Programs.tsx").then((m) => m.Programs)) },
+  { path: "/schedule", label: "nav.schedule", page: lazyPage(() => import("./pages/Schedule.tsx").then((m) => m.SchedulePage)) },
+  { path: "/campaigns", label: "nav.campaigns", page: lazyPage(() => import("./pages/Campaigns.tsx").then((m) => m.Campaigns)) },
+  { path: "/directives", label: "nav.directives", page: lazyPage(() => import("./pages/Directives.tsx").then((m) => m.Directives)) },
+  { path: "/approvals", label: "nav.approvals", page: lazyPage(() => import("./pages/Approvals.tsx").then((m) => m.Approvals)) },
+  { path: "/asrun", label: "nav.asrun", page: lazyPage(() => import("./pages/AsRun.tsx").then((m) => m.AsRunPage)) },
+  { path: "/reports", label: "nav.reports", page: lazyPage(() => import("./pages/Reports.tsx").then((m) => m.Reports)) },
+  { path: "/users", label: "nav.users", page: lazyPage(() => import("./pages/Users.tsx").then((m) => m.Users)), admin: true },
+  { path: "/settings", label: "nav.settings", page: lazyPage(() => import("./pages/Settings.tsx").then((m) => m.Settings)), admin: true },
+  { path: "/queues", label: "nav.queues", page: lazyPage(() => import("./pages/Queues.tsx").then((m) => m.QueuesPage)), admin: true },
 ];
+
+/** Loads the pages' chunks one after another once the browser is idle (the service worker
+ *  keeps them), so moving between pages later waits for nothing. Returns a cancel. */
+function prefetchPages(routes: readonly Route[]): () => void {
+  let cancelled = false;
+  // Safari has no requestIdleCallback.
+  const idle = (f: () => void) => (typeof window.requestIdleCallback === "function" ? window.requestIdleCallback(f, { timeout: 3000 }) : window.setTimeout(f, 1000));
+  const next = (i: number) => {
+    if (cancelled || i >= routes.length) return;
+    routes[i]!.page.preload().finally(() => idle(() => next(i + 1)));
+  };
+  idle(() => next(0));
+  return () => void (cancelled = true);
+}
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -111,6 +116,11 @@ function Root() {
     if (ready) reloadRefs().catch(() => {});
     else qc.clear();
   }, [ready, reloadRefs, qc]);
+
+  const administer = !!user && permissionsOf(user.role).administer;
+  useEffect(() => {
+    if (ready) return prefetchPages(ROUTES.filter((r) => !r.admin || administer));
+  }, [ready, administer]);
 
   const state: AppState | null = useMemo(
     () => (user ? { api, user, can: permissionsOf(user.role), commune: refs.commune, zones: refs.zones, categories: refs.categories, reloadRefs, navigate, live } : null),
@@ -218,7 +228,7 @@ function Root() {
             </ul>
           </nav>
           <main id="main" className="content" tabIndex={-1}>
-            {route ? route.page() : <p data-testid="not-found">{locale.t("nav.notFound")}</p>}
+            {route ? <PageLoader key={route.path} page={route.page} /> : <p data-testid="not-found">{locale.t("nav.notFound")}</p>}
           </main>
         </div>
       </AppContext.Provider>

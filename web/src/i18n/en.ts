@@ -23,6 +23,8 @@ export const en: Record<MessageKey, string> = {
   "nav.queues": "Job queues",
   "nav.notFound": "This page does not exist.",
   "nav.newTab": "(opens in a new tab)",
+  "nav.pageLoadFailed": "This page could not be loaded: the server is out of reach, or the software has just been updated.",
+  "nav.reload": "Reload the page",
 
   "live.connected": "Receiving live updates",
   "live.disconnected": "Live updates disconnected",

@@ -22,6 +22,8 @@ export const vi = {
   "nav.queues": "Hàng đợi xử lý",
   "nav.notFound": "Không tìm thấy trang này.",
   "nav.newTab": "(mở trong thẻ mới)",
+  "nav.pageLoadFailed": "Không tải được trang này: mất kết nối tới máy chủ, hoặc phần mềm vừa được cập nhật.",
+  "nav.reload": "Tải lại trang",
 
   "live.connected": "Đang nhận cập nhật trực tiếp",
   "live.disconnected": "Mất kết nối cập nhật trực tiếp",
