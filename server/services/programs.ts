@@ -43,12 +43,15 @@ async function save({ db }: Db, id: number | null, b: z.output<typeof programBod
   const after = versionOf({ introItemId: b.introItemId, outroItemId: b.outroItemId, entries: b.itemIds.map((itemId, position) => ({ itemId, position })) });
   const approval = await programApprovalOnSave(db, before && { approval: before.approval, approvedVersion: before.approvedVersion, version: versionOf(before) }, after);
   const data = { name: b.name, description: b.description, introItemId: b.introItemId, outroItemId: b.outroItemId, gapMs: b.gapMs, ...approval };
-  return db.$transaction(async (tx) => {
+  const saved = await db.$transaction(async (tx) => {
     const p = id === null ? await tx.program.create({ data }) : await tx.program.update({ where: { id }, data });
     await tx.programEntry.deleteMany({ where: { programId: p.id } });
     if (b.itemIds.length) await tx.programEntry.createMany({ data: b.itemIds.map((itemId, position) => ({ programId: p.id, itemId, position })) });
-    return tx.program.findUniqueOrThrow({ where: { id: p.id }, include });
+    return p.id;
   });
+  // Read after the commit: Prisma reads the relations of an include at the same time, which
+  // on PostgreSQL inside a transaction means overlapping queries on one connection (pg 9 refuses them).
+  return db.program.findUniqueOrThrow({ where: { id: saved }, include });
 }
 
 export const createProgram = (deps: Db, b: z.output<typeof programBody>) => save(deps, null, b);

@@ -46,13 +46,27 @@ export function push(url: string, opts: { method?: string; headers?: Record<stri
       while (left > 0 && !answered && !req.destroyed) {
         const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
         left -= part.length;
-        if (!write(part)) await new Promise<void>((r) => { req.once("drain", r); req.once("close", r); });
+        if (!write(part)) await drainOrClose(req);
       }
       if (!answered && !req.destroyed) {
         if (suffix.length) write(suffix);
         req.end();
       }
     })().catch(reject);
+  });
+}
+
+/** Waits for the socket to take more, or to close; the listener that did not fire is removed
+ *  (a 400 MB push waits thousands of times). */
+function drainOrClose(req: http.ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      req.off("drain", done);
+      req.off("close", done);
+      resolve();
+    };
+    req.on("drain", done);
+    req.on("close", done);
   });
 }
 
