@@ -426,7 +426,8 @@ describe("operator app on a phone and a desktop", () => {
       await p.getByTestId("page-dashboard").waitFor();
       // The shell and the dashboard first; the other pages follow while the browser is idle.
       expect(chunks.some((c) => /\/Dashboard-/.test(c)), chunks.join(" ")).toBe(true);
-      await until("every page's chunk prefetched", async () => (chunks.some((c) => /\/Queues-/.test(c)) ? true : undefined), 15_000);
+      // At most 12 pages × the 3 s idle timeout (App.tsx prefetchPages).
+      await until("every page's chunk prefetched", async () => (chunks.some((c) => /\/Queues-/.test(c)) ? true : undefined), 45_000);
 
       const blocked = "**/assets/Reports-*.js";
       const fresh = await context.newPage();
