@@ -7,7 +7,7 @@
 // and the outage is reported once as a dropout (see types.ts) instead of failing the airing.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { ffmpegPath as defaultFfmpegPath, formatCommand, type Logger } from "../ffmpeg.ts";
-import { FRAME_MS, silentFrame } from "../canonical.ts";
+import { SilenceFiller } from "./filler.ts";
 import { backoffMs, DropoutLog, hhmmss, openDeadline, pause } from "./reconnect.ts";
 import type { Sink, SinkCloseInfo, SinkOptions } from "./types.ts";
 
@@ -30,8 +30,6 @@ export const PIPE_INPUT_ARGS = [
 ];
 
 const READY = /^Output #0/m;
-const TICK_MS = 100;
-const IDLE_MS = 300;
 const STDERR_TAIL = 4000;
 /** One start attempt (spawn until "Output #0") may take this long at most. */
 const ATTEMPT_MS = 5000;
@@ -52,11 +50,7 @@ export class FfmpegPipeSink implements Sink {
   private stderr = "";
   private bytes = 0;
   private delivered = 0;
-  private lastWriteAt = -Infinity;
-  private fillStart: number | null = null;
-  private filledMs = 0;
-  private filler: NodeJS.Timeout | null = null;
-  private readonly silence = silentFrame();
+  private readonly filler: SilenceFiller;
   private readonly logger: Logger | undefined;
   private readonly bin: string;
   private readonly now: () => number;
@@ -73,6 +67,11 @@ export class FfmpegPipeSink implements Sink {
     const clock = opts.clock;
     this.now = clock ? () => clock.now() : () => Date.now();
     this.dropouts = new DropoutLog(spec.label, { onDropout: opts.onDropout, logger: opts.logger });
+    this.filler = new SilenceFiller(this.now, () => this.state === "up" && this.child !== null, (silence, now) => {
+      if (!this.child?.stdin.writable) return;
+      this.child.stdin.write(silence);
+      this.dropouts.flowing(now);
+    });
   }
 
   /** The ffmpeg command line with secrets masked (for logs and tests). */
@@ -101,7 +100,7 @@ export class FfmpegPipeSink implements Sink {
       attempts++;
       try {
         this.attach(await this.spawnReady(Math.max(250, Math.min(ATTEMPT_MS, left))));
-        this.startFiller();
+        this.filler.start();
         return;
       } catch (e) {
         last = e as Error;
@@ -129,7 +128,7 @@ export class FfmpegPipeSink implements Sink {
     child.stdin.on("error", () => undefined); // EPIPE after a crash: reported through "close"
     child.stderr.on("data", (b: Buffer) => (this.stderr = (this.stderr + b.toString()).slice(-STDERR_TAIL)));
     // ffmpeg opens its output only after probing some input: prime it with silence.
-    child.stdin.write(Buffer.concat(Array.from({ length: PRIME_FRAMES }, () => this.silence)));
+    child.stdin.write(Buffer.concat(Array.from({ length: PRIME_FRAMES }, () => this.filler.frame)));
     return new Promise((resolve, reject) => {
       let spawnError: Error | null = null;
       const timer = setTimeout(() => finish(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
@@ -155,7 +154,7 @@ export class FfmpegPipeSink implements Sink {
 
   private attach(child: ChildProcessWithoutNullStreams): void {
     this.state = "up";
-    this.fillStart = null;
+    this.filler.restart();
     child.once("close", (code, sig) => {
       if (child !== this.child || this.state !== "up") return;
       this.lost(this.error(`ffmpeg exited with ${code ?? sig}`, new Error("encoder stopped")).message);
@@ -193,8 +192,7 @@ export class FfmpegPipeSink implements Sink {
   async write(chunk: Buffer): Promise<boolean> {
     if (this.state === "new" || this.state === "closed") throw new Error(`Đầu ra chưa mở / Sink ${this.spec.label} is not open`);
     const now = this.now();
-    this.lastWriteAt = now;
-    this.fillStart = null;
+    this.filler.wrote(now);
     this.bytes += chunk.length;
     const ok = this.state === "up" && this.child ? await this.pipeWrite(this.child, chunk) : false;
     if (!ok) {
@@ -262,39 +260,8 @@ export class FfmpegPipeSink implements Sink {
   private shutdown(): void {
     this.state = "closed";
     this.stop.abort();
-    this.stopFiller();
+    this.filler.stop();
     this.dropouts.finish(this.now());
-  }
-
-  /** Real-time silence while the player is not writing (pre-roll, relay start-up). */
-  private startFiller(): void {
-    const tick = () => {
-      const child = this.child;
-      if (this.state !== "up" || !child) {
-        this.fillStart = null;
-        return;
-      }
-      const now = this.now();
-      if (now - this.lastWriteAt < IDLE_MS) return;
-      if (this.fillStart === null) {
-        this.fillStart = now;
-        this.filledMs = 0;
-      }
-      const due = now - this.fillStart + TICK_MS;
-      const frames: Buffer[] = [];
-      for (; this.filledMs < due; this.filledMs += FRAME_MS) frames.push(this.silence);
-      if (frames.length && child.stdin.writable) {
-        child.stdin.write(Buffer.concat(frames));
-        this.dropouts.flowing(now);
-      }
-    };
-    tick();
-    this.filler = setInterval(tick, TICK_MS);
-  }
-
-  private stopFiller(): void {
-    if (this.filler) clearInterval(this.filler);
-    this.filler = null;
   }
 
   private mask(s: string): string {

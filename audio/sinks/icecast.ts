@@ -11,7 +11,8 @@
 // Each outage that cost program audio is one dropout (see types.ts).
 import type { Socket } from "node:net";
 import type { Logger } from "../ffmpeg.ts";
-import { CANONICAL, FRAME_MS, silentFrame } from "../canonical.ts";
+import { CANONICAL } from "../canonical.ts";
+import { SilenceFiller } from "./filler.ts";
 import { connectIcecastSource, IcecastRefusedError, type IcecastSourceConfig } from "./icecast-source.ts";
 import { backoffMs, DropoutLog, hhmmss, openDeadline, pause } from "./reconnect.ts";
 import type { Sink, SinkCloseInfo, SinkOptions } from "./types.ts";
@@ -22,8 +23,6 @@ export interface IcecastSinkConfig extends IcecastSourceConfig {
   kind: "icecast";
 }
 
-const TICK_MS = 100;
-const IDLE_MS = 300;
 /** One connection attempt (connect + answer) may take this long at most. */
 const ATTEMPT_MS = 3000;
 /**
@@ -48,11 +47,7 @@ export class IcecastSink implements Sink {
   private bytes = 0;
   private delivered = 0;
   private deliveredOnSocket = 0;
-  private lastWriteAt = -Infinity;
-  private fillStart: number | null = null;
-  private filledMs = 0;
-  private filler: NodeJS.Timeout | null = null;
-  private readonly silence = silentFrame();
+  private readonly filler: SilenceFiller;
   private readonly logger: Logger | undefined;
   private readonly now: () => number;
   private readonly dropouts: DropoutLog;
@@ -67,6 +62,7 @@ export class IcecastSink implements Sink {
     const clock = opts.clock;
     this.now = clock ? () => clock.now() : () => Date.now();
     this.dropouts = new DropoutLog(this.label, { onDropout: opts.onDropout, logger: opts.logger });
+    this.filler = new SilenceFiller(this.now, () => this.state === "up", (silence, now) => void this.push(silence, now));
   }
 
   /** True while a source connection is up (tests, status). */
@@ -94,7 +90,7 @@ export class IcecastSink implements Sink {
           throw new Error("Đầu ra đã đóng / Sink already closed");
         }
         this.attach(socket);
-        this.startFiller();
+        this.filler.start();
         return;
       } catch (e) {
         last = e as Error;
@@ -120,7 +116,7 @@ export class IcecastSink implements Sink {
     this.socket = socket;
     this.state = "up";
     this.deliveredOnSocket = 0;
-    this.fillStart = null;
+    this.filler.restart();
     socket.setKeepAlive(true, 5000);
     const lost = (why: string) => this.lost(socket, why);
     socket.on("error", (err: NodeJS.ErrnoException) => lost(err.code ? `${err.code} ${err.message}` : err.message));
@@ -165,8 +161,7 @@ export class IcecastSink implements Sink {
   async write(chunk: Buffer): Promise<boolean> {
     if (this.state === "new" || this.state === "closed") throw new Error(`Đầu ra chưa mở / Sink ${this.label} is not open`);
     const now = this.now();
-    this.lastWriteAt = now;
-    this.fillStart = null;
+    this.filler.wrote(now);
     this.bytes += chunk.length;
     if (!this.push(chunk, now)) {
       this.dropouts.discarded(now);
@@ -216,36 +211,9 @@ export class IcecastSink implements Sink {
     this.state = "closed";
     this.socket = null;
     this.stop.abort();
-    this.stopFiller();
+    this.filler.stop();
     this.dropouts.finish(this.now());
     return socket;
-  }
-
-  /** Real-time silence while the player is not writing (pre-roll, relay start-up). */
-  private startFiller(): void {
-    const tick = () => {
-      if (this.state !== "up") {
-        this.fillStart = null;
-        return;
-      }
-      const now = this.now();
-      if (now - this.lastWriteAt < IDLE_MS) return;
-      if (this.fillStart === null) {
-        this.fillStart = now;
-        this.filledMs = 0;
-      }
-      const due = now - this.fillStart + TICK_MS;
-      const frames: Buffer[] = [];
-      for (; this.filledMs < due; this.filledMs += FRAME_MS) frames.push(this.silence);
-      if (frames.length) this.push(Buffer.concat(frames), now);
-    };
-    tick();
-    this.filler = setInterval(tick, TICK_MS);
-  }
-
-  private stopFiller(): void {
-    if (this.filler) clearInterval(this.filler);
-    this.filler = null;
   }
 
   private error(message: string, cause: Error): Error {
