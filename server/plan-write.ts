@@ -22,9 +22,7 @@ export type WindowAiring = Pick<Airing, "id" | "scheduleId" | "zoneId" | "localD
 export async function loadWindow(db: Db, from: Date, to: Date, zones: ReadonlySet<number> | null): Promise<WindowAiring[]> {
   // Thousands of rows each pass: plain SQL (server/db/fast-read.ts), not Prisma's row mapping.
   const where = new Where().add(`"source" = 'schedule'`).cmp(`"scheduledStart"`, ">=", from).cmp(`"scheduledStart"`, "<", to);
-  const ids = zones ? [...zones] : null;
-  // Zone ids are integers (a Set of numbers): inlined, so the statement stays one per zone count.
-  if (ids) where.add(ids.length ? `"zoneId" IN (${ids.map((z) => Math.trunc(z)).join(", ")})` : "1 = 0");
+  if (zones) where.in(`"zoneId"`, [...zones]);
   const rows = await fastReader(db).rows(
     `SELECT "id", "scheduleId", "zoneId", "localDate", "scheduledStart", "status", "planHash", "renderHash", "attempt", "programId", "maxDurationMs" FROM "Airing" ${where}`,
     where.params,
